@@ -1,0 +1,351 @@
+//! In-memory AWS for the lifecycle's unit tests. Unlike moto, the fake CloudFront changes
+//! ETags on every write, enforces `IfMatch`, refuses to delete an enabled or undeployed
+//! distribution (`DistributionNotDisabled`) and refuses duplicate aliases
+//! (`CNAMEAlreadyExists`). Deployments finish `deploy_ms` after each change, on the fake
+//! clock, which advances only when the code under test sleeps.
+
+use super::{AwsError, Certificates, Clock, Distribution, Distributions, ErrorKind, Parameters, SelfInvoke};
+use crate::certificates::Certificate;
+use aws_sdk_cloudfront::types::DistributionConfig;
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+#[derive(Debug, Default)]
+pub struct FakeClock {
+    now_ms: AtomicU64,
+}
+
+impl FakeClock {
+    pub fn at(now_ms: u64) -> Self {
+        Self {
+            now_ms: AtomicU64::new(now_ms),
+        }
+    }
+
+    pub fn advance(&self, d: Duration) {
+        self.now_ms.fetch_add(d.as_millis() as u64, Ordering::SeqCst);
+    }
+}
+
+impl Clock for FakeClock {
+    fn now_ms(&self) -> u64 {
+        self.now_ms.load(Ordering::SeqCst)
+    }
+
+    async fn sleep(&self, duration: Duration) {
+        self.advance(duration);
+        tokio::task::yield_now().await;
+    }
+}
+
+impl Clock for &'static FakeClock {
+    fn now_ms(&self) -> u64 {
+        (*self).now_ms()
+    }
+
+    async fn sleep(&self, duration: Duration) {
+        (*self).sleep(duration).await;
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub distribution: Distribution,
+    pub tags: Vec<(String, String)>,
+    pub deployed_at_ms: u64,
+    version: u64,
+}
+
+#[derive(Debug, Default)]
+pub struct FakeCloudFront {
+    pub stored: Mutex<BTreeMap<String, Stored>>,
+    pub calls: Mutex<Vec<String>>,
+    failures: Mutex<HashMap<&'static str, VecDeque<AwsError>>>,
+    next_id: AtomicU64,
+    pub deploy_ms: AtomicU64,
+    pub clock: &'static FakeClock,
+}
+
+impl FakeCloudFront {
+    pub fn new(clock: &'static FakeClock) -> Self {
+        Self {
+            clock,
+            next_id: AtomicU64::new(1),
+            ..Default::default()
+        }
+    }
+
+    /// Puts a distribution in place (as if made elsewhere), already `Deployed`.
+    pub fn insert(&self, id: &str, config: DistributionConfig, tags: Vec<(String, String)>) {
+        let distribution = Distribution {
+            id: id.to_owned(),
+            arn: format!("arn:aws:cloudfront::123456789012:distribution/{id}"),
+            domain_name: format!("{}.cloudfront.net", id.to_ascii_lowercase()),
+            status: "Deployed".into(),
+            etag: format!("{id}-v1"),
+            config,
+        };
+        lock(&self.stored).insert(
+            id.to_owned(),
+            Stored {
+                distribution,
+                tags,
+                deployed_at_ms: 0,
+                version: 1,
+            },
+        );
+    }
+
+    /// The next call of `operation` fails with `kind`.
+    pub fn fail_next(&self, operation: &'static str, kind: ErrorKind, message: &str) {
+        lock(&self.failures)
+            .entry(operation)
+            .or_default()
+            .push_back(AwsError::new(operation, kind, message));
+    }
+
+    pub fn calls(&self) -> Vec<String> {
+        lock(&self.calls).clone()
+    }
+
+    pub fn count(&self, operation: &str) -> usize {
+        self.calls().iter().filter(|c| c.starts_with(operation)).count()
+    }
+
+    pub fn get_stored(&self, id: &str) -> Option<Stored> {
+        lock(&self.stored).get(id).cloned()
+    }
+
+    fn enter(&self, operation: &'static str, id: &str) -> Result<(), AwsError> {
+        lock(&self.calls).push(format!("{operation} {id}"));
+        match lock(&self.failures).get_mut(operation).and_then(VecDeque::pop_front) {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    fn view(&self, stored: &Stored) -> Distribution {
+        let mut d = stored.distribution.clone();
+        d.status = if self.clock.now_ms() >= stored.deployed_at_ms {
+            "Deployed".into()
+        } else {
+            "InProgress".into()
+        };
+        d
+    }
+
+    fn not_found(operation: &'static str, id: &str) -> AwsError {
+        AwsError::new(operation, ErrorKind::NotFound, format!("The specified distribution does not exist: {id}"))
+    }
+
+    fn aliases(config: &DistributionConfig) -> Vec<String> {
+        config.aliases.as_ref().and_then(|a| a.items.clone()).unwrap_or_default()
+    }
+
+    fn check_aliases(&self, operation: &'static str, config: &DistributionConfig, except: Option<&str>) -> Result<(), AwsError> {
+        let wanted = Self::aliases(config);
+        for (id, s) in lock(&self.stored).iter() {
+            if Some(id.as_str()) == except {
+                continue;
+            }
+            if Self::aliases(&s.distribution.config).iter().any(|a| wanted.contains(a)) {
+                return Err(AwsError::new(operation, ErrorKind::CnameAlreadyExists, "One or more of the CNAMEs you provided are already associated with a different resource."));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Distributions for &'static FakeCloudFront {
+    async fn get_config(&self, id: &str) -> Result<(DistributionConfig, String), AwsError> {
+        const OP: &str = "GetDistributionConfig";
+        self.enter(OP, id)?;
+        let stored = lock(&self.stored);
+        let s = stored.get(id).ok_or_else(|| FakeCloudFront::not_found(OP, id))?;
+        Ok((s.distribution.config.clone(), s.distribution.etag.clone()))
+    }
+
+    async fn get(&self, id: &str) -> Result<Distribution, AwsError> {
+        const OP: &str = "GetDistribution";
+        self.enter(OP, id)?;
+        let stored = lock(&self.stored);
+        let s = stored.get(id).ok_or_else(|| FakeCloudFront::not_found(OP, id))?;
+        Ok(self.view(s))
+    }
+
+    async fn create(&self, config: DistributionConfig, tags: Vec<(String, String)>) -> Result<Distribution, AwsError> {
+        const OP: &str = "CreateDistributionWithTags";
+        self.enter(OP, &config.caller_reference)?;
+        if let Some((id, _)) = lock(&self.stored)
+            .iter()
+            .find(|(_, s)| s.distribution.config.caller_reference == config.caller_reference)
+        {
+            return Err(AwsError::new(
+                OP,
+                ErrorKind::AlreadyExists,
+                format!("The caller reference that you are using to create a distribution is associated with another distribution. Already exists: {id}"),
+            ));
+        }
+        self.check_aliases(OP, &config, None)?;
+        let n = self.next_id.fetch_add(1, Ordering::SeqCst);
+        let id = format!("ECLONE{n:08}");
+        let stored = Stored {
+            distribution: Distribution {
+                id: id.clone(),
+                arn: format!("arn:aws:cloudfront::123456789012:distribution/{id}"),
+                domain_name: format!("d{n:08}.cloudfront.net"),
+                status: "InProgress".into(),
+                etag: format!("{id}-v1"),
+                config,
+            },
+            tags,
+            deployed_at_ms: self.clock.now_ms() + self.deploy_ms.load(Ordering::SeqCst),
+            version: 1,
+        };
+        let view = self.view(&stored);
+        lock(&self.stored).insert(id, stored);
+        Ok(view)
+    }
+
+    async fn update(&self, id: &str, config: DistributionConfig, if_match: &str) -> Result<Distribution, AwsError> {
+        const OP: &str = "UpdateDistribution";
+        self.enter(OP, id)?;
+        self.check_aliases(OP, &config, Some(id))?;
+        let mut stored = lock(&self.stored);
+        let s = stored.get_mut(id).ok_or_else(|| FakeCloudFront::not_found(OP, id))?;
+        if s.distribution.etag != if_match {
+            return Err(AwsError::new(OP, ErrorKind::PreconditionFailed, "The precondition given in one or more of the request-header fields evaluated to false."));
+        }
+        s.version += 1;
+        s.distribution.etag = format!("{id}-v{}", s.version);
+        s.distribution.config = config;
+        s.deployed_at_ms = self.clock.now_ms() + self.deploy_ms.load(Ordering::SeqCst);
+        Ok(self.view(s))
+    }
+
+    async fn delete(&self, id: &str, if_match: &str) -> Result<(), AwsError> {
+        const OP: &str = "DeleteDistribution";
+        self.enter(OP, id)?;
+        let mut stored = lock(&self.stored);
+        let s = stored.get(id).ok_or_else(|| FakeCloudFront::not_found(OP, id))?;
+        if s.distribution.etag != if_match {
+            return Err(AwsError::new(OP, ErrorKind::PreconditionFailed, "precondition failed"));
+        }
+        if s.distribution.config.enabled || self.view(s).status != "Deployed" {
+            return Err(AwsError::new(OP, ErrorKind::NotDisabled, "The distribution you are trying to delete has not been disabled."));
+        }
+        stored.remove(id);
+        Ok(())
+    }
+
+    async fn tags(&self, arn: &str) -> Result<Vec<(String, String)>, AwsError> {
+        const OP: &str = "ListTagsForResource";
+        self.enter(OP, arn)?;
+        let stored = lock(&self.stored);
+        stored
+            .values()
+            .find(|s| s.distribution.arn == arn)
+            .map(|s| s.tags.clone())
+            .ok_or_else(|| AwsError::new(OP, ErrorKind::NotFound, "no such resource"))
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct FakeAcm {
+    /// What `ListCertificates` returns (summaries may lack SANs).
+    pub summaries: Mutex<Vec<Certificate>>,
+    /// What `DescribeCertificate` returns, by ARN.
+    pub details: Mutex<HashMap<String, Certificate>>,
+    pub calls: Mutex<Vec<String>>,
+}
+
+impl FakeAcm {
+    pub fn add(&self, full: Certificate, summary_has_sans: bool) {
+        let mut summary = full.clone();
+        if !summary_has_sans {
+            summary.subject_alternative_names = None;
+        }
+        lock(&self.summaries).push(summary);
+        lock(&self.details).insert(full.arn.clone(), full);
+    }
+
+    pub fn count(&self, operation: &str) -> usize {
+        lock(&self.calls).iter().filter(|c| c.starts_with(operation)).count()
+    }
+}
+
+impl Certificates for &'static FakeAcm {
+    async fn list(&self) -> Result<Vec<Certificate>, AwsError> {
+        lock(&self.calls).push("ListCertificates".into());
+        Ok(lock(&self.summaries).clone())
+    }
+
+    async fn describe(&self, arn: &str) -> Result<Certificate, AwsError> {
+        lock(&self.calls).push(format!("DescribeCertificate {arn}"));
+        lock(&self.details)
+            .get(arn)
+            .cloned()
+            .ok_or_else(|| AwsError::new("DescribeCertificate", ErrorKind::NotFound, "no such certificate"))
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct FakeSsm {
+    pub values: Mutex<BTreeMap<(String, String), String>>,
+    pub fail_puts: Mutex<bool>,
+}
+
+impl FakeSsm {
+    pub fn value(&self, region: &str, name: &str) -> Option<String> {
+        lock(&self.values).get(&(region.to_owned(), name.to_owned())).cloned()
+    }
+
+    pub fn len(&self) -> usize {
+        lock(&self.values).len()
+    }
+}
+
+impl Parameters for &'static FakeSsm {
+    async fn put(&self, region: &str, name: &str, value: &str) -> Result<(), AwsError> {
+        if *lock(&self.fail_puts) {
+            return Err(AwsError::new("PutParameter", ErrorKind::AccessDenied, "not authorized to perform ssm:PutParameter"));
+        }
+        assert!(!value.is_empty(), "SSM refuses empty values ({name})");
+        lock(&self.values).insert((region.to_owned(), name.to_owned()), value.to_owned());
+        Ok(())
+    }
+
+    async fn get(&self, region: &str, name: &str) -> Result<Option<String>, AwsError> {
+        Ok(self.value(region, name))
+    }
+
+    async fn delete(&self, region: &str, names: &[String]) -> Result<(), AwsError> {
+        let mut values = lock(&self.values);
+        for name in names {
+            values.remove(&(region.to_owned(), name.clone()));
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct FakeInvoker {
+    pub payloads: Mutex<Vec<Vec<u8>>>,
+    pub fail: Mutex<bool>,
+}
+
+impl SelfInvoke for &'static FakeInvoker {
+    async fn invoke_async(&self, payload: Vec<u8>) -> Result<(), AwsError> {
+        if *lock(&self.fail) {
+            return Err(AwsError::new("Invoke", ErrorKind::AccessDenied, "not authorized to perform lambda:InvokeFunction"));
+        }
+        lock(&self.payloads).push(payload);
+        Ok(())
+    }
+}

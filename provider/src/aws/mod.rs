@@ -1,0 +1,214 @@
+//! The narrow seams to AWS: small traits that speak the project's own types, with real
+//! implementations on the AWS SDK ([`sdk`]) and in-memory fakes for the lifecycle's unit
+//! tests.
+
+use crate::certificates::Certificate;
+use aws_sdk_cloudfront::types::DistributionConfig;
+use std::fmt;
+use std::future::Future;
+use std::time::Duration;
+
+pub mod sdk;
+
+#[cfg(test)]
+pub(crate) mod fake;
+
+/// One CloudFront distribution as read back from the API.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Distribution {
+    pub id: String,
+    pub arn: String,
+    pub domain_name: String,
+    /// `InProgress` or `Deployed`.
+    pub status: String,
+    pub etag: String,
+    pub config: DistributionConfig,
+}
+
+impl Distribution {
+    pub fn is_deployed(&self) -> bool {
+        self.status == "Deployed"
+    }
+
+    /// The ACM certificate the distribution serves, if any.
+    pub fn certificate_arn(&self) -> Option<&str> {
+        self.config
+            .viewer_certificate
+            .as_ref()
+            .and_then(|v| v.acm_certificate_arn.as_deref())
+    }
+}
+
+/// What kind of failure an AWS call met, as far as the lifecycle cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    NotFound,
+    PreconditionFailed,
+    AlreadyExists,
+    NotDisabled,
+    CnameAlreadyExists,
+    Throttled,
+    AccessDenied,
+    /// A timeout, a connection failure or a response that could not be read.
+    Transport,
+    Other,
+}
+
+/// A failed AWS call: the operation, what kind of failure and AWS's own message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AwsError {
+    pub operation: &'static str,
+    pub kind: ErrorKind,
+    pub code: Option<String>,
+    pub message: String,
+}
+
+impl AwsError {
+    pub fn new(operation: &'static str, kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            operation,
+            kind,
+            code: None,
+            message: message.into(),
+        }
+    }
+
+    pub fn is(&self, kind: ErrorKind) -> bool {
+        self.kind == kind
+    }
+
+    /// Maps an error code of any AWS service to the kinds the lifecycle acts on.
+    pub fn kind_of_code(code: &str) -> ErrorKind {
+        match code {
+            "NoSuchDistribution" | "ResourceNotFoundException" | "ParameterNotFound"
+            | "NoSuchResource" => ErrorKind::NotFound,
+            "PreconditionFailed" | "InvalidIfMatchVersion" => ErrorKind::PreconditionFailed,
+            "DistributionAlreadyExists" => ErrorKind::AlreadyExists,
+            "DistributionNotDisabled" => ErrorKind::NotDisabled,
+            "CNAMEAlreadyExists" => ErrorKind::CnameAlreadyExists,
+            "Throttling" | "ThrottlingException" | "TooManyRequestsException"
+            | "RequestLimitExceeded" => ErrorKind::Throttled,
+            "AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation" => {
+                ErrorKind::AccessDenied
+            }
+            _ => ErrorKind::Other,
+        }
+    }
+}
+
+impl fmt::Display for AwsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} failed", self.operation)?;
+        if let Some(code) = &self.code {
+            write!(f, " ({code})")?;
+        }
+        write!(f, ": {}", self.message)?;
+        match self.kind {
+            ErrorKind::AccessDenied => write!(
+                f,
+                "; grant the provider's role this permission (see the README's IAM section)"
+            ),
+            ErrorKind::Throttled => write!(
+                f,
+                "; CloudFront throttles control-plane calls, retry the stack operation in a few minutes"
+            ),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl std::error::Error for AwsError {}
+
+/// CloudFront distributions.
+pub trait Distributions: Send + Sync {
+    /// `GetDistributionConfig`: the configuration and its ETag.
+    fn get_config(
+        &self,
+        id: &str,
+    ) -> impl Future<Output = Result<(DistributionConfig, String), AwsError>> + Send;
+    /// `GetDistribution`: status, domain name, ARN, configuration and ETag.
+    fn get(&self, id: &str) -> impl Future<Output = Result<Distribution, AwsError>> + Send;
+    /// `CreateDistributionWithTags`.
+    fn create(
+        &self,
+        config: DistributionConfig,
+        tags: Vec<(String, String)>,
+    ) -> impl Future<Output = Result<Distribution, AwsError>> + Send;
+    /// `UpdateDistribution` with `IfMatch`.
+    fn update(
+        &self,
+        id: &str,
+        config: DistributionConfig,
+        if_match: &str,
+    ) -> impl Future<Output = Result<Distribution, AwsError>> + Send;
+    /// `DeleteDistribution` with `IfMatch`.
+    fn delete(&self, id: &str, if_match: &str)
+    -> impl Future<Output = Result<(), AwsError>> + Send;
+    /// `ListTagsForResource`.
+    fn tags(&self, arn: &str)
+    -> impl Future<Output = Result<Vec<(String, String)>, AwsError>> + Send;
+}
+
+/// ACM certificates in us-east-1.
+pub trait Certificates: Send + Sync {
+    /// Every ISSUED certificate of a key type CloudFront accepts (all pages).
+    fn list(&self) -> impl Future<Output = Result<Vec<Certificate>, AwsError>> + Send;
+    /// One certificate with all its subject alternative names.
+    fn describe(&self, arn: &str) -> impl Future<Output = Result<Certificate, AwsError>> + Send;
+}
+
+/// SSM parameters, in any region.
+pub trait Parameters: Send + Sync {
+    fn put(
+        &self,
+        region: &str,
+        name: &str,
+        value: &str,
+    ) -> impl Future<Output = Result<(), AwsError>> + Send;
+    fn get(
+        &self,
+        region: &str,
+        name: &str,
+    ) -> impl Future<Output = Result<Option<String>, AwsError>> + Send;
+    fn delete(
+        &self,
+        region: &str,
+        names: &[String],
+    ) -> impl Future<Output = Result<(), AwsError>> + Send;
+}
+
+/// An asynchronous invocation of the provider's own function (continuations).
+pub trait SelfInvoke: Send + Sync {
+    fn invoke_async(&self, payload: Vec<u8>) -> impl Future<Output = Result<(), AwsError>> + Send;
+}
+
+/// Time, so that waits can be tested without waiting.
+pub trait Clock: Send + Sync {
+    /// Milliseconds since the Unix epoch.
+    fn now_ms(&self) -> u64;
+    fn sleep(&self, duration: Duration) -> impl Future<Output = ()> + Send;
+}
+
+/// The real clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now_ms(&self) -> u64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64)
+    }
+
+    async fn sleep(&self, duration: Duration) {
+        tokio::time::sleep(duration).await;
+    }
+}
+
+/// Everything the lifecycle talks to.
+pub struct Adapters<D, C, P, K> {
+    pub distributions: D,
+    pub certificates: C,
+    pub parameters: P,
+    pub clock: K,
+}

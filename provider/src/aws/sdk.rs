@@ -1,0 +1,417 @@
+//! The adapters on the AWS SDK for Rust. Each call maps its error to [`AwsError`] by the
+//! service's error code, so the lifecycle never sees SDK types other than the
+//! distribution configuration.
+
+use super::{AwsError, Certificates, Distribution, Distributions, ErrorKind, Parameters, SelfInvoke};
+use crate::certificates::{CLOUDFRONT_KEY_ALGORITHMS, Certificate};
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_cloudfront::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_cloudfront::types::{DistributionConfig, DistributionConfigWithTags, Tag, Tags};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// The region CloudFront takes its ACM certificates from.
+pub const CERTIFICATE_REGION: &str = "us-east-1";
+
+/// Loads the shared SDK configuration once: credentials and endpoints from the standard
+/// environment (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_REGION`), adaptive
+/// retries for throttling (CloudFront's control plane throttles early), and per-attempt
+/// timeouts so that no call can eat the invocation's deadline.
+pub async fn load_config() -> SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(
+            RetryConfig::adaptive()
+                .with_max_attempts(6)
+                .with_max_backoff(Duration::from_secs(20)),
+        )
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(5))
+                .operation_attempt_timeout(Duration::from_secs(30))
+                .operation_timeout(Duration::from_secs(120))
+                .build(),
+        )
+        .load()
+        .await
+}
+
+/// The region of the configuration, or us-east-1 when none is configured.
+pub fn region_of(config: &SdkConfig) -> String {
+    config
+        .region()
+        .map_or_else(|| CERTIFICATE_REGION.to_owned(), |r| r.to_string())
+}
+
+fn classify<E, R>(operation: &'static str, err: SdkError<E, R>) -> AwsError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    match &err {
+        SdkError::ServiceError(_) => {
+            let code = err.code().map(str::to_owned);
+            let kind = code.as_deref().map_or(ErrorKind::Other, AwsError::kind_of_code);
+            let message = err
+                .message()
+                .map(str::to_owned)
+                .unwrap_or_else(|| aws_sdk_cloudfront::error::DisplayErrorContext(&err).to_string());
+            AwsError {
+                operation,
+                kind,
+                code,
+                message,
+            }
+        }
+        _ => AwsError::new(
+            operation,
+            ErrorKind::Transport,
+            aws_sdk_cloudfront::error::DisplayErrorContext(&err).to_string(),
+        ),
+    }
+}
+
+fn missing(operation: &'static str, what: &str) -> AwsError {
+    AwsError::new(operation, ErrorKind::Other, format!("the response had no {what}"))
+}
+
+/// CloudFront on the SDK.
+#[derive(Debug, Clone)]
+pub struct SdkDistributions {
+    client: aws_sdk_cloudfront::Client,
+}
+
+impl SdkDistributions {
+    pub fn new(config: &SdkConfig) -> Self {
+        Self {
+            client: aws_sdk_cloudfront::Client::new(config),
+        }
+    }
+}
+
+fn distribution(
+    operation: &'static str,
+    distribution: Option<aws_sdk_cloudfront::types::Distribution>,
+    etag: Option<String>,
+) -> Result<Distribution, AwsError> {
+    let d = distribution.ok_or_else(|| missing(operation, "distribution"))?;
+    Ok(Distribution {
+        config: d
+            .distribution_config
+            .ok_or_else(|| missing(operation, "distribution configuration"))?,
+        id: d.id,
+        arn: d.arn,
+        domain_name: d.domain_name,
+        status: d.status,
+        etag: etag.ok_or_else(|| missing(operation, "ETag"))?,
+    })
+}
+
+impl Distributions for SdkDistributions {
+    async fn get_config(&self, id: &str) -> Result<(DistributionConfig, String), AwsError> {
+        const OP: &str = "GetDistributionConfig";
+        let out = self
+            .client
+            .get_distribution_config()
+            .id(id)
+            .send()
+            .await
+            .map_err(|e| classify(OP, e))?;
+        Ok((
+            out.distribution_config
+                .ok_or_else(|| missing(OP, "distribution configuration"))?,
+            out.e_tag.ok_or_else(|| missing(OP, "ETag"))?,
+        ))
+    }
+
+    async fn get(&self, id: &str) -> Result<Distribution, AwsError> {
+        const OP: &str = "GetDistribution";
+        let out = self
+            .client
+            .get_distribution()
+            .id(id)
+            .send()
+            .await
+            .map_err(|e| classify(OP, e))?;
+        distribution(OP, out.distribution, out.e_tag)
+    }
+
+    async fn create(
+        &self,
+        config: DistributionConfig,
+        tags: Vec<(String, String)>,
+    ) -> Result<Distribution, AwsError> {
+        const OP: &str = "CreateDistributionWithTags";
+        let tags = Tags::builder()
+            .set_items(Some(
+                tags.into_iter()
+                    .map(|(key, value)| {
+                        Tag::builder()
+                            .key(key)
+                            .value(value)
+                            .build()
+                            .expect("key is set")
+                    })
+                    .collect(),
+            ))
+            .build();
+        let out = self
+            .client
+            .create_distribution_with_tags()
+            .distribution_config_with_tags(
+                DistributionConfigWithTags::builder()
+                    .distribution_config(config)
+                    .tags(tags)
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(|e| classify(OP, e))?;
+        distribution(OP, out.distribution, out.e_tag)
+    }
+
+    async fn update(
+        &self,
+        id: &str,
+        config: DistributionConfig,
+        if_match: &str,
+    ) -> Result<Distribution, AwsError> {
+        const OP: &str = "UpdateDistribution";
+        let out = self
+            .client
+            .update_distribution()
+            .id(id)
+            .if_match(if_match)
+            .distribution_config(config)
+            .send()
+            .await
+            .map_err(|e| classify(OP, e))?;
+        distribution(OP, out.distribution, out.e_tag)
+    }
+
+    async fn delete(&self, id: &str, if_match: &str) -> Result<(), AwsError> {
+        self.client
+            .delete_distribution()
+            .id(id)
+            .if_match(if_match)
+            .send()
+            .await
+            .map_err(|e| classify("DeleteDistribution", e))?;
+        Ok(())
+    }
+
+    async fn tags(&self, arn: &str) -> Result<Vec<(String, String)>, AwsError> {
+        let out = self
+            .client
+            .list_tags_for_resource()
+            .resource(arn)
+            .send()
+            .await
+            .map_err(|e| classify("ListTagsForResource", e))?;
+        Ok(out
+            .tags
+            .and_then(|t| t.items)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|t| (t.key, t.value.unwrap_or_default()))
+            .collect())
+    }
+}
+
+/// ACM in us-east-1 on the SDK.
+#[derive(Debug, Clone)]
+pub struct SdkCertificates {
+    client: aws_sdk_acm::Client,
+}
+
+impl SdkCertificates {
+    pub fn new(config: &SdkConfig) -> Self {
+        let config = aws_sdk_acm::config::Builder::from(config)
+            .region(Region::new(CERTIFICATE_REGION))
+            .build();
+        Self {
+            client: aws_sdk_acm::Client::from_conf(config),
+        }
+    }
+}
+
+fn epoch_seconds(t: Option<aws_sdk_acm::primitives::DateTime>) -> Option<i64> {
+    t.map(|t| t.secs())
+}
+
+impl Certificates for SdkCertificates {
+    async fn list(&self) -> Result<Vec<Certificate>, AwsError> {
+        use aws_sdk_acm::types::{CertificateStatus, Filters, KeyAlgorithm};
+        const OP: &str = "ListCertificates";
+        let key_types: Vec<KeyAlgorithm> = CLOUDFRONT_KEY_ALGORITHMS
+            .iter()
+            .map(|k| KeyAlgorithm::from(*k))
+            .collect();
+        let mut certificates = Vec::new();
+        let mut next_token: Option<String> = None;
+        loop {
+            let out = self
+                .client
+                .list_certificates()
+                .certificate_statuses(CertificateStatus::Issued)
+                .includes(Filters::builder().set_key_types(Some(key_types.clone())).build())
+                .max_items(1000)
+                .set_next_token(next_token.take())
+                .send()
+                .await
+                .map_err(|e| classify(OP, e))?;
+            for s in out.certificate_summary_list.unwrap_or_default() {
+                let (Some(arn), Some(domain_name)) = (s.certificate_arn, s.domain_name) else {
+                    continue;
+                };
+                certificates.push(Certificate {
+                    arn,
+                    domain_name,
+                    sans_complete: s.has_additional_subject_alternative_names != Some(true),
+                    subject_alternative_names: s.subject_alternative_name_summaries,
+                    status: s.status.map(|s| s.as_str().to_owned()).unwrap_or_default(),
+                    key_algorithm: s
+                        .key_algorithm
+                        .map(|k| k.as_str().to_owned())
+                        .unwrap_or_default(),
+                    not_after: epoch_seconds(s.not_after),
+                });
+            }
+            match out.next_token {
+                Some(token) if !token.is_empty() => next_token = Some(token),
+                _ => break,
+            }
+        }
+        Ok(certificates)
+    }
+
+    async fn describe(&self, arn: &str) -> Result<Certificate, AwsError> {
+        const OP: &str = "DescribeCertificate";
+        let out = self
+            .client
+            .describe_certificate()
+            .certificate_arn(arn)
+            .send()
+            .await
+            .map_err(|e| classify(OP, e))?;
+        let c = out.certificate.ok_or_else(|| missing(OP, "certificate"))?;
+        Ok(Certificate {
+            arn: c.certificate_arn.unwrap_or_else(|| arn.to_owned()),
+            domain_name: c.domain_name.unwrap_or_default(),
+            subject_alternative_names: Some(c.subject_alternative_names.unwrap_or_default()),
+            sans_complete: true,
+            status: c.status.map(|s| s.as_str().to_owned()).unwrap_or_default(),
+            key_algorithm: c
+                .key_algorithm
+                .map(|k| k.as_str().to_owned())
+                .unwrap_or_default(),
+            not_after: epoch_seconds(c.not_after),
+        })
+    }
+}
+
+/// SSM Parameter Store on the SDK, one client per region, made on first use.
+#[derive(Debug)]
+pub struct SdkParameters {
+    config: SdkConfig,
+    clients: Mutex<HashMap<String, aws_sdk_ssm::Client>>,
+}
+
+impl SdkParameters {
+    pub fn new(config: &SdkConfig) -> Self {
+        Self {
+            config: config.clone(),
+            clients: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn client(&self, region: &str) -> aws_sdk_ssm::Client {
+        let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
+        clients
+            .entry(region.to_owned())
+            .or_insert_with(|| {
+                let config = aws_sdk_ssm::config::Builder::from(&self.config)
+                    .region(Region::new(region.to_owned()))
+                    .build();
+                aws_sdk_ssm::Client::from_conf(config)
+            })
+            .clone()
+    }
+}
+
+impl Parameters for SdkParameters {
+    async fn put(&self, region: &str, name: &str, value: &str) -> Result<(), AwsError> {
+        use aws_sdk_ssm::types::{ParameterTier, ParameterType};
+        self.client(region)
+            .put_parameter()
+            .name(name)
+            .value(value)
+            .r#type(ParameterType::String)
+            .tier(ParameterTier::Standard)
+            .overwrite(true)
+            .description("written by cfclone (Custom::ClonedDistribution)")
+            .send()
+            .await
+            .map_err(|e| classify("PutParameter", e))?;
+        Ok(())
+    }
+
+    async fn get(&self, region: &str, name: &str) -> Result<Option<String>, AwsError> {
+        match self.client(region).get_parameter().name(name).send().await {
+            Ok(out) => Ok(out.parameter.and_then(|p| p.value)),
+            Err(e) => {
+                let err = classify("GetParameter", e);
+                if err.is(ErrorKind::NotFound) {
+                    Ok(None)
+                } else {
+                    Err(err)
+                }
+            }
+        }
+    }
+
+    async fn delete(&self, region: &str, names: &[String]) -> Result<(), AwsError> {
+        self.client(region)
+            .delete_parameters()
+            .set_names(Some(names.to_vec()))
+            .send()
+            .await
+            .map_err(|e| classify("DeleteParameters", e))?;
+        Ok(())
+    }
+}
+
+/// Asynchronous invocations of the provider's own function.
+#[derive(Debug, Clone)]
+pub struct SdkSelfInvoke {
+    client: aws_sdk_lambda::Client,
+    function_name: String,
+}
+
+impl SdkSelfInvoke {
+    /// `function_name` is usually `AWS_LAMBDA_FUNCTION_NAME`.
+    pub fn new(config: &SdkConfig, function_name: impl Into<String>) -> Self {
+        Self {
+            client: aws_sdk_lambda::Client::new(config),
+            function_name: function_name.into(),
+        }
+    }
+}
+
+impl SelfInvoke for SdkSelfInvoke {
+    async fn invoke_async(&self, payload: Vec<u8>) -> Result<(), AwsError> {
+        use aws_sdk_lambda::primitives::Blob;
+        use aws_sdk_lambda::types::InvocationType;
+        self.client
+            .invoke()
+            .function_name(&self.function_name)
+            .invocation_type(InvocationType::Event)
+            .payload(Blob::new(payload))
+            .send()
+            .await
+            .map_err(|e| classify("Invoke", e))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,282 @@
+//! Choosing the ACM certificate (us-east-1) for a clone's aliases. Everything here is
+//! pure; listing and describing certificates is the adapters' job.
+
+/// What the matcher needs to know about one ACM certificate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Certificate {
+    pub arn: String,
+    pub domain_name: String,
+    /// The subject alternative names as far as they are known. `None` (or
+    /// `sans_complete == false`) means the summary was cut short and `DescribeCertificate`
+    /// has to fill them in.
+    pub subject_alternative_names: Option<Vec<String>>,
+    pub sans_complete: bool,
+    pub status: String,
+    pub key_algorithm: String,
+    /// Expiry, seconds since the epoch; `None` when ACM did not say.
+    pub not_after: Option<i64>,
+}
+
+/// Key types CloudFront accepts for viewer certificates, as ACM spells them.
+pub const CLOUDFRONT_KEY_ALGORITHMS: &[&str] = &[
+    "RSA_1024",
+    "RSA_2048",
+    "RSA_3072",
+    "RSA_4096",
+    "EC_prime256v1",
+];
+
+impl Certificate {
+    /// Every name on the certificate: the domain name and the SANs (deduplicated, lower case).
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.domain_name.as_str()).chain(
+            self.subject_alternative_names
+                .iter()
+                .flatten()
+                .map(String::as_str)
+                .filter(move |san| *san != self.domain_name),
+        )
+    }
+
+    /// Whether this certificate could serve CloudFront at `now` (epoch seconds).
+    pub fn is_usable(&self, now: i64) -> bool {
+        self.status == "ISSUED"
+            && CLOUDFRONT_KEY_ALGORITHMS.contains(&self.key_algorithm.as_str())
+            && self.not_after.is_none_or(|t| t > now)
+    }
+
+    /// Whether the names we have may be incomplete (summary without SANs or cut short).
+    pub fn needs_description(&self) -> bool {
+        self.subject_alternative_names.is_none() || !self.sans_complete
+    }
+
+    /// Whether one of the certificate's names covers `host`.
+    pub fn covers(&self, host: &str) -> bool {
+        self.names().any(|name| name_covers(name, host))
+    }
+}
+
+/// Whether a certificate name covers a host name: equal (ignoring case and a trailing
+/// dot), or a wildcard `*.example.com` that stands for exactly one label. A wildcard
+/// alias (`*.example.com`) is covered only by the same wildcard.
+pub fn name_covers(certificate_name: &str, host: &str) -> bool {
+    let name = certificate_name.trim_end_matches('.');
+    let host = host.trim_end_matches('.');
+    if name.eq_ignore_ascii_case(host) {
+        return true;
+    }
+    match name.strip_prefix("*.") {
+        Some(parent) => match host.split_once('.') {
+            Some((label, rest)) => {
+                !label.is_empty() && label != "*" && rest.eq_ignore_ascii_case(parent)
+            }
+            None => false,
+        },
+        None => false,
+    }
+}
+
+/// The outcome of matching when nothing fits.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "no ISSUED, unexpired ACM certificate in us-east-1 covers {}; request or import one that covers every alias (wildcards cover one label), or set CertificateArn",
+    uncovered.join(", ")
+)]
+pub struct NoCertificate {
+    /// The aliases that no usable certificate covers at all.
+    pub uncovered: Vec<String>,
+}
+
+/// Picks the certificate for `aliases`: usable at `now`, covering **every** alias; among
+/// several, the one that expires last (ties: the lowest ARN, so the choice is stable).
+pub fn select<'a>(
+    certificates: &'a [Certificate],
+    aliases: &[String],
+    now: i64,
+) -> Result<&'a Certificate, NoCertificate> {
+    let usable = || certificates.iter().filter(|c| c.is_usable(now));
+    usable()
+        .filter(|c| aliases.iter().all(|alias| c.covers(alias)))
+        .max_by(|a, b| {
+            a.not_after
+                .unwrap_or(i64::MAX)
+                .cmp(&b.not_after.unwrap_or(i64::MAX))
+                .then_with(|| b.arn.cmp(&a.arn))
+        })
+        .ok_or_else(|| {
+            let mut uncovered: Vec<String> = aliases
+                .iter()
+                .filter(|alias| !usable().any(|c| c.covers(alias)))
+                .cloned()
+                .collect();
+            if uncovered.is_empty() {
+                // Each alias is covered by some certificate, but no one certificate
+                // covers them all.
+                uncovered = aliases.to_vec();
+                uncovered.push("(together, on one certificate)".into());
+            }
+            NoCertificate { uncovered }
+        })
+}
+
+/// The certificates whose SANs must be described before [`select`] can be trusted: the
+/// usable ones with incomplete names that could still matter, i.e. that do not already
+/// cover every alias.
+pub fn to_describe<'a>(
+    certificates: &'a [Certificate],
+    aliases: &[String],
+    now: i64,
+) -> Vec<&'a str> {
+    certificates
+        .iter()
+        .filter(|c| c.is_usable(now) && c.needs_description())
+        .filter(|c| !aliases.iter().all(|alias| c.covers(alias)))
+        .map(|c| c.arn.as_str())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: i64 = 1_800_000_000;
+    const YEAR: i64 = 365 * 24 * 3600;
+
+    fn cert(arn: &str, domain: &str, sans: &[&str]) -> Certificate {
+        Certificate {
+            arn: arn.into(),
+            domain_name: domain.into(),
+            subject_alternative_names: Some(sans.iter().map(|s| s.to_string()).collect()),
+            sans_complete: true,
+            status: "ISSUED".into(),
+            key_algorithm: "RSA_2048".into(),
+            not_after: Some(NOW + YEAR),
+        }
+    }
+
+    fn aliases(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_wildcard_covers_exactly_one_label() {
+        assert!(name_covers("*.example.com", "shop.example.com"));
+        assert!(!name_covers("*.example.com", "a.shop.example.com"));
+        assert!(!name_covers("*.example.com", "example.com"));
+        assert!(name_covers("*.example.com", "*.example.com"));
+        assert!(!name_covers("*.example.com", "*.shop.example.com"));
+        assert!(!name_covers("shop.example.com", "*.example.com"));
+        assert!(name_covers("Shop.Example.com.", "shop.example.com"));
+    }
+
+    #[test]
+    fn the_certificate_must_cover_every_alias() {
+        let certs = [
+            cert("arn:a", "shop.example.com", &["shop.example.com"]),
+            cert("arn:b", "shop.example.com", &["www.shop.example.com"]),
+        ];
+        let chosen = select(
+            &certs,
+            &aliases(&["shop.example.com", "www.shop.example.com"]),
+            NOW,
+        )
+        .unwrap();
+        assert_eq!(chosen.arn, "arn:b");
+    }
+
+    #[test]
+    fn subject_alternative_names_count_as_much_as_the_domain_name() {
+        let certs = [cert("arn:a", "example.org", &["*.example.com"])];
+        assert_eq!(
+            select(&certs, &aliases(&["shop.example.com"]), NOW)
+                .unwrap()
+                .arn,
+            "arn:a"
+        );
+    }
+
+    #[test]
+    fn the_latest_expiring_candidate_wins() {
+        let mut early = cert("arn:early", "*.example.com", &[]);
+        early.not_after = Some(NOW + 10);
+        let mut late = cert("arn:late", "shop.example.com", &[]);
+        late.not_after = Some(NOW + 2 * YEAR);
+        let certs = [early, late];
+        assert_eq!(
+            select(&certs, &aliases(&["shop.example.com"]), NOW)
+                .unwrap()
+                .arn,
+            "arn:late"
+        );
+    }
+
+    #[test]
+    fn expired_unissued_and_unsupported_certificates_are_skipped() {
+        let mut expired = cert("arn:expired", "shop.example.com", &[]);
+        expired.not_after = Some(NOW - 1);
+        let mut pending = cert("arn:pending", "shop.example.com", &[]);
+        pending.status = "PENDING_VALIDATION".into();
+        let mut p384 = cert("arn:p384", "shop.example.com", &[]);
+        p384.key_algorithm = "EC_secp384r1".into();
+        let certs = [expired, pending, p384];
+        let err = select(&certs, &aliases(&["shop.example.com"]), NOW).unwrap_err();
+        assert_eq!(err.uncovered, vec!["shop.example.com"]);
+        assert!(err.to_string().contains("shop.example.com"));
+    }
+
+    #[test]
+    fn every_key_type_cloudfront_accepts_is_usable() {
+        for algorithm in CLOUDFRONT_KEY_ALGORITHMS {
+            let mut c = cert("arn:x", "shop.example.com", &[]);
+            c.key_algorithm = (*algorithm).into();
+            assert!(c.is_usable(NOW), "{algorithm}");
+        }
+    }
+
+    #[test]
+    fn the_error_names_only_the_uncovered_aliases() {
+        let certs = [cert("arn:a", "a.example.com", &[])];
+        let err = select(&certs, &aliases(&["a.example.com", "b.example.org"]), NOW).unwrap_err();
+        assert_eq!(err.uncovered, vec!["b.example.org"]);
+    }
+
+    #[test]
+    fn aliases_covered_only_by_different_certificates_are_reported_together() {
+        let certs = [
+            cert("arn:a", "a.example.com", &[]),
+            cert("arn:b", "b.example.org", &[]),
+        ];
+        let err = select(&certs, &aliases(&["a.example.com", "b.example.org"]), NOW).unwrap_err();
+        assert!(err.uncovered.iter().any(|u| u.contains("together")));
+    }
+
+    #[test]
+    fn summaries_without_sans_are_described_unless_they_already_match() {
+        let mut partial = cert("arn:partial", "example.org", &[]);
+        partial.subject_alternative_names = None;
+        let mut cut_short = cert("arn:cut", "example.net", &["example.net"]);
+        cut_short.sans_complete = false;
+        let mut matching = cert("arn:match", "shop.example.com", &[]);
+        matching.subject_alternative_names = None;
+        let complete = cert("arn:complete", "other.example.com", &[]);
+        let certs = [partial, cut_short, matching, complete];
+        assert_eq!(
+            to_describe(&certs, &aliases(&["shop.example.com"]), NOW),
+            vec!["arn:partial", "arn:cut"]
+        );
+    }
+
+    #[test]
+    fn ties_are_broken_by_arn_for_a_stable_choice() {
+        let certs = [
+            cert("arn:b", "shop.example.com", &[]),
+            cert("arn:a", "shop.example.com", &[]),
+        ];
+        assert_eq!(
+            select(&certs, &aliases(&["shop.example.com"]), NOW)
+                .unwrap()
+                .arn,
+            "arn:a"
+        );
+    }
+}

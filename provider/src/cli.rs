@@ -1,0 +1,80 @@
+//! The operator CLI (`cfclone`): the provider's own code, run locally.
+
+use crate::handler::Handled;
+use clap::{Parser, Subcommand};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Debug, Parser)]
+#[command(name = "cfclone", version, about = "Clone a reference CloudFront distribution (operator CLI)")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the provider on one CloudFormation custom resource event and print the
+    /// response it sent (to the event's ResponseURL, unless that is empty).
+    Invoke {
+        /// The event, as JSON (see examples/events/).
+        #[arg(long)]
+        event: PathBuf,
+        /// How long the operation may take, in seconds (waits continue in-process).
+        #[arg(long, default_value_t = 3600)]
+        timeout: u64,
+    },
+    /// Print the resource's type, properties and attributes as JSON.
+    Schema,
+}
+
+/// Runs one command, writing its output to `out`. FAILED answers exit with 1.
+pub async fn run(cli: Cli, out: &mut impl Write) -> ExitCode {
+    match cli.command {
+        Command::Schema => {
+            let schema = serde_json::json!({
+                "resourceType": crate::RESOURCE_TYPE,
+                "properties": crate::properties::PROPERTY_NAMES,
+                "attributes": crate::properties::ATTRIBUTE_NAMES,
+                "ssmParameters": crate::properties::SSM_PARAMETER_NAMES,
+            });
+            let _ = writeln!(out, "{}", serde_json::to_string_pretty(&schema).unwrap_or_default());
+            ExitCode::SUCCESS
+        }
+        Command::Invoke { event, timeout } => {
+            let text = match std::fs::read_to_string(&event) {
+                Ok(text) => text,
+                Err(e) => {
+                    eprintln!("cfclone: cannot read {}: {e}", event.display());
+                    return ExitCode::from(2);
+                }
+            };
+            let payload = match serde_json::from_str(&text) {
+                Ok(payload) => payload,
+                Err(e) => {
+                    eprintln!("cfclone: {} is not JSON: {e}", event.display());
+                    return ExitCode::from(2);
+                }
+            };
+            let provider = Arc::new(crate::setup::provider(false).await);
+            let deadline = crate::aws::Clock::now_ms(&provider.aws.clock) + timeout * 1000;
+            match provider.handle(payload, deadline).await {
+                Handled::Answered { body, .. } => {
+                    let value: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+                    let _ = writeln!(out, "{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+                    if value["Status"] == "SUCCESS" {
+                        ExitCode::SUCCESS
+                    } else {
+                        ExitCode::FAILURE
+                    }
+                }
+                other => {
+                    eprintln!("cfclone: {}", other.summary());
+                    ExitCode::from(2)
+                }
+            }
+        }
+    }
+}
