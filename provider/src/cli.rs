@@ -8,7 +8,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 #[derive(Debug, Parser)]
-#[command(name = "cfclone", version, about = "Clone a reference CloudFront distribution (operator CLI)")]
+#[command(
+    name = "cfclone",
+    version,
+    about = "Clone a reference CloudFront distribution (operator CLI)"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -40,7 +44,11 @@ pub async fn run(cli: Cli, out: &mut impl Write) -> ExitCode {
                 "attributes": crate::properties::ATTRIBUTE_NAMES,
                 "ssmParameters": crate::properties::SSM_PARAMETER_NAMES,
             });
-            let _ = writeln!(out, "{}", serde_json::to_string_pretty(&schema).unwrap_or_default());
+            let _ = writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&schema).unwrap_or_default()
+            );
             ExitCode::SUCCESS
         }
         Command::Invoke { event, timeout } => {
@@ -62,8 +70,13 @@ pub async fn run(cli: Cli, out: &mut impl Write) -> ExitCode {
             let deadline = crate::aws::Clock::now_ms(&provider.aws.clock) + timeout * 1000;
             match provider.handle(payload, deadline).await {
                 Handled::Answered { body, .. } => {
-                    let value: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
-                    let _ = writeln!(out, "{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+                    let value: serde_json::Value =
+                        serde_json::from_slice(&body).unwrap_or_default();
+                    let _ = writeln!(
+                        out,
+                        "{}",
+                        serde_json::to_string_pretty(&value).unwrap_or_default()
+                    );
                     if value["Status"] == "SUCCESS" {
                         ExitCode::SUCCESS
                     } else {

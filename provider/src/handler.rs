@@ -102,13 +102,14 @@ where
                 return Handled::Ignored { why };
             }
         };
-        let request = match serde_json::from_value::<CloudFormationCustomResourceRequest>(event.clone())
-            .ok()
-            .and_then(Request::from_event)
-        {
-            Some(request) => request,
-            None => return self.answer_malformed(&event).await,
-        };
+        let request =
+            match serde_json::from_value::<CloudFormationCustomResourceRequest>(event.clone())
+                .ok()
+                .and_then(Request::from_event)
+            {
+                Some(request) => request,
+                None => return self.answer_malformed(&event).await,
+            };
         if continuation.is_some() && request.response_url.is_empty() {
             return Handled::Ignored {
                 why: "the continuation's event has no ResponseURL".into(),
@@ -127,7 +128,15 @@ where
         loop {
             let now = self.aws.clock.now_ms();
             let budget = self.budget(&request, continuation.as_ref(), now, deadline_ms);
-            let answer = match self.run(&request, continuation.as_ref().map(|c| &c.phase), budget, deadline_ms).await {
+            let answer = match self
+                .run(
+                    &request,
+                    continuation.as_ref().map(|c| &c.phase),
+                    budget,
+                    deadline_ms,
+                )
+                .await
+            {
                 Ok(answer) => answer,
                 Err(phase) => {
                     let next = Continuation {
@@ -140,13 +149,15 @@ where
                             continuation = Some(next);
                             continue;
                         }
-                        Continuer::Invoke(invoker) => match self.hand_off(invoker, &request, next).await {
-                            Ok(hand_offs) => return Handled::HandedOff { hand_offs },
-                            Err(reason) => Answer::Failed {
-                                physical_id: fallback_id(&request, None),
-                                reason,
-                            },
-                        },
+                        Continuer::Invoke(invoker) => {
+                            match self.hand_off(invoker, &request, next).await {
+                                Ok(hand_offs) => return Handled::HandedOff { hand_offs },
+                                Err(reason) => Answer::Failed {
+                                    physical_id: fallback_id(&request, None),
+                                    reason,
+                                },
+                            }
+                        }
                     }
                 }
             };
@@ -154,7 +165,13 @@ where
         }
     }
 
-    fn budget(&self, request: &Request, continuation: Option<&Continuation>, now: u64, deadline_ms: u64) -> Budget {
+    fn budget(
+        &self,
+        request: &Request,
+        continuation: Option<&Continuation>,
+        now: u64,
+        deadline_ms: u64,
+    ) -> Budget {
         let started_ms = continuation.map_or(now, |c| c.started_ms);
         let timeout = properties::service_timeout_of(&request.properties);
         let margin = (timeout / 10).min(Duration::from_secs(60));
@@ -169,7 +186,13 @@ where
 
     /// Runs the lifecycle in its own task under the invocation's deadline. `Err` carries
     /// the phase to continue with.
-    async fn run(self: &Arc<Self>, request: &Request, phase: Option<&Phase>, budget: Budget, deadline_ms: u64) -> Result<Answer, Phase> {
+    async fn run(
+        self: &Arc<Self>,
+        request: &Request,
+        phase: Option<&Phase>,
+        budget: Budget,
+        deadline_ms: u64,
+    ) -> Result<Answer, Phase> {
         let made = Arc::new(std::sync::Mutex::new(None::<String>));
         let task = {
             let provider = Arc::clone(self);
@@ -186,19 +209,30 @@ where
             })
         };
         let now = self.aws.clock.now_ms();
-        let hard_stop = deadline_ms.saturating_sub(reserve(now, deadline_ms).as_millis() as u64 / 2);
+        let hard_stop =
+            deadline_ms.saturating_sub(reserve(now, deadline_ms).as_millis() as u64 / 2);
         let limit = Duration::from_millis(hard_stop.saturating_sub(now));
         let made_id = || made.lock().unwrap_or_else(|e| e.into_inner()).clone();
         match tokio::time::timeout(limit, task).await {
-            Ok(Ok(Outcome::Success { physical_id, data })) => Ok(Answer::Success { physical_id, data }),
-            Ok(Ok(Outcome::Failed { physical_id, reason })) => Ok(Answer::Failed { physical_id, reason }),
+            Ok(Ok(Outcome::Success { physical_id, data })) => {
+                Ok(Answer::Success { physical_id, data })
+            }
+            Ok(Ok(Outcome::Failed {
+                physical_id,
+                reason,
+            })) => Ok(Answer::Failed {
+                physical_id,
+                reason,
+            }),
             Ok(Ok(Outcome::Continue { phase })) => Err(phase),
             Ok(Err(join)) => {
                 let detail = panic_message(join);
                 error!(detail, "the provider panicked");
                 Ok(Answer::Failed {
                     physical_id: fallback_id(request, made_id()),
-                    reason: format!("the provider failed unexpectedly ({detail}); this is a bug in cfclone — retry, and report it with the function's logs"),
+                    reason: format!(
+                        "the provider failed unexpectedly ({detail}); this is a bug in cfclone — retry, and report it with the function's logs"
+                    ),
                 })
             }
             Err(_) => {
@@ -214,10 +248,17 @@ where
         }
     }
 
-    async fn hand_off<X: SelfInvoke>(&self, invoker: &X, request: &Request, next: Continuation) -> Result<u32, String> {
+    async fn hand_off<X: SelfInvoke>(
+        &self,
+        invoker: &X,
+        request: &Request,
+        next: Continuation,
+    ) -> Result<u32, String> {
         let hand_offs = next.hand_offs;
         if hand_offs > MAX_HAND_OFFS {
-            return Err(format!("gave up after {MAX_HAND_OFFS} hand-offs to fresh invocations"));
+            return Err(format!(
+                "gave up after {MAX_HAND_OFFS} hand-offs to fresh invocations"
+            ));
         }
         let event = raw_event(request);
         let payload = serde_json::to_vec(&Envelope {
@@ -239,14 +280,21 @@ where
     async fn answer(&self, request: &Request, answer: &Answer) -> Handled {
         match answer {
             Answer::Success { physical_id, .. } => info!(physical_id, "answering SUCCESS"),
-            Answer::Failed { physical_id, reason } => warn!(physical_id, reason, "answering FAILED"),
+            Answer::Failed {
+                physical_id,
+                reason,
+            } => warn!(physical_id, reason, "answering FAILED"),
         }
         let body = response::body(request, answer);
         if request.response_url.is_empty() {
             info!("the event has no ResponseURL; the response is not sent");
-            return Handled::Answered { body, delivered: false };
+            return Handled::Answered {
+                body,
+                delivered: false,
+            };
         }
-        let delivered = match response::send(&self.http, &request.response_url, body.clone()).await {
+        let delivered = match response::send(&self.http, &request.response_url, body.clone()).await
+        {
             Ok(()) => true,
             Err(e) => {
                 error!(error = %e, "the response was not delivered; CloudFormation will time out");
@@ -258,7 +306,13 @@ where
 
     /// An event that is not a CloudFormation request: answer FAILED if it says where to.
     async fn answer_malformed(&self, event: &Value) -> Handled {
-        let field = |k: &str| event.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
+        let field = |k: &str| {
+            event
+                .get(k)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned()
+        };
         let request = Request {
             request_type: RequestType::Create,
             request_id: field("RequestId"),
@@ -270,7 +324,9 @@ where
             old_properties: None,
         };
         if request.response_url.is_empty() {
-            error!("the payload is not a CloudFormation custom resource request and has no ResponseURL");
+            error!(
+                "the payload is not a CloudFormation custom resource request and has no ResponseURL"
+            );
             return Handled::Ignored {
                 why: "not a CloudFormation custom resource request".into(),
             };
@@ -328,7 +384,8 @@ fn fallback_id(request: &Request, made: Option<String>) -> String {
 
 /// Time kept back from the deadline to answer: a fifth of what is left, 1–10 s.
 fn reserve(now_ms: u64, deadline_ms: u64) -> Duration {
-    Duration::from_millis(deadline_ms.saturating_sub(now_ms) / 5).clamp(Duration::from_secs(1), Duration::from_secs(10))
+    Duration::from_millis(deadline_ms.saturating_sub(now_ms) / 5)
+        .clamp(Duration::from_secs(1), Duration::from_secs(10))
 }
 
 fn panic_message(join: tokio::task::JoinError) -> String {

@@ -3,7 +3,9 @@
 //! which is either the answer for CloudFormation or a request to continue the same work
 //! in a fresh invocation.
 
-use crate::aws::{Adapters, AwsError, Certificates, Clock, Distribution, Distributions, ErrorKind, Parameters};
+use crate::aws::{
+    Adapters, AwsError, Certificates, Clock, Distribution, Distributions, ErrorKind, Parameters,
+};
 use crate::certificates;
 use crate::plan::{self, PlanError};
 use crate::properties::{self, Properties, SsmOutputs};
@@ -87,7 +89,11 @@ impl Request {
 
     /// The stack's region, from its ARN (`arn:aws:cloudformation:REGION:…`).
     pub fn stack_region(&self) -> &str {
-        self.stack_id.split(':').nth(3).filter(|r| !r.is_empty()).unwrap_or("us-east-1")
+        self.stack_id
+            .split(':')
+            .nth(3)
+            .filter(|r| !r.is_empty())
+            .unwrap_or("us-east-1")
     }
 
     /// The id to answer with when nothing was created.
@@ -111,12 +117,17 @@ impl Request {
     fn ownership_tags(&self) -> [(String, String); 2] {
         [
             (OWNER_STACK_TAG.to_owned(), self.stack_id.clone()),
-            (OWNER_LOGICAL_ID_TAG.to_owned(), self.logical_resource_id.clone()),
+            (
+                OWNER_LOGICAL_ID_TAG.to_owned(),
+                self.logical_resource_id.clone(),
+            ),
         ]
     }
 
     fn owns(&self, tags: &[(String, String)]) -> bool {
-        self.ownership_tags().iter().all(|owned| tags.contains(owned))
+        self.ownership_tags()
+            .iter()
+            .all(|owned| tags.contains(owned))
     }
 }
 
@@ -142,7 +153,9 @@ pub enum Outcome {
         reason: String,
     },
     /// Not done: hand the request on to a fresh invocation.
-    Continue { phase: Phase },
+    Continue {
+        phase: Phase,
+    },
 }
 
 /// Time limits of one invocation and of the whole operation.
@@ -244,7 +257,12 @@ where
 
     /// Creates (or adopts, for a redelivered request) the clone; `unmade_id` is the
     /// physical id to answer with if nothing gets made.
-    async fn create_with(&self, request: &Request, properties: &Properties, unmade_id: String) -> Outcome {
+    async fn create_with(
+        &self,
+        request: &Request,
+        properties: &Properties,
+        unmade_id: String,
+    ) -> Outcome {
         let (planned, _) = match self.plan(properties, &request.caller_reference()).await {
             Ok(planned) => planned,
             Err(reason) => return failed(unmade_id, reason),
@@ -252,7 +270,12 @@ where
         let tags: Vec<(String, String)> = request
             .ownership_tags()
             .into_iter()
-            .chain(properties.tags.iter().map(|t| (t.key.clone(), t.value.clone())))
+            .chain(
+                properties
+                    .tags
+                    .iter()
+                    .map(|t| (t.key.clone(), t.value.clone())),
+            )
             .collect();
         let created = match self.aws.distributions.create(planned, tags).await {
             Ok(d) => {
@@ -273,10 +296,22 @@ where
     /// `CallerReference`): adopt it if its ownership tags say it is ours.
     async fn adopt(&self, request: &Request, error: &AwsError) -> Result<Distribution, String> {
         let Some(id) = existing_id(&error.message) else {
-            return Err(format!("{error}; the existing distribution's id was not given, so it cannot be adopted"));
+            return Err(format!(
+                "{error}; the existing distribution's id was not given, so it cannot be adopted"
+            ));
         };
-        let existing = self.aws.distributions.get(&id).await.map_err(|e| explain(&e))?;
-        let tags = self.aws.distributions.tags(&existing.arn).await.map_err(|e| explain(&e))?;
+        let existing = self
+            .aws
+            .distributions
+            .get(&id)
+            .await
+            .map_err(|e| explain(&e))?;
+        let tags = self
+            .aws
+            .distributions
+            .tags(&existing.arn)
+            .await
+            .map_err(|e| explain(&e))?;
         if !request.owns(&tags) {
             return Err(format!(
                 "distribution {id} already uses this request's CallerReference but does not carry this resource's ownership tags; it was left untouched"
@@ -291,7 +326,13 @@ where
         &self,
         properties: &Properties,
         caller_reference: &str,
-    ) -> Result<(aws_sdk_cloudfront::types::DistributionConfig, Option<String>), String> {
+    ) -> Result<
+        (
+            aws_sdk_cloudfront::types::DistributionConfig,
+            Option<String>,
+        ),
+        String,
+    > {
         let reference_id = &properties.reference_distribution_id;
         let (reference, _) = self
             .aws
@@ -331,13 +372,23 @@ where
             return Ok(Some(arn.clone()));
         }
         let now = (self.aws.clock.now_ms() / 1000) as i64;
-        let mut found = self.aws.certificates.list().await.map_err(|e| explain(&e))?;
+        let mut found = self
+            .aws
+            .certificates
+            .list()
+            .await
+            .map_err(|e| explain(&e))?;
         let incomplete: Vec<String> = certificates::to_describe(&found, &properties.aliases, now)
             .into_iter()
             .map(str::to_owned)
             .collect();
         for arn in incomplete {
-            let described = self.aws.certificates.describe(&arn).await.map_err(|e| explain(&e))?;
+            let described = self
+                .aws
+                .certificates
+                .describe(&arn)
+                .await
+                .map_err(|e| explain(&e))?;
             if let Some(slot) = found.iter_mut().find(|c| c.arn == arn) {
                 *slot = described;
             }
@@ -382,7 +433,10 @@ where
                 info!(distribution_id = %physical_id, "the clone already has this configuration");
                 self.aws.distributions.get(&physical_id).await
             } else {
-                self.aws.distributions.update(&physical_id, planned, &etag).await
+                self.aws
+                    .distributions
+                    .update(&physical_id, planned, &etag)
+                    .await
             };
             match result {
                 Ok(updated) => {
@@ -406,7 +460,12 @@ where
     // ----- Waiting and finishing (Create and Update) -------------------------------------
 
     /// Waits for deployment when asked, then writes the SSM parameters and answers.
-    async fn settle(&self, request: &Request, properties: &Properties, clone: Distribution) -> Outcome {
+    async fn settle(
+        &self,
+        request: &Request,
+        properties: &Properties,
+        clone: Distribution,
+    ) -> Outcome {
         let clone = if properties.wait_for_deployment && !clone.is_deployed() {
             match self.wait(&clone.id, "Deployed", |d| d.is_deployed()).await {
                 Ok(WaitEnd::Ready(d)) => d,
@@ -429,7 +488,10 @@ where
                 Ok(WaitEnd::Gone) => {
                     return failed(
                         clone.id.clone(),
-                        format!("GetDistribution: {} disappeared while waiting for it to deploy", clone.id),
+                        format!(
+                            "GetDistribution: {} disappeared while waiting for it to deploy",
+                            clone.id
+                        ),
                     );
                 }
                 Err(e) => return failed(clone.id, explain(&e)),
@@ -453,10 +515,15 @@ where
         match self.aws.distributions.tags(&clone.arn).await {
             Ok(tags) if request.owns(&tags) => {}
             Ok(_) => {
-                warn!(distribution_id, "continuation names a distribution this resource does not own; refusing");
+                warn!(
+                    distribution_id,
+                    "continuation names a distribution this resource does not own; refusing"
+                );
                 return failed(
                     request.not_created_id(),
-                    format!("continuation refused: {distribution_id} does not carry this resource's ownership tags"),
+                    format!(
+                        "continuation refused: {distribution_id} does not carry this resource's ownership tags"
+                    ),
                 );
             }
             Err(e) => return failed(physical_id, explain(&e)),
@@ -464,7 +531,12 @@ where
         self.settle(request, &properties, clone).await
     }
 
-    async fn finish(&self, request: &Request, properties: &Properties, clone: &Distribution) -> Outcome {
+    async fn finish(
+        &self,
+        request: &Request,
+        properties: &Properties,
+        clone: &Distribution,
+    ) -> Outcome {
         let certificate = clone.certificate_arn().unwrap_or(NO_CERTIFICATE).to_owned();
         if let Some(outputs) = &properties.ssm {
             let values = [
@@ -478,7 +550,10 @@ where
                     if let Err(e) = self.aws.parameters.put(region, name, value).await {
                         return failed(
                             clone.id.clone(),
-                            format!("SsmParameterPrefix: writing {name} in {region}: {}", explain(&e)),
+                            format!(
+                                "SsmParameterPrefix: writing {name} in {region}: {}",
+                                explain(&e)
+                            ),
                         );
                     }
                 }
@@ -498,9 +573,14 @@ where
                     .as_ref()
                     .is_some_and(|new| new.prefix == old.prefix && new.regions.contains(region));
                 if !still_used
-                    && let Err(e) = self.remove_parameters(&old, region, &[owner, &clone.id]).await
+                    && let Err(e) = self
+                        .remove_parameters(&old, region, &[owner, &clone.id])
+                        .await
                 {
-                    return failed(clone.id.clone(), format!("removing the old SSM parameters: {}", explain(&e)));
+                    return failed(
+                        clone.id.clone(),
+                        format!("removing the old SSM parameters: {}", explain(&e)),
+                    );
                 }
             }
         }
@@ -510,15 +590,26 @@ where
                 ("DistributionId".to_owned(), clone.id.clone()),
                 ("DomainName".to_owned(), clone.domain_name.clone()),
                 ("Arn".to_owned(), clone.arn.clone()),
-                ("CertificateArn".to_owned(), clone.certificate_arn().unwrap_or_default().to_owned()),
-                ("ReferenceDistributionId".to_owned(), properties.reference_distribution_id.clone()),
+                (
+                    "CertificateArn".to_owned(),
+                    clone.certificate_arn().unwrap_or_default().to_owned(),
+                ),
+                (
+                    "ReferenceDistributionId".to_owned(),
+                    properties.reference_distribution_id.clone(),
+                ),
             ]),
         }
     }
 
     /// Removes the parameters under `outputs.prefix` in `region`, but only when they
     /// describe one of `owners`: parameters another resource wrote are left alone.
-    async fn remove_parameters(&self, outputs: &SsmOutputs, region: &str, owners: &[&str]) -> Result<(), AwsError> {
+    async fn remove_parameters(
+        &self,
+        outputs: &SsmOutputs,
+        region: &str,
+        owners: &[&str],
+    ) -> Result<(), AwsError> {
         let names = outputs.names();
         match self.aws.parameters.get(region, &names[0]).await? {
             Some(id) if owners.contains(&id.as_str()) => {
@@ -539,7 +630,10 @@ where
         let physical_id = request.physical_resource_id.clone().unwrap_or_default();
         let outputs = properties::ssm_outputs_of(&request.properties, request.stack_region());
         if physical_id.starts_with(NOT_CREATED_PREFIX) || physical_id.is_empty() {
-            info!(physical_id, "nothing was created for this resource; nothing to delete");
+            info!(
+                physical_id,
+                "nothing was created for this resource; nothing to delete"
+            );
             return success(physical_id);
         }
         let reference = request
@@ -547,7 +641,10 @@ where
             .get("ReferenceDistributionId")
             .and_then(Value::as_str);
         if reference == Some(physical_id.as_str()) {
-            warn!(physical_id, "the physical id is the reference distribution; it is never touched");
+            warn!(
+                physical_id,
+                "the physical id is the reference distribution; it is never touched"
+            );
             return success(physical_id);
         }
 
@@ -555,7 +652,9 @@ where
         for _ in 0..MAX_CONFLICT_RETRIES {
             let clone = match self.aws.distributions.get(&physical_id).await {
                 Ok(d) => d,
-                Err(e) if e.is(ErrorKind::NotFound) => return self.deleted(&physical_id, outputs.as_ref()).await,
+                Err(e) if e.is(ErrorKind::NotFound) => {
+                    return self.deleted(&physical_id, outputs.as_ref()).await;
+                }
                 Err(e) => return failed(physical_id, explain(&e)),
             };
             if !owned_checked {
@@ -574,7 +673,12 @@ where
             let clone = if clone.config.enabled {
                 let mut disabled = clone.config.clone();
                 disabled.enabled = false;
-                match self.aws.distributions.update(&physical_id, disabled, &clone.etag).await {
+                match self
+                    .aws
+                    .distributions
+                    .update(&physical_id, disabled, &clone.etag)
+                    .await
+                {
                     Ok(d) => {
                         info!(distribution_id = %physical_id, "disabled the clone");
                         d
@@ -592,10 +696,17 @@ where
             let clone = if ready(&clone) {
                 clone
             } else {
-                match self.wait(&physical_id, "disabled and Deployed", ready).await {
+                match self
+                    .wait(&physical_id, "disabled and Deployed", ready)
+                    .await
+                {
                     Ok(WaitEnd::Ready(d)) => d,
                     Ok(WaitEnd::Gone) => return self.deleted(&physical_id, outputs.as_ref()).await,
-                    Ok(WaitEnd::HandOff) => return Outcome::Continue { phase: Phase::Delete },
+                    Ok(WaitEnd::HandOff) => {
+                        return Outcome::Continue {
+                            phase: Phase::Delete,
+                        };
+                    }
                     Ok(WaitEnd::GaveUp(d)) => {
                         return failed(
                             physical_id.clone(),
@@ -608,7 +719,12 @@ where
                     Err(e) => return failed(physical_id, explain(&e)),
                 }
             };
-            match self.aws.distributions.delete(&physical_id, &clone.etag).await {
+            match self
+                .aws
+                .distributions
+                .delete(&physical_id, &clone.etag)
+                .await
+            {
                 Ok(()) => {
                     info!(distribution_id = %physical_id, "deleted the clone");
                     return self.deleted(&physical_id, outputs.as_ref()).await;
@@ -635,7 +751,13 @@ where
         if let Some(outputs) = outputs {
             for region in &outputs.regions {
                 if let Err(e) = self.remove_parameters(outputs, region, &[id]).await {
-                    return failed(id.to_owned(), format!("the clone is deleted, but removing its SSM parameters failed: {}", explain(&e)));
+                    return failed(
+                        id.to_owned(),
+                        format!(
+                            "the clone is deleted, but removing its SSM parameters failed: {}",
+                            explain(&e)
+                        ),
+                    );
                 }
             }
         }
@@ -658,7 +780,10 @@ where
                     self.aws.clock.sleep(pause).await;
                 }
                 WaitDecision::HandOff => {
-                    info!(distribution_id = id, goal, "handing the wait on to a fresh invocation");
+                    info!(
+                        distribution_id = id,
+                        goal, "handing the wait on to a fresh invocation"
+                    );
                     return Ok(WaitEnd::HandOff);
                 }
                 WaitDecision::GiveUp => {}
@@ -697,7 +822,10 @@ fn success(physical_id: String) -> Outcome {
 
 fn failed(physical_id: String, reason: String) -> Outcome {
     warn!(physical_id, reason, "answering FAILED");
-    Outcome::Failed { physical_id, reason }
+    Outcome::Failed {
+        physical_id,
+        reason,
+    }
 }
 
 /// An AWS failure as a reason for CloudFormation, with the way out where we know it.

@@ -37,7 +37,11 @@ pub fn check_reference(id: &str, reference: &DistributionConfig) -> Result<(), P
     if reference.connection_mode == Some(ConnectionMode::TenantOnly) {
         return Err(PlanError::MultiTenantReference(id.to_owned()));
     }
-    if reference.origins.as_ref().is_none_or(|o| o.items.is_empty()) {
+    if reference
+        .origins
+        .as_ref()
+        .is_none_or(|o| o.items.is_empty())
+    {
         return Err(PlanError::IncompleteReference {
             id: id.to_owned(),
             what: "origins",
@@ -61,7 +65,10 @@ pub fn default_comment(properties: &Properties) -> String {
         ),
         None => format!("cfclone of {}", properties.reference_distribution_id),
     };
-    comment.chars().take(crate::properties::MAX_COMMENT_CHARS).collect()
+    comment
+        .chars()
+        .take(crate::properties::MAX_COMMENT_CHARS)
+        .collect()
 }
 
 /// Plans the clone's configuration.
@@ -159,7 +166,10 @@ fn viewer_certificate(
 /// Applies `OriginDomainName`/`OriginPath` (to the origin the default cache behaviour
 /// targets) and the `Origins` overrides. Origin ids never change, so every cache
 /// behaviour and origin group keeps pointing at a valid origin.
-fn rewrite_origins(config: &mut DistributionConfig, properties: &Properties) -> Result<(), PlanError> {
+fn rewrite_origins(
+    config: &mut DistributionConfig,
+    properties: &Properties,
+) -> Result<(), PlanError> {
     let default_target = config
         .default_cache_behavior
         .as_ref()
@@ -253,7 +263,10 @@ fn check_targets(reference_id: &str, config: &DistributionConfig) -> Result<(), 
         .iter()
         .flat_map(|o| o.items.iter().map(|o| o.id.as_str()))
         .collect();
-    let groups = config.origin_groups.iter().flat_map(|g| g.items.iter().flatten());
+    let groups = config
+        .origin_groups
+        .iter()
+        .flat_map(|g| g.items.iter().flatten());
     let mut targets = origin_ids.clone();
     for group in groups {
         targets.insert(group.id.as_str());
@@ -352,9 +365,7 @@ pub(crate) mod fixtures {
                     .quantity(1)
                     .items(
                         FunctionAssociation::builder()
-                            .function_arn(
-                                "arn:aws:cloudfront::123456789012:function/rewrite-index",
-                            )
+                            .function_arn("arn:aws:cloudfront::123456789012:function/rewrite-index")
                             .event_type(EventType::ViewerRequest)
                             .build()
                             .unwrap(),
@@ -371,23 +382,18 @@ pub(crate) mod fixtures {
             .id("assets")
             .domain_name("shop-assets.s3.eu-west-1.amazonaws.com")
             .origin_path("")
-            .s3_origin_config(
-                S3OriginConfig::builder()
-                    .origin_access_identity("")
-                    .build()
-                    .unwrap(),
-            )
+            .s3_origin_config(S3OriginConfig::builder().origin_access_identity("").build())
             .origin_access_control_id("E2OACEXAMPLE01")
             .build()
             .unwrap();
         let origins = vec![
+            custom_origin("api", "abc123.execute-api.eu-west-1.amazonaws.com", "/prod"),
+            s3,
             custom_origin(
-                "api",
-                "abc123.execute-api.eu-west-1.amazonaws.com",
+                "api-failover",
+                "def456.execute-api.us-west-2.amazonaws.com",
                 "/prod",
             ),
-            s3,
-            custom_origin("api-failover", "def456.execute-api.us-west-2.amazonaws.com", "/prod"),
         ];
         let group = OriginGroup::builder()
             .id("api-group")
@@ -406,7 +412,12 @@ pub(crate) mod fixtures {
             .members(
                 OriginGroupMembers::builder()
                     .quantity(2)
-                    .items(OriginGroupMember::builder().origin_id("api").build().unwrap())
+                    .items(
+                        OriginGroupMember::builder()
+                            .origin_id("api")
+                            .build()
+                            .unwrap(),
+                    )
                     .items(
                         OriginGroupMember::builder()
                             .origin_id("api-failover")
@@ -519,9 +530,7 @@ pub(crate) mod fixtures {
                     )
                     .build(),
             )
-            .web_acl_id(
-                "arn:aws:wafv2:us-east-1:123456789012:global/webacl/shop/a1b2c3d4",
-            )
+            .web_acl_id("arn:aws:wafv2:us-east-1:123456789012:global/webacl/shop/a1b2c3d4")
             .http_version(HttpVersion::Http2and3)
             .is_ipv6_enabled(true)
             .staging(false)
@@ -551,7 +560,13 @@ mod tests {
     }
 
     fn plan_with(extra: Value) -> Result<DistributionConfig, PlanError> {
-        plan(REFERENCE_ID, &reference(), &properties(extra), Some(CERT), "cfclone-ref")
+        plan(
+            REFERENCE_ID,
+            &reference(),
+            &properties(extra),
+            Some(CERT),
+            "cfclone-ref",
+        )
     }
 
     fn origin<'a>(config: &'a DistributionConfig, id: &str) -> &'a Origin {
@@ -570,13 +585,22 @@ mod tests {
         let config = plan_with(json!({})).unwrap();
         let aliases = config.aliases.as_ref().unwrap();
         assert_eq!(aliases.quantity, 1);
-        assert_eq!(aliases.items.as_deref(), Some(&["shop.example.com".to_owned()][..]));
+        assert_eq!(
+            aliases.items.as_deref(),
+            Some(&["shop.example.com".to_owned()][..])
+        );
         let cert = config.viewer_certificate.as_ref().unwrap();
         assert_eq!(cert.acm_certificate_arn.as_deref(), Some(CERT));
         assert_eq!(cert.ssl_support_method, Some(SslSupportMethod::SniOnly));
-        assert_eq!(cert.minimum_protocol_version, Some(MinimumProtocolVersion::TlSv122021));
+        assert_eq!(
+            cert.minimum_protocol_version,
+            Some(MinimumProtocolVersion::TlSv122021)
+        );
         assert_eq!(config.caller_reference, "cfclone-ref");
-        assert_eq!(config.comment, "cfclone of EREFERENCE12345 for shop.example.com");
+        assert_eq!(
+            config.comment,
+            "cfclone of EREFERENCE12345 for shop.example.com"
+        );
     }
 
     #[test]
@@ -585,9 +609,15 @@ mod tests {
         let config = plan_with(json!({})).unwrap();
         assert_eq!(config.origins, reference.origins);
         assert_eq!(config.origin_groups, reference.origin_groups);
-        assert_eq!(config.default_cache_behavior, reference.default_cache_behavior);
+        assert_eq!(
+            config.default_cache_behavior,
+            reference.default_cache_behavior
+        );
         assert_eq!(config.cache_behaviors, reference.cache_behaviors);
-        assert_eq!(config.custom_error_responses, reference.custom_error_responses);
+        assert_eq!(
+            config.custom_error_responses,
+            reference.custom_error_responses
+        );
         assert_eq!(config.logging, reference.logging);
         assert_eq!(config.restrictions, reference.restrictions);
         assert_eq!(config.web_acl_id, reference.web_acl_id);
@@ -613,15 +643,28 @@ mod tests {
         }))
         .unwrap();
         let api = origin(&config, "api");
-        assert_eq!(api.domain_name, "xyz789.execute-api.eu-west-1.amazonaws.com");
+        assert_eq!(
+            api.domain_name,
+            "xyz789.execute-api.eu-west-1.amazonaws.com"
+        );
         assert_eq!(api.origin_path.as_deref(), Some("/v2"));
         let before = reference();
         let old = before.origins.as_ref().unwrap().items[0].clone();
         assert_eq!(api.custom_origin_config, old.custom_origin_config);
         assert_eq!(api.custom_headers, old.custom_headers);
         // the other origins are untouched, and the behaviours still target valid ids
-        assert_eq!(origin(&config, "assets"), &before.origins.as_ref().unwrap().items[1]);
-        assert_eq!(config.default_cache_behavior.as_ref().unwrap().target_origin_id, "api");
+        assert_eq!(
+            origin(&config, "assets"),
+            &before.origins.as_ref().unwrap().items[1]
+        );
+        assert_eq!(
+            config
+                .default_cache_behavior
+                .as_ref()
+                .unwrap()
+                .target_origin_id,
+            "api"
+        );
     }
 
     #[test]
@@ -638,10 +681,19 @@ mod tests {
         ]}))
         .unwrap();
         let assets = origin(&config, "assets");
-        assert_eq!(assets.domain_name, "other-assets.s3.eu-west-1.amazonaws.com");
-        assert_eq!(assets.origin_access_control_id.as_deref(), Some("E2OACEXAMPLE01"));
+        assert_eq!(
+            assets.domain_name,
+            "other-assets.s3.eu-west-1.amazonaws.com"
+        );
+        assert_eq!(
+            assets.origin_access_control_id.as_deref(),
+            Some("E2OACEXAMPLE01")
+        );
         assert!(assets.s3_origin_config.is_some());
-        assert_eq!(origin(&config, "api-failover").origin_path.as_deref(), Some("/staging"));
+        assert_eq!(
+            origin(&config, "api-failover").origin_path.as_deref(),
+            Some("/staging")
+        );
     }
 
     #[test]
@@ -655,15 +707,20 @@ mod tests {
 
     #[test]
     fn an_s3_origin_cannot_point_at_a_non_s3_domain() {
-        let err = plan_with(json!({"Origins": [{"Id": "assets", "DomainName": "cdn.example.com"}]}))
-            .unwrap_err();
+        let err =
+            plan_with(json!({"Origins": [{"Id": "assets", "DomainName": "cdn.example.com"}]}))
+                .unwrap_err();
         assert!(err.to_string().contains("is an S3 origin"), "{err}");
     }
 
     #[test]
     fn a_default_behaviour_on_an_origin_group_needs_per_origin_overrides() {
         let mut reference = reference();
-        reference.default_cache_behavior.as_mut().unwrap().target_origin_id = "api-group".into();
+        reference
+            .default_cache_behavior
+            .as_mut()
+            .unwrap()
+            .target_origin_id = "api-group".into();
         let props = properties(json!({"OriginDomainName": "new.example.com"}));
         let err = plan(REFERENCE_ID, &reference, &props, Some(CERT), "r").unwrap_err();
         assert!(err.to_string().starts_with("OriginDomainName:"), "{err}");
@@ -717,7 +774,14 @@ mod tests {
                 .minimum_protocol_version(MinimumProtocolVersion::TlSv1)
                 .build(),
         );
-        let config = plan(REFERENCE_ID, &reference, &properties(json!({})), Some(CERT), "r").unwrap();
+        let config = plan(
+            REFERENCE_ID,
+            &reference,
+            &properties(json!({})),
+            Some(CERT),
+            "r",
+        )
+        .unwrap();
         assert_eq!(
             config.viewer_certificate.unwrap().minimum_protocol_version,
             Some(MinimumProtocolVersion::TlSv122021)
@@ -728,7 +792,14 @@ mod tests {
     fn a_multi_tenant_reference_is_refused_with_a_pointer_to_tenants() {
         let mut reference = reference();
         reference.connection_mode = Some(ConnectionMode::TenantOnly);
-        let err = plan(REFERENCE_ID, &reference, &properties(json!({})), Some(CERT), "r").unwrap_err();
+        let err = plan(
+            REFERENCE_ID,
+            &reference,
+            &properties(json!({})),
+            Some(CERT),
+            "r",
+        )
+        .unwrap_err();
         assert!(matches!(err, PlanError::MultiTenantReference(_)));
         assert!(err.to_string().contains("distribution tenant"));
     }
@@ -737,7 +808,13 @@ mod tests {
     fn the_reference_itself_is_not_modified() {
         let reference = reference();
         let before = reference.clone();
-        let _ = plan(REFERENCE_ID, &reference, &properties(json!({"OriginPath": "/x"})), Some(CERT), "r");
+        let _ = plan(
+            REFERENCE_ID,
+            &reference,
+            &properties(json!({"OriginPath": "/x"})),
+            Some(CERT),
+            "r",
+        );
         assert_eq!(reference, before);
     }
 

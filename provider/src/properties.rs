@@ -155,9 +155,8 @@ impl Properties {
         reject_unknown(map)?;
         let reader = Reader(map);
 
-        let reference_distribution_id = reader
-            .string("ReferenceDistributionId")?
-            .ok_or_else(|| {
+        let reference_distribution_id =
+            reader.string("ReferenceDistributionId")?.ok_or_else(|| {
                 PropertyError::new(
                     "ReferenceDistributionId",
                     "is required: the id (E…) of the distribution to copy",
@@ -338,9 +337,7 @@ fn reject_unknown(map: &Map<String, Value>) -> Result<(), PropertyError> {
             let hint = PROPERTY_NAMES
                 .iter()
                 .find(|known| {
-                    known.eq_ignore_ascii_case(key)
-                        || known.trim_end_matches('s').eq_ignore_ascii_case(key)
-                        || key.trim_end_matches('s').eq_ignore_ascii_case(known)
+                    edit_distance(&known.to_ascii_lowercase(), &key.to_ascii_lowercase()) <= 2
                 })
                 .map(|known| format!("; did you mean {known}?"))
                 .unwrap_or_default();
@@ -351,6 +348,22 @@ fn reject_unknown(map: &Map<String, Value>) -> Result<(), PropertyError> {
         }
     }
     Ok(())
+}
+
+/// Levenshtein distance, for "did you mean" hints.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
+        }
+    }
+    row[b.len()]
 }
 
 struct Reader<'a>(&'a Map<String, Value>);
@@ -483,13 +496,15 @@ impl Reader<'_> {
         let mut tags: Vec<Tag> = Vec::new();
         for (i, item) in self.objects("Tags")?.into_iter().enumerate() {
             let get = |key: &str| item.get(key).and_then(Value::as_str).map(str::to_owned);
-            let key = get("Key").filter(|k| !k.is_empty()).ok_or_else(|| {
-                PropertyError::new("Tags", format!("item {i}: Key is required"))
-            })?;
+            let key = get("Key")
+                .filter(|k| !k.is_empty())
+                .ok_or_else(|| PropertyError::new("Tags", format!("item {i}: Key is required")))?;
             if key.starts_with(RESERVED_TAG_PREFIX) {
                 return Err(PropertyError::new(
                     "Tags",
-                    format!("`{key}`: keys starting with {RESERVED_TAG_PREFIX} are reserved for the provider's ownership tags"),
+                    format!(
+                        "`{key}`: keys starting with {RESERVED_TAG_PREFIX} are reserved for the provider's ownership tags"
+                    ),
                 ));
             }
             if key.len() > 128 {
@@ -506,10 +521,7 @@ impl Reader<'_> {
                 ));
             }
             if tags.iter().any(|t| t.key == key) {
-                return Err(PropertyError::new(
-                    "Tags",
-                    format!("`{key}` appears twice"),
-                ));
+                return Err(PropertyError::new("Tags", format!("`{key}` appears twice")));
             }
             tags.push(Tag { key, value });
         }
@@ -679,10 +691,14 @@ fn validate_regions(regions: &[String]) -> Result<(), PropertyError> {
     for (i, region) in regions.iter().enumerate() {
         let parts: Vec<&str> = region.split('-').collect();
         let ok = parts.len() >= 3
+            && parts.iter().all(|p| {
+                !p.is_empty()
+                    && p.chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            })
             && parts
-                .iter()
-                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
-            && parts.last().is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()));
+                .last()
+                .is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()));
         if !ok {
             return Err(PropertyError::new(
                 "SsmRegions",
@@ -794,7 +810,12 @@ mod tests {
 
     #[test]
     fn an_empty_alias_list_is_allowed() {
-        assert!(parse(with("Aliases", json!([]))).unwrap().aliases.is_empty());
+        assert!(
+            parse(with("Aliases", json!([])))
+                .unwrap()
+                .aliases
+                .is_empty()
+        );
     }
 
     #[test]
@@ -803,7 +824,10 @@ mod tests {
         props.as_object_mut().unwrap().remove("Aliases");
         assert_eq!(error_of(props).property, "Aliases");
         let mut props = minimal();
-        props.as_object_mut().unwrap().remove("ReferenceDistributionId");
+        props
+            .as_object_mut()
+            .unwrap()
+            .remove("ReferenceDistributionId");
         assert_eq!(error_of(props).property, "ReferenceDistributionId");
     }
 
@@ -858,7 +882,10 @@ mod tests {
     #[test]
     fn booleans_must_be_true_or_false() {
         let err = error_of(with("Enabled", json!("yes")));
-        assert_eq!(err.to_string(), "Enabled: `yes` is not a boolean; use \"true\" or \"false\"");
+        assert_eq!(
+            err.to_string(),
+            "Enabled: `yes` is not a boolean; use \"true\" or \"false\""
+        );
     }
 
     #[test]
@@ -892,7 +919,10 @@ mod tests {
 
     #[test]
     fn reserved_and_duplicate_tags_are_refused() {
-        let err = error_of(with("Tags", json!([{"Key": "cfclone:stack-id", "Value": "x"}])));
+        let err = error_of(with(
+            "Tags",
+            json!([{"Key": "cfclone:stack-id", "Value": "x"}]),
+        ));
         assert!(err.message.contains("reserved"));
         let err = error_of(with(
             "Tags",
@@ -905,7 +935,10 @@ mod tests {
     fn origin_overrides_need_an_id_and_known_keys() {
         let err = error_of(with("Origins", json!([{"DomainName": "x.example.com"}])));
         assert!(err.message.contains("Id is required"));
-        let err = error_of(with("Origins", json!([{"Id": "a", "Domain": "x.example.com"}])));
+        let err = error_of(with(
+            "Origins",
+            json!([{"Id": "a", "Domain": "x.example.com"}]),
+        ));
         assert!(err.message.contains("unknown key Domain"));
         let err = error_of(with("OriginPath", json!("prod/")));
         assert_eq!(err.property, "OriginPath");
@@ -913,7 +946,10 @@ mod tests {
 
     #[test]
     fn service_timeout_is_bounded() {
-        assert_eq!(error_of(with("ServiceTimeout", json!("7200"))).property, "ServiceTimeout");
+        assert_eq!(
+            error_of(with("ServiceTimeout", json!("7200"))).property,
+            "ServiceTimeout"
+        );
         assert_eq!(
             service_timeout_of(&json!({"ServiceTimeout": "600"})),
             Duration::from_secs(600)

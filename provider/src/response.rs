@@ -98,6 +98,16 @@ pub struct SendError {
 /// PUTs `body` to the response URL: empty `Content-Type`, retried with exponential
 /// backoff on connection errors and 5xx answers.
 pub async fn send(http: &reqwest::Client, url: &str, body: Vec<u8>) -> Result<(), SendError> {
+    send_with_backoff(http, url, body, Duration::from_millis(200)).await
+}
+
+/// [`send`] with the first retry after `first_backoff`, doubling each time.
+pub async fn send_with_backoff(
+    http: &reqwest::Client,
+    url: &str,
+    body: Vec<u8>,
+    first_backoff: Duration,
+) -> Result<(), SendError> {
     const ATTEMPTS: u32 = 5;
     let mut last = String::new();
     for attempt in 1..=ATTEMPTS {
@@ -109,7 +119,11 @@ pub async fn send(http: &reqwest::Client, url: &str, body: Vec<u8>) -> Result<()
             .await;
         match result {
             Ok(r) if r.status().is_success() => {
-                info!(url = redact(url), status = r.status().as_u16(), "delivered the response");
+                info!(
+                    url = redact(url),
+                    status = r.status().as_u16(),
+                    "delivered the response"
+                );
                 return Ok(());
             }
             Ok(r) => {
@@ -122,7 +136,7 @@ pub async fn send(http: &reqwest::Client, url: &str, body: Vec<u8>) -> Result<()
             Err(e) => last = without_query(&e.to_string()),
         }
         warn!(url = redact(url), attempt, error = %last, "response not delivered; retrying");
-        tokio::time::sleep(Duration::from_millis(200 * 2u64.pow(attempt - 1))).await;
+        tokio::time::sleep(first_backoff * 2u32.pow(attempt - 1)).await;
     }
     Err(SendError {
         url: redact(url).to_owned(),
@@ -215,7 +229,10 @@ mod tests {
         assert!(bytes.len() <= MAX_BODY_BYTES, "{}", bytes.len());
         let v: Value = serde_json::from_slice(&bytes).unwrap();
         assert!(v["Reason"].as_str().unwrap().ends_with('…'));
-        assert!(bytes.len() > MAX_BODY_BYTES - 100, "the reason keeps as much as fits");
+        assert!(
+            bytes.len() > MAX_BODY_BYTES - 100,
+            "the reason keeps as much as fits"
+        );
     }
 
     #[test]
@@ -258,10 +275,15 @@ mod tests {
             })
             .await;
         let http = reqwest::Client::new();
-        let err = send(&http, &server.url("/flaky?sig=secret"), b"{}".to_vec())
-            .await
-            .unwrap_err();
-        assert_eq!(failing.hits_async().await, 5);
+        let err = send_with_backoff(
+            &http,
+            &server.url("/flaky?sig=secret"),
+            b"{}".to_vec(),
+            Duration::from_millis(1),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(failing.calls_async().await, 5);
         assert!(!err.to_string().contains("secret"));
 
         let ok = server
@@ -276,6 +298,6 @@ mod tests {
         send(&http, &server.url("/ok?sig=1"), b"{\"a\":1}".to_vec())
             .await
             .unwrap();
-        assert_eq!(ok.hits_async().await, 1);
+        assert_eq!(ok.calls_async().await, 1);
     }
 }

@@ -1,8 +1,8 @@
 //! Building the real provider from the environment, and logging. Shared by both binaries.
 
+use crate::aws::Adapters;
 use crate::aws::SystemClock;
 use crate::aws::sdk::{self, SdkCertificates, SdkDistributions, SdkParameters, SdkSelfInvoke};
-use crate::aws::Adapters;
 use crate::handler::{Continuer, DEFAULT_POLL_INTERVAL, Provider};
 use std::time::Duration;
 
@@ -52,13 +52,20 @@ pub fn init_logging(json: bool) {
     let level = std::env::var("AWS_LAMBDA_LOG_LEVEL")
         .map(|l| l.to_ascii_lowercase())
         .unwrap_or_else(|_| "info".into());
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new(format!("{level},aws_config=warn,aws_smithy_runtime=warn,hyper=warn")));
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        EnvFilter::new(format!(
+            "{level},aws_config=warn,aws_smithy_runtime=warn,hyper=warn"
+        ))
+    });
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
     if json {
-        builder.json().without_time().with_current_span(false).init();
+        builder
+            .json()
+            .without_time()
+            .with_current_span(false)
+            .init();
     } else {
         builder.with_target(false).init();
     }

@@ -4,7 +4,9 @@
 //! (`CNAMEAlreadyExists`). Deployments finish `deploy_ms` after each change, on the fake
 //! clock, which advances only when the code under test sleeps.
 
-use super::{AwsError, Certificates, Clock, Distribution, Distributions, ErrorKind, Parameters, SelfInvoke};
+use super::{
+    AwsError, Certificates, Clock, Distribution, Distributions, ErrorKind, Parameters, SelfInvoke,
+};
 use crate::certificates::Certificate;
 use aws_sdk_cloudfront::types::DistributionConfig;
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -29,7 +31,8 @@ impl FakeClock {
     }
 
     pub fn advance(&self, d: Duration) {
-        self.now_ms.fetch_add(d.as_millis() as u64, Ordering::SeqCst);
+        self.now_ms
+            .fetch_add(d.as_millis() as u64, Ordering::SeqCst);
     }
 }
 
@@ -62,7 +65,7 @@ pub struct Stored {
     version: u64,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct FakeCloudFront {
     pub stored: Mutex<BTreeMap<String, Stored>>,
     pub calls: Mutex<Vec<String>>,
@@ -70,14 +73,22 @@ pub struct FakeCloudFront {
     next_id: AtomicU64,
     pub deploy_ms: AtomicU64,
     pub clock: &'static FakeClock,
+    /// An operation that panics, or hangs forever, when called.
+    pub panic_on: Mutex<Option<&'static str>>,
+    pub hang_on: Mutex<Option<&'static str>>,
 }
 
 impl FakeCloudFront {
     pub fn new(clock: &'static FakeClock) -> Self {
         Self {
-            clock,
+            stored: Mutex::default(),
+            calls: Mutex::default(),
+            failures: Mutex::default(),
             next_id: AtomicU64::new(1),
-            ..Default::default()
+            deploy_ms: AtomicU64::new(0),
+            clock,
+            panic_on: Mutex::default(),
+            hang_on: Mutex::default(),
         }
     }
 
@@ -115,16 +126,28 @@ impl FakeCloudFront {
     }
 
     pub fn count(&self, operation: &str) -> usize {
-        self.calls().iter().filter(|c| c.starts_with(operation)).count()
+        self.calls()
+            .iter()
+            .filter(|c| c.starts_with(operation))
+            .count()
     }
 
     pub fn get_stored(&self, id: &str) -> Option<Stored> {
         lock(&self.stored).get(id).cloned()
     }
 
-    fn enter(&self, operation: &'static str, id: &str) -> Result<(), AwsError> {
+    async fn enter(&self, operation: &'static str, id: &str) -> Result<(), AwsError> {
         lock(&self.calls).push(format!("{operation} {id}"));
-        match lock(&self.failures).get_mut(operation).and_then(VecDeque::pop_front) {
+        if *lock(&self.panic_on) == Some(operation) {
+            panic!("injected panic in {operation}");
+        }
+        if *lock(&self.hang_on) == Some(operation) {
+            std::future::pending::<()>().await;
+        }
+        match lock(&self.failures)
+            .get_mut(operation)
+            .and_then(VecDeque::pop_front)
+        {
             Some(e) => Err(e),
             None => Ok(()),
         }
@@ -141,21 +164,41 @@ impl FakeCloudFront {
     }
 
     fn not_found(operation: &'static str, id: &str) -> AwsError {
-        AwsError::new(operation, ErrorKind::NotFound, format!("The specified distribution does not exist: {id}"))
+        AwsError::new(
+            operation,
+            ErrorKind::NotFound,
+            format!("The specified distribution does not exist: {id}"),
+        )
     }
 
     fn aliases(config: &DistributionConfig) -> Vec<String> {
-        config.aliases.as_ref().and_then(|a| a.items.clone()).unwrap_or_default()
+        config
+            .aliases
+            .as_ref()
+            .and_then(|a| a.items.clone())
+            .unwrap_or_default()
     }
 
-    fn check_aliases(&self, operation: &'static str, config: &DistributionConfig, except: Option<&str>) -> Result<(), AwsError> {
+    fn check_aliases(
+        &self,
+        operation: &'static str,
+        config: &DistributionConfig,
+        except: Option<&str>,
+    ) -> Result<(), AwsError> {
         let wanted = Self::aliases(config);
         for (id, s) in lock(&self.stored).iter() {
             if Some(id.as_str()) == except {
                 continue;
             }
-            if Self::aliases(&s.distribution.config).iter().any(|a| wanted.contains(a)) {
-                return Err(AwsError::new(operation, ErrorKind::CnameAlreadyExists, "One or more of the CNAMEs you provided are already associated with a different resource."));
+            if Self::aliases(&s.distribution.config)
+                .iter()
+                .any(|a| wanted.contains(a))
+            {
+                return Err(AwsError::new(
+                    operation,
+                    ErrorKind::CnameAlreadyExists,
+                    "One or more of the CNAMEs you provided are already associated with a different resource.",
+                ));
             }
         }
         Ok(())
@@ -165,23 +208,31 @@ impl FakeCloudFront {
 impl Distributions for &'static FakeCloudFront {
     async fn get_config(&self, id: &str) -> Result<(DistributionConfig, String), AwsError> {
         const OP: &str = "GetDistributionConfig";
-        self.enter(OP, id)?;
+        self.enter(OP, id).await?;
         let stored = lock(&self.stored);
-        let s = stored.get(id).ok_or_else(|| FakeCloudFront::not_found(OP, id))?;
+        let s = stored
+            .get(id)
+            .ok_or_else(|| FakeCloudFront::not_found(OP, id))?;
         Ok((s.distribution.config.clone(), s.distribution.etag.clone()))
     }
 
     async fn get(&self, id: &str) -> Result<Distribution, AwsError> {
         const OP: &str = "GetDistribution";
-        self.enter(OP, id)?;
+        self.enter(OP, id).await?;
         let stored = lock(&self.stored);
-        let s = stored.get(id).ok_or_else(|| FakeCloudFront::not_found(OP, id))?;
+        let s = stored
+            .get(id)
+            .ok_or_else(|| FakeCloudFront::not_found(OP, id))?;
         Ok(self.view(s))
     }
 
-    async fn create(&self, config: DistributionConfig, tags: Vec<(String, String)>) -> Result<Distribution, AwsError> {
+    async fn create(
+        &self,
+        config: DistributionConfig,
+        tags: Vec<(String, String)>,
+    ) -> Result<Distribution, AwsError> {
         const OP: &str = "CreateDistributionWithTags";
-        self.enter(OP, &config.caller_reference)?;
+        self.enter(OP, &config.caller_reference).await?;
         if let Some((id, _)) = lock(&self.stored)
             .iter()
             .find(|(_, s)| s.distribution.config.caller_reference == config.caller_reference)
@@ -189,7 +240,9 @@ impl Distributions for &'static FakeCloudFront {
             return Err(AwsError::new(
                 OP,
                 ErrorKind::AlreadyExists,
-                format!("The caller reference that you are using to create a distribution is associated with another distribution. Already exists: {id}"),
+                format!(
+                    "The caller reference that you are using to create a distribution is associated with another distribution. Already exists: {id}"
+                ),
             ));
         }
         self.check_aliases(OP, &config, None)?;
@@ -213,14 +266,25 @@ impl Distributions for &'static FakeCloudFront {
         Ok(view)
     }
 
-    async fn update(&self, id: &str, config: DistributionConfig, if_match: &str) -> Result<Distribution, AwsError> {
+    async fn update(
+        &self,
+        id: &str,
+        config: DistributionConfig,
+        if_match: &str,
+    ) -> Result<Distribution, AwsError> {
         const OP: &str = "UpdateDistribution";
-        self.enter(OP, id)?;
+        self.enter(OP, id).await?;
         self.check_aliases(OP, &config, Some(id))?;
         let mut stored = lock(&self.stored);
-        let s = stored.get_mut(id).ok_or_else(|| FakeCloudFront::not_found(OP, id))?;
+        let s = stored
+            .get_mut(id)
+            .ok_or_else(|| FakeCloudFront::not_found(OP, id))?;
         if s.distribution.etag != if_match {
-            return Err(AwsError::new(OP, ErrorKind::PreconditionFailed, "The precondition given in one or more of the request-header fields evaluated to false."));
+            return Err(AwsError::new(
+                OP,
+                ErrorKind::PreconditionFailed,
+                "The precondition given in one or more of the request-header fields evaluated to false.",
+            ));
         }
         s.version += 1;
         s.distribution.etag = format!("{id}-v{}", s.version);
@@ -231,14 +295,24 @@ impl Distributions for &'static FakeCloudFront {
 
     async fn delete(&self, id: &str, if_match: &str) -> Result<(), AwsError> {
         const OP: &str = "DeleteDistribution";
-        self.enter(OP, id)?;
+        self.enter(OP, id).await?;
         let mut stored = lock(&self.stored);
-        let s = stored.get(id).ok_or_else(|| FakeCloudFront::not_found(OP, id))?;
+        let s = stored
+            .get(id)
+            .ok_or_else(|| FakeCloudFront::not_found(OP, id))?;
         if s.distribution.etag != if_match {
-            return Err(AwsError::new(OP, ErrorKind::PreconditionFailed, "precondition failed"));
+            return Err(AwsError::new(
+                OP,
+                ErrorKind::PreconditionFailed,
+                "precondition failed",
+            ));
         }
         if s.distribution.config.enabled || self.view(s).status != "Deployed" {
-            return Err(AwsError::new(OP, ErrorKind::NotDisabled, "The distribution you are trying to delete has not been disabled."));
+            return Err(AwsError::new(
+                OP,
+                ErrorKind::NotDisabled,
+                "The distribution you are trying to delete has not been disabled.",
+            ));
         }
         stored.remove(id);
         Ok(())
@@ -246,7 +320,7 @@ impl Distributions for &'static FakeCloudFront {
 
     async fn tags(&self, arn: &str) -> Result<Vec<(String, String)>, AwsError> {
         const OP: &str = "ListTagsForResource";
-        self.enter(OP, arn)?;
+        self.enter(OP, arn).await?;
         let stored = lock(&self.stored);
         stored
             .values()
@@ -276,7 +350,10 @@ impl FakeAcm {
     }
 
     pub fn count(&self, operation: &str) -> usize {
-        lock(&self.calls).iter().filter(|c| c.starts_with(operation)).count()
+        lock(&self.calls)
+            .iter()
+            .filter(|c| c.starts_with(operation))
+            .count()
     }
 }
 
@@ -288,10 +365,13 @@ impl Certificates for &'static FakeAcm {
 
     async fn describe(&self, arn: &str) -> Result<Certificate, AwsError> {
         lock(&self.calls).push(format!("DescribeCertificate {arn}"));
-        lock(&self.details)
-            .get(arn)
-            .cloned()
-            .ok_or_else(|| AwsError::new("DescribeCertificate", ErrorKind::NotFound, "no such certificate"))
+        lock(&self.details).get(arn).cloned().ok_or_else(|| {
+            AwsError::new(
+                "DescribeCertificate",
+                ErrorKind::NotFound,
+                "no such certificate",
+            )
+        })
     }
 }
 
@@ -303,7 +383,9 @@ pub struct FakeSsm {
 
 impl FakeSsm {
     pub fn value(&self, region: &str, name: &str) -> Option<String> {
-        lock(&self.values).get(&(region.to_owned(), name.to_owned())).cloned()
+        lock(&self.values)
+            .get(&(region.to_owned(), name.to_owned()))
+            .cloned()
     }
 
     pub fn len(&self) -> usize {
@@ -314,7 +396,11 @@ impl FakeSsm {
 impl Parameters for &'static FakeSsm {
     async fn put(&self, region: &str, name: &str, value: &str) -> Result<(), AwsError> {
         if *lock(&self.fail_puts) {
-            return Err(AwsError::new("PutParameter", ErrorKind::AccessDenied, "not authorized to perform ssm:PutParameter"));
+            return Err(AwsError::new(
+                "PutParameter",
+                ErrorKind::AccessDenied,
+                "not authorized to perform ssm:PutParameter",
+            ));
         }
         assert!(!value.is_empty(), "SSM refuses empty values ({name})");
         lock(&self.values).insert((region.to_owned(), name.to_owned()), value.to_owned());
@@ -343,7 +429,11 @@ pub struct FakeInvoker {
 impl SelfInvoke for &'static FakeInvoker {
     async fn invoke_async(&self, payload: Vec<u8>) -> Result<(), AwsError> {
         if *lock(&self.fail) {
-            return Err(AwsError::new("Invoke", ErrorKind::AccessDenied, "not authorized to perform lambda:InvokeFunction"));
+            return Err(AwsError::new(
+                "Invoke",
+                ErrorKind::AccessDenied,
+                "not authorized to perform lambda:InvokeFunction",
+            ));
         }
         lock(&self.payloads).push(payload);
         Ok(())

@@ -80,13 +80,17 @@ impl AwsError {
     /// Maps an error code of any AWS service to the kinds the lifecycle acts on.
     pub fn kind_of_code(code: &str) -> ErrorKind {
         match code {
-            "NoSuchDistribution" | "ResourceNotFoundException" | "ParameterNotFound"
+            "NoSuchDistribution"
+            | "ResourceNotFoundException"
+            | "ParameterNotFound"
             | "NoSuchResource" => ErrorKind::NotFound,
             "PreconditionFailed" | "InvalidIfMatchVersion" => ErrorKind::PreconditionFailed,
             "DistributionAlreadyExists" => ErrorKind::AlreadyExists,
             "DistributionNotDisabled" => ErrorKind::NotDisabled,
             "CNAMEAlreadyExists" => ErrorKind::CnameAlreadyExists,
-            "Throttling" | "ThrottlingException" | "TooManyRequestsException"
+            "Throttling"
+            | "ThrottlingException"
+            | "TooManyRequestsException"
             | "RequestLimitExceeded" => ErrorKind::Throttled,
             "AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation" => {
                 ErrorKind::AccessDenied
@@ -145,8 +149,10 @@ pub trait Distributions: Send + Sync {
     fn delete(&self, id: &str, if_match: &str)
     -> impl Future<Output = Result<(), AwsError>> + Send;
     /// `ListTagsForResource`.
-    fn tags(&self, arn: &str)
-    -> impl Future<Output = Result<Vec<(String, String)>, AwsError>> + Send;
+    fn tags(
+        &self,
+        arn: &str,
+    ) -> impl Future<Output = Result<Vec<(String, String)>, AwsError>> + Send;
 }
 
 /// ACM certificates in us-east-1.

@@ -2,7 +2,9 @@
 //! service's error code, so the lifecycle never sees SDK types other than the
 //! distribution configuration.
 
-use super::{AwsError, Certificates, Distribution, Distributions, ErrorKind, Parameters, SelfInvoke};
+use super::{
+    AwsError, Certificates, Distribution, Distributions, ErrorKind, Parameters, SelfInvoke,
+};
 use crate::certificates::{CLOUDFRONT_KEY_ALGORITHMS, Certificate};
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
@@ -53,11 +55,12 @@ where
     match &err {
         SdkError::ServiceError(_) => {
             let code = err.code().map(str::to_owned);
-            let kind = code.as_deref().map_or(ErrorKind::Other, AwsError::kind_of_code);
-            let message = err
-                .message()
-                .map(str::to_owned)
-                .unwrap_or_else(|| aws_sdk_cloudfront::error::DisplayErrorContext(&err).to_string());
+            let kind = code
+                .as_deref()
+                .map_or(ErrorKind::Other, AwsError::kind_of_code);
+            let message = err.message().map(str::to_owned).unwrap_or_else(|| {
+                aws_sdk_cloudfront::error::DisplayErrorContext(&err).to_string()
+            });
             AwsError {
                 operation,
                 kind,
@@ -74,7 +77,11 @@ where
 }
 
 fn missing(operation: &'static str, what: &str) -> AwsError {
-    AwsError::new(operation, ErrorKind::Other, format!("the response had no {what}"))
+    AwsError::new(
+        operation,
+        ErrorKind::Other,
+        format!("the response had no {what}"),
+    )
 }
 
 /// CloudFront on the SDK.
@@ -256,7 +263,11 @@ impl Certificates for SdkCertificates {
                 .client
                 .list_certificates()
                 .certificate_statuses(CertificateStatus::Issued)
-                .includes(Filters::builder().set_key_types(Some(key_types.clone())).build())
+                .includes(
+                    Filters::builder()
+                        .set_key_types(Some(key_types.clone()))
+                        .build(),
+                )
                 .max_items(1000)
                 .set_next_token(next_token.take())
                 .send()

@@ -1,1 +1,995 @@
+//! The lifecycle against in-memory AWS (see `aws::fake`), including what moto cannot
+//! show: changing ETags, `PreconditionFailed`, `DistributionNotDisabled`,
+//! `CNAMEAlreadyExists`, and waits measured on a fake clock.
 
+use super::*;
+use crate::aws::fake::{FakeAcm, FakeClock, FakeCloudFront, FakeSsm};
+use crate::certificates::Certificate;
+use crate::plan::fixtures::{self, REFERENCE_ID};
+use serde_json::json;
+use std::sync::atomic::Ordering;
+
+const NOW_MS: u64 = 1_800_000_000_000;
+const STACK: &str = "arn:aws:cloudformation:eu-west-1:123456789012:stack/shop/1111";
+const POLL: Duration = Duration::from_secs(12);
+
+type FakeAdapters =
+    Adapters<&'static FakeCloudFront, &'static FakeAcm, &'static FakeSsm, &'static FakeClock>;
+
+struct World {
+    cf: &'static FakeCloudFront,
+    acm: &'static FakeAcm,
+    ssm: &'static FakeSsm,
+    clock: &'static FakeClock,
+    aws: FakeAdapters,
+}
+
+fn leak<T>(value: T) -> &'static T {
+    Box::leak(Box::new(value))
+}
+
+fn certificate(arn: &str, domain: &str, sans: &[&str]) -> Certificate {
+    Certificate {
+        arn: arn.into(),
+        domain_name: domain.into(),
+        subject_alternative_names: Some(sans.iter().map(|s| s.to_string()).collect()),
+        sans_complete: true,
+        status: "ISSUED".into(),
+        key_algorithm: "RSA_2048".into(),
+        not_after: Some((NOW_MS / 1000) as i64 + 86_400 * 365),
+    }
+}
+
+const SHOP_CERT: &str = "arn:aws:acm:us-east-1:123456789012:certificate/shop";
+
+fn world() -> World {
+    let clock = leak(FakeClock::at(NOW_MS));
+    let cf = leak(FakeCloudFront::new(clock));
+    cf.insert(
+        REFERENCE_ID,
+        fixtures::reference(),
+        vec![("team".into(), "web".into())],
+    );
+    let acm = leak(FakeAcm::default());
+    acm.add(
+        certificate(
+            SHOP_CERT,
+            "shop.example.com",
+            &["shop.example.com", "www.shop.example.com"],
+        ),
+        true,
+    );
+    acm.add(
+        certificate(
+            "arn:aws:acm:us-east-1:123456789012:certificate/other",
+            "other.example.org",
+            &[],
+        ),
+        true,
+    );
+    let ssm = leak(FakeSsm::default());
+    World {
+        cf,
+        acm,
+        ssm,
+        clock,
+        aws: Adapters {
+            distributions: cf,
+            certificates: acm,
+            parameters: ssm,
+            clock,
+        },
+    }
+}
+
+impl World {
+    fn budget(&self, invocation: Duration, operation: Duration) -> Budget {
+        let now = self.clock.now_ms();
+        Budget {
+            started_ms: now,
+            invocation_deadline_ms: now + invocation.as_millis() as u64,
+            operation_deadline_ms: now + operation.as_millis() as u64,
+            poll_interval: POLL,
+        }
+    }
+
+    async fn run_with(&self, request: &Request, resume: Option<&Phase>, budget: Budget) -> Outcome {
+        Lifecycle {
+            aws: &self.aws,
+            budget,
+            made: Arc::default(),
+        }
+        .run(request, resume)
+        .await
+    }
+
+    async fn run(&self, request: &Request) -> Outcome {
+        let budget = self.budget(Duration::from_secs(14 * 60), Duration::from_secs(3540));
+        self.run_with(request, None, budget).await
+    }
+
+    fn clones(&self) -> Vec<String> {
+        lock_ids(self.cf)
+            .into_iter()
+            .filter(|id| id != REFERENCE_ID)
+            .collect()
+    }
+
+    fn reference_untouched(&self) {
+        let stored = self
+            .cf
+            .get_stored(REFERENCE_ID)
+            .expect("the reference exists");
+        assert_eq!(
+            stored.distribution.config,
+            fixtures::reference(),
+            "the reference was modified"
+        );
+        assert_eq!(stored.distribution.etag, format!("{REFERENCE_ID}-v1"));
+        assert!(
+            !self
+                .cf
+                .calls()
+                .iter()
+                .any(|c| c.starts_with("UpdateDistribution EREF")
+                    || c.starts_with("DeleteDistribution EREF"))
+        );
+    }
+}
+
+fn lock_ids(cf: &FakeCloudFront) -> Vec<String> {
+    cf.stored.lock().unwrap().keys().cloned().collect()
+}
+
+fn props(extra: Value) -> Value {
+    let mut value = json!({
+        "ServiceToken": "arn:aws:lambda:eu-west-1:123456789012:function:cfclone",
+        "ReferenceDistributionId": REFERENCE_ID,
+        "Aliases": ["shop.example.com"],
+        "OriginDomainName": "shop-api.example.net",
+    });
+    for (k, v) in extra.as_object().unwrap() {
+        value[k] = v.clone();
+    }
+    value
+}
+
+fn request(
+    request_type: RequestType,
+    physical: Option<&str>,
+    properties: Value,
+    old: Option<Value>,
+) -> Request {
+    Request {
+        request_type,
+        request_id: format!("req-{}", rand_suffix()),
+        stack_id: STACK.into(),
+        logical_resource_id: "ShopClone".into(),
+        response_url: "https://cloudformation-responses.example.com/r?X-Amz-Signature=s".into(),
+        physical_resource_id: physical.map(str::to_owned),
+        properties,
+        old_properties: old,
+    }
+}
+
+fn rand_suffix() -> u64 {
+    static N: AtomicU64Counter = AtomicU64Counter::new(0);
+    N.fetch_add(1, Ordering::SeqCst)
+}
+
+type AtomicU64Counter = std::sync::atomic::AtomicU64;
+
+fn create(properties: Value) -> Request {
+    request(RequestType::Create, None, properties, None)
+}
+
+fn success(outcome: Outcome) -> (String, BTreeMap<String, String>) {
+    match outcome {
+        Outcome::Success { physical_id, data } => (physical_id, data),
+        other => panic!("expected SUCCESS, got {other:?}"),
+    }
+}
+
+fn failure(outcome: Outcome) -> (String, String) {
+    match outcome {
+        Outcome::Failed {
+            physical_id,
+            reason,
+        } => (physical_id, reason),
+        other => panic!("expected FAILED, got {other:?}"),
+    }
+}
+
+// ----- Create --------------------------------------------------------------------------
+
+#[tokio::test]
+async fn create_makes_a_tagged_clone_and_answers_its_attributes() {
+    let w = world();
+    let (id, data) = success(
+        w.run(&create(props(
+            json!({"Tags": [{"Key": "env", "Value": "prod"}]}),
+        )))
+        .await,
+    );
+    let stored = w.cf.get_stored(&id).unwrap();
+    assert_eq!(data["DistributionId"], id);
+    assert_eq!(data["DomainName"], stored.distribution.domain_name);
+    assert_eq!(data["Arn"], stored.distribution.arn);
+    assert_eq!(data["CertificateArn"], SHOP_CERT);
+    assert_eq!(data["ReferenceDistributionId"], REFERENCE_ID);
+    assert!(
+        stored
+            .tags
+            .contains(&(OWNER_STACK_TAG.into(), STACK.into()))
+    );
+    assert!(
+        stored
+            .tags
+            .contains(&(OWNER_LOGICAL_ID_TAG.into(), "ShopClone".into()))
+    );
+    assert!(stored.tags.contains(&("env".into(), "prod".into())));
+    let origin = &stored.distribution.config.origins.as_ref().unwrap().items[0];
+    assert_eq!(origin.domain_name, "shop-api.example.net");
+    assert!(
+        stored
+            .distribution
+            .config
+            .caller_reference
+            .starts_with("cfclone-")
+    );
+    w.reference_untouched();
+}
+
+#[tokio::test]
+async fn create_writes_the_ssm_parameters_in_every_region() {
+    let w = world();
+    let request = create(props(
+        json!({"SsmParameterPrefix": "/cfclone/shop", "SsmRegions": ["eu-west-1", "us-east-1"]}),
+    ));
+    let (id, data) = success(w.run(&request).await);
+    for region in ["eu-west-1", "us-east-1"] {
+        assert_eq!(
+            w.ssm
+                .value(region, "/cfclone/shop/distribution-id")
+                .as_deref(),
+            Some(id.as_str())
+        );
+        assert_eq!(
+            w.ssm.value(region, "/cfclone/shop/domain-name"),
+            Some(data["DomainName"].clone())
+        );
+        assert_eq!(
+            w.ssm
+                .value(region, "/cfclone/shop/reference-distribution-id")
+                .as_deref(),
+            Some(REFERENCE_ID)
+        );
+        assert_eq!(
+            w.ssm
+                .value(region, "/cfclone/shop/certificate-arn")
+                .as_deref(),
+            Some(SHOP_CERT)
+        );
+    }
+    assert_eq!(w.ssm.len(), 8);
+}
+
+#[tokio::test]
+async fn a_clone_without_aliases_uses_the_default_certificate_and_writes_none() {
+    let w = world();
+    let request = create(props(
+        json!({"Aliases": [], "SsmParameterPrefix": "/cfclone/bare"}),
+    ));
+    let (id, data) = success(w.run(&request).await);
+    assert_eq!(data["CertificateArn"], "");
+    assert_eq!(
+        w.ssm
+            .value("eu-west-1", "/cfclone/bare/certificate-arn")
+            .as_deref(),
+        Some(NO_CERTIFICATE)
+    );
+    assert_eq!(
+        w.acm.count("ListCertificates"),
+        0,
+        "no aliases, no certificate lookup"
+    );
+    let config = w.cf.get_stored(&id).unwrap().distribution.config;
+    assert_eq!(
+        config
+            .viewer_certificate
+            .unwrap()
+            .cloud_front_default_certificate,
+        Some(true)
+    );
+}
+
+#[tokio::test]
+async fn a_redelivered_create_adopts_the_first_distribution() {
+    let w = world();
+    let request = create(props(json!({})));
+    let (first, _) = success(w.run(&request).await);
+    let (second, _) = success(w.run(&request).await);
+    assert_eq!(first, second);
+    assert_eq!(w.clones(), vec![first]);
+}
+
+#[tokio::test]
+async fn a_create_whose_caller_reference_belongs_to_a_foreign_distribution_leaves_it_alone() {
+    let w = world();
+    let request = create(props(json!({})));
+    let mut foreign = fixtures::reference();
+    foreign.caller_reference = request.caller_reference();
+    foreign.aliases = None;
+    w.cf.insert("EFOREIGN", foreign.clone(), vec![]);
+    let (physical, reason) = failure(w.run(&request).await);
+    assert!(physical.starts_with(NOT_CREATED_PREFIX));
+    assert!(
+        reason.contains("EFOREIGN") && reason.contains("ownership tags"),
+        "{reason}"
+    );
+    assert_eq!(
+        w.cf.get_stored("EFOREIGN").unwrap().distribution.config,
+        foreign
+    );
+}
+
+#[tokio::test]
+async fn bad_properties_fail_with_a_marker_and_call_nothing() {
+    let w = world();
+    let request = create(props(json!({"Aliases": ["Shop.Example.com"]})));
+    let (physical, reason) = failure(w.run(&request).await);
+    assert_eq!(
+        physical,
+        format!("{NOT_CREATED_PREFIX}{}", request.request_id)
+    );
+    assert!(reason.starts_with("Aliases:"), "{reason}");
+    assert!(w.cf.calls().is_empty());
+}
+
+#[tokio::test]
+async fn a_missing_reference_fails_naming_the_reference_id() {
+    let w = world();
+    let (physical, reason) = failure(
+        w.run(&create(props(json!({"ReferenceDistributionId": "ENOPE"}))))
+            .await,
+    );
+    assert!(physical.starts_with(NOT_CREATED_PREFIX));
+    assert!(
+        reason.starts_with("ReferenceDistributionId:") && reason.contains("ENOPE"),
+        "{reason}"
+    );
+    assert!(w.clones().is_empty());
+}
+
+#[tokio::test]
+async fn a_multi_tenant_reference_is_refused() {
+    let w = world();
+    let mut tenant = fixtures::reference();
+    tenant.connection_mode = Some(aws_sdk_cloudfront::types::ConnectionMode::TenantOnly);
+    w.cf.insert("ETENANT", tenant, vec![]);
+    let (_, reason) = failure(
+        w.run(&create(props(
+            json!({"ReferenceDistributionId": "ETENANT"}),
+        )))
+        .await,
+    );
+    assert!(reason.contains("tenant"), "{reason}");
+    assert_eq!(
+        w.acm.count("ListCertificates"),
+        0,
+        "refused before any certificate work"
+    );
+    assert_eq!(w.cf.count("CreateDistributionWithTags"), 0);
+}
+
+#[tokio::test]
+async fn no_certificate_fails_naming_the_uncovered_aliases() {
+    let w = world();
+    let (physical, reason) = failure(
+        w.run(&create(props(
+            json!({"Aliases": ["shop.example.com", "api.example.io"]}),
+        )))
+        .await,
+    );
+    assert!(physical.starts_with(NOT_CREATED_PREFIX));
+    assert!(
+        reason.starts_with("Aliases:") && reason.contains("api.example.io"),
+        "{reason}"
+    );
+    assert!(
+        !reason.contains("shop.example.com,"),
+        "only the uncovered alias is named: {reason}"
+    );
+    assert!(w.clones().is_empty());
+}
+
+#[tokio::test]
+async fn certificates_whose_summaries_lack_sans_are_described() {
+    let w = world();
+    let arn = "arn:aws:acm:us-east-1:123456789012:certificate/multi";
+    w.acm.add(
+        certificate(arn, "example.net", &["example.net", "*.example.io"]),
+        false,
+    );
+    let (_, data) = success(
+        w.run(&create(props(json!({"Aliases": ["api.example.io"]}))))
+            .await,
+    );
+    assert_eq!(data["CertificateArn"], arn);
+    assert_eq!(w.acm.count("DescribeCertificate"), 1);
+}
+
+#[tokio::test]
+async fn an_explicit_certificate_skips_the_lookup() {
+    let w = world();
+    let arn = "arn:aws:acm:us-east-1:123456789012:certificate/explicit";
+    let (_, data) = success(w.run(&create(props(json!({"CertificateArn": arn})))).await);
+    assert_eq!(data["CertificateArn"], arn);
+    assert_eq!(w.acm.count("ListCertificates"), 0);
+}
+
+#[tokio::test]
+async fn an_alias_in_use_elsewhere_is_explained() {
+    let w = world();
+    let mut other = fixtures::reference();
+    other.caller_reference = "other".into();
+    other.aliases = Some(
+        aws_sdk_cloudfront::types::Aliases::builder()
+            .quantity(1)
+            .items("shop.example.com")
+            .build()
+            .unwrap(),
+    );
+    w.cf.insert("EOTHER", other, vec![]);
+    let (physical, reason) = failure(w.run(&create(props(json!({})))).await);
+    assert!(physical.starts_with(NOT_CREATED_PREFIX));
+    assert!(
+        reason.starts_with("Aliases:") && reason.contains("CNAME"),
+        "{reason}"
+    );
+}
+
+#[tokio::test]
+async fn a_failure_after_creation_answers_with_the_clones_id_so_rollback_deletes_it() {
+    let w = world();
+    *w.ssm.fail_puts.lock().unwrap() = true;
+    let (physical, reason) = failure(
+        w.run(&create(props(
+            json!({"SsmParameterPrefix": "/cfclone/shop"}),
+        )))
+        .await,
+    );
+    assert_eq!(w.clones(), vec![physical.clone()]);
+    assert!(
+        reason.starts_with("SsmParameterPrefix:") && reason.contains("PutParameter"),
+        "{reason}"
+    );
+    // ... and the rollback Delete removes it.
+    *w.ssm.fail_puts.lock().unwrap() = false;
+    let delete = request(
+        RequestType::Delete,
+        Some(&physical),
+        props(json!({"SsmParameterPrefix": "/cfclone/shop"})),
+        None,
+    );
+    let delete = Request {
+        request_id: "rollback".into(),
+        ..delete
+    };
+    success(w.run(&delete).await);
+    assert!(w.clones().is_empty());
+}
+
+// ----- Update --------------------------------------------------------------------------
+
+async fn created(w: &World, properties: Value) -> (Request, String) {
+    let request = create(properties);
+    let (id, _) = success(w.run(&request).await);
+    (request, id)
+}
+
+fn update(id: &str, new: Value, old: Value) -> Request {
+    request(RequestType::Update, Some(id), new, Some(old))
+}
+
+#[tokio::test]
+async fn update_changes_the_clone_in_place() {
+    let w = world();
+    let (first, id) = created(&w, props(json!({}))).await;
+    let before = w.cf.get_stored(&id).unwrap();
+    let new = props(
+        json!({"Aliases": ["shop.example.com", "www.shop.example.com"], "OriginDomainName": "v2.example.net"}),
+    );
+    let (physical, _) = success(w.run(&update(&id, new, first.properties.clone())).await);
+    assert_eq!(physical, id);
+    let after = w.cf.get_stored(&id).unwrap();
+    assert_eq!(
+        after.distribution.config.caller_reference,
+        before.distribution.config.caller_reference
+    );
+    assert_eq!(after.distribution.config.aliases.unwrap().quantity, 2);
+    assert_eq!(
+        after.distribution.config.origins.unwrap().items[0].domain_name,
+        "v2.example.net"
+    );
+    assert_ne!(after.distribution.etag, before.distribution.etag);
+    assert_eq!(w.clones().len(), 1);
+    w.reference_untouched();
+}
+
+#[tokio::test]
+async fn update_retries_when_the_clone_changed_underneath() {
+    let w = world();
+    let (first, id) = created(&w, props(json!({}))).await;
+    w.cf.fail_next(
+        "UpdateDistribution",
+        ErrorKind::PreconditionFailed,
+        "precondition failed",
+    );
+    let new = props(json!({"Comment": "second"}));
+    success(w.run(&update(&id, new, first.properties.clone())).await);
+    assert_eq!(w.cf.count("UpdateDistribution"), 2);
+    assert_eq!(
+        w.cf.get_stored(&id).unwrap().distribution.config.comment,
+        "second"
+    );
+}
+
+#[tokio::test]
+async fn update_gives_up_after_repeated_conflicts() {
+    let w = world();
+    let (first, id) = created(&w, props(json!({}))).await;
+    for _ in 0..MAX_CONFLICT_RETRIES {
+        w.cf.fail_next(
+            "UpdateDistribution",
+            ErrorKind::PreconditionFailed,
+            "precondition failed",
+        );
+    }
+    let (physical, reason) = failure(
+        w.run(&update(
+            &id,
+            props(json!({"Comment": "x"})),
+            first.properties.clone(),
+        ))
+        .await,
+    );
+    assert_eq!(physical, id);
+    assert!(reason.contains("PreconditionFailed"), "{reason}");
+}
+
+#[tokio::test]
+async fn update_of_a_vanished_clone_creates_it_anew() {
+    let w = world();
+    let (first, id) = created(&w, props(json!({}))).await;
+    w.cf.stored.lock().unwrap().remove(&id);
+    let (physical, _) = success(
+        w.run(&update(&id, props(json!({})), first.properties.clone()))
+            .await,
+    );
+    assert_ne!(physical, id);
+    assert_eq!(w.clones(), vec![physical]);
+}
+
+#[tokio::test]
+async fn update_with_nothing_to_change_does_not_redeploy() {
+    let w = world();
+    let (first, id) = created(&w, props(json!({}))).await;
+    let new = props(json!({"SsmParameterPrefix": "/cfclone/shop"}));
+    success(w.run(&update(&id, new, first.properties.clone())).await);
+    assert_eq!(w.cf.count("UpdateDistribution"), 0);
+    assert_eq!(
+        w.ssm
+            .value("eu-west-1", "/cfclone/shop/distribution-id")
+            .as_deref(),
+        Some(id.as_str())
+    );
+}
+
+#[tokio::test]
+async fn update_moves_the_ssm_parameters_with_the_prefix_and_regions() {
+    let w = world();
+    let old = props(
+        json!({"SsmParameterPrefix": "/cfclone/old", "SsmRegions": ["eu-west-1", "us-west-2"]}),
+    );
+    let (_, id) = created(&w, old.clone()).await;
+    let new = props(json!({"SsmParameterPrefix": "/cfclone/new", "SsmRegions": ["eu-west-1"]}));
+    success(w.run(&update(&id, new, old)).await);
+    for region in ["eu-west-1", "us-west-2"] {
+        assert_eq!(
+            w.ssm.value(region, "/cfclone/old/distribution-id"),
+            None,
+            "{region}"
+        );
+    }
+    assert_eq!(
+        w.ssm
+            .value("eu-west-1", "/cfclone/new/distribution-id")
+            .as_deref(),
+        Some(id.as_str())
+    );
+    assert_eq!(w.ssm.len(), 4);
+}
+
+#[tokio::test]
+async fn a_rollback_update_restores_the_previous_configuration() {
+    let w = world();
+    let (first, id) = created(&w, props(json!({}))).await;
+    let original = w.cf.get_stored(&id).unwrap().distribution.config;
+    let new = props(json!({"OriginDomainName": "v2.example.net", "PriceClass": "PriceClass_100"}));
+    success(
+        w.run(&update(&id, new.clone(), first.properties.clone()))
+            .await,
+    );
+    success(w.run(&update(&id, first.properties.clone(), new)).await);
+    assert_eq!(w.cf.get_stored(&id).unwrap().distribution.config, original);
+}
+
+#[tokio::test]
+async fn update_refuses_to_touch_the_reference() {
+    let w = world();
+    let (_, reason) = failure(
+        w.run(&update(REFERENCE_ID, props(json!({})), props(json!({}))))
+            .await,
+    );
+    assert!(reason.contains("never modified"), "{reason}");
+    w.reference_untouched();
+}
+
+#[tokio::test]
+async fn bad_properties_on_update_keep_the_physical_id() {
+    let w = world();
+    let (first, id) = created(&w, props(json!({}))).await;
+    let (physical, reason) = failure(
+        w.run(&update(
+            &id,
+            props(json!({"PriceClass": "cheap"})),
+            first.properties.clone(),
+        ))
+        .await,
+    );
+    assert_eq!(physical, id);
+    assert!(reason.starts_with("PriceClass:"), "{reason}");
+}
+
+// ----- Delete --------------------------------------------------------------------------
+
+fn delete(id: &str, properties: Value) -> Request {
+    request(RequestType::Delete, Some(id), properties, None)
+}
+
+#[tokio::test]
+async fn delete_disables_waits_until_deployed_and_deletes() {
+    let w = world();
+    let properties = props(json!({"SsmParameterPrefix": "/cfclone/shop"}));
+    let (_, id) = created(&w, properties.clone()).await;
+    w.cf.deploy_ms.store(95_000, Ordering::SeqCst);
+    let started = w.clock.now_ms();
+    success(w.run(&delete(&id, properties)).await);
+    assert!(w.clones().is_empty());
+    assert_eq!(w.ssm.len(), 0);
+    let ops: Vec<String> =
+        w.cf.calls()
+            .into_iter()
+            .filter(|c| c.ends_with(&id) && !c.starts_with("ListTags"))
+            .map(|c| c.split(' ').next().unwrap().to_owned())
+            .collect();
+    assert_eq!(ops.first().map(String::as_str), Some("GetDistribution"));
+    assert_eq!(ops[1], "UpdateDistribution");
+    assert_eq!(ops.last().map(String::as_str), Some("DeleteDistribution"));
+    // the delete came within one poll interval of the distribution reporting Deployed
+    let deployed_at = started + 95_000;
+    assert!(
+        w.clock.now_ms() <= deployed_at + POLL.as_millis() as u64,
+        "deleted late"
+    );
+    assert!(w.clock.now_ms() >= deployed_at, "deleted before Deployed");
+    w.reference_untouched();
+}
+
+#[tokio::test]
+async fn delete_of_a_marker_touches_nothing() {
+    let w = world();
+    let (physical, _) = success(
+        w.run(&delete("cfclone-not-created-req-9", props(json!({}))))
+            .await,
+    );
+    assert_eq!(physical, "cfclone-not-created-req-9");
+    assert!(w.cf.calls().is_empty());
+}
+
+#[tokio::test]
+async fn delete_of_a_missing_distribution_succeeds_and_removes_its_parameters() {
+    let w = world();
+    let properties = props(json!({"SsmParameterPrefix": "/cfclone/shop"}));
+    let (_, id) = created(&w, properties.clone()).await;
+    w.cf.stored.lock().unwrap().remove(&id);
+    success(w.run(&delete(&id, properties)).await);
+    assert_eq!(w.ssm.len(), 0);
+}
+
+#[tokio::test]
+async fn delete_leaves_parameters_that_describe_another_distribution() {
+    let w = world();
+    let properties = props(json!({"SsmParameterPrefix": "/cfclone/shop"}));
+    let (_, id) = created(&w, properties.clone()).await;
+    // another resource took the prefix over since
+    w.ssm.values.lock().unwrap().insert(
+        ("eu-west-1".into(), "/cfclone/shop/distribution-id".into()),
+        "EOTHER".into(),
+    );
+    success(w.run(&delete(&id, properties)).await);
+    assert!(w.clones().is_empty());
+    assert_eq!(
+        w.ssm
+            .value("eu-west-1", "/cfclone/shop/distribution-id")
+            .as_deref(),
+        Some("EOTHER")
+    );
+}
+
+#[tokio::test]
+async fn delete_never_touches_a_distribution_without_ownership_tags() {
+    let w = world();
+    let mut foreign = fixtures::reference();
+    foreign.caller_reference = "someone-else".into();
+    w.cf.insert(
+        "EFOREIGN",
+        foreign.clone(),
+        vec![
+            (
+                "cfclone:stack-id".into(),
+                "arn:aws:cloudformation:eu-west-1:123456789012:stack/other/2".into(),
+            ),
+            ("cfclone:logical-id".into(), "ShopClone".into()),
+        ],
+    );
+    success(w.run(&delete("EFOREIGN", props(json!({})))).await);
+    let stored = w.cf.get_stored("EFOREIGN").unwrap();
+    assert_eq!(stored.distribution.config, foreign);
+    assert!(
+        !w.cf
+            .calls()
+            .iter()
+            .any(|c| c.starts_with("UpdateDistribution") || c.starts_with("DeleteDistribution"))
+    );
+}
+
+#[tokio::test]
+async fn delete_never_touches_the_reference() {
+    let w = world();
+    success(w.run(&delete(REFERENCE_ID, props(json!({})))).await);
+    w.reference_untouched();
+    assert!(w.cf.calls().is_empty());
+}
+
+#[tokio::test]
+async fn delete_reads_again_when_the_etag_changed() {
+    let w = world();
+    let (_, id) = created(&w, props(json!({}))).await;
+    w.cf.fail_next(
+        "DeleteDistribution",
+        ErrorKind::PreconditionFailed,
+        "precondition failed",
+    );
+    success(w.run(&delete(&id, props(json!({})))).await);
+    assert!(w.clones().is_empty());
+    assert_eq!(w.cf.count("DeleteDistribution"), 2);
+}
+
+#[tokio::test]
+async fn delete_waits_again_when_cloudfront_says_not_disabled() {
+    let w = world();
+    let (_, id) = created(&w, props(json!({}))).await;
+    w.cf.fail_next("DeleteDistribution", ErrorKind::NotDisabled, "not disabled");
+    success(w.run(&delete(&id, props(json!({})))).await);
+    assert!(w.clones().is_empty());
+}
+
+#[tokio::test]
+async fn a_delete_that_cannot_finish_in_this_invocation_hands_off() {
+    let w = world();
+    let (_, id) = created(&w, props(json!({}))).await;
+    w.cf.deploy_ms.store(20 * 60_000, Ordering::SeqCst);
+    let budget = w.budget(Duration::from_secs(60), Duration::from_secs(3540));
+    let outcome = w
+        .run_with(&delete(&id, props(json!({}))), None, budget)
+        .await;
+    assert_eq!(
+        outcome,
+        Outcome::Continue {
+            phase: Phase::Delete
+        }
+    );
+    assert!(
+        !w.cf.get_stored(&id).unwrap().distribution.config.enabled,
+        "disabled before handing off"
+    );
+    assert!(w.clock.now_ms() <= budget.invocation_deadline_ms);
+    // the continuation picks up where it stopped and finishes
+    w.clock.advance(Duration::from_secs(20 * 60));
+    let outcome = w
+        .run_with(
+            &delete(&id, props(json!({}))),
+            Some(&Phase::Delete),
+            w.budget(Duration::from_secs(600), Duration::from_secs(600)),
+        )
+        .await;
+    success(outcome);
+    assert!(w.clones().is_empty());
+    assert_eq!(w.cf.count("UpdateDistribution"), 1, "not disabled twice");
+}
+
+#[tokio::test]
+async fn a_delete_past_the_service_timeout_fails_saying_what_is_left() {
+    let w = world();
+    let (_, id) = created(&w, props(json!({}))).await;
+    w.cf.deploy_ms.store(3 * 3_600_000, Ordering::SeqCst);
+    let budget = w.budget(Duration::from_secs(900), Duration::from_secs(100));
+    let (physical, reason) = failure(
+        w.run_with(&delete(&id, props(json!({}))), None, budget)
+            .await,
+    );
+    assert_eq!(physical, id);
+    assert!(
+        reason.contains("InProgress") && reason.contains("delete-distribution --id"),
+        "{reason}"
+    );
+    assert!(w.clock.now_ms() >= budget.operation_deadline_ms);
+}
+
+// ----- WaitForDeployment --------------------------------------------------------------
+
+#[tokio::test]
+async fn wait_for_deployment_answers_only_once_deployed() {
+    let w = world();
+    w.cf.deploy_ms.store(50_000, Ordering::SeqCst);
+    let started = w.clock.now_ms();
+    let (id, _) = success(
+        w.run(&create(props(json!({"WaitForDeployment": "true"}))))
+            .await,
+    );
+    assert!(w.clock.now_ms() >= started + 50_000);
+    assert!(w.cf.count("GetDistribution") >= 4, "polled every interval");
+    assert_eq!(w.clones(), vec![id]);
+}
+
+#[tokio::test]
+async fn without_wait_for_deployment_create_answers_at_once() {
+    let w = world();
+    w.cf.deploy_ms.store(50_000, Ordering::SeqCst);
+    let started = w.clock.now_ms();
+    success(w.run(&create(props(json!({})))).await);
+    assert_eq!(w.clock.now_ms(), started);
+}
+
+#[tokio::test]
+async fn a_long_deployment_wait_hands_off_and_resumes() {
+    let w = world();
+    w.cf.deploy_ms.store(30 * 60_000, Ordering::SeqCst);
+    let request = create(props(
+        json!({"WaitForDeployment": "true", "SsmParameterPrefix": "/cfclone/shop"}),
+    ));
+    let outcome = w
+        .run_with(
+            &request,
+            None,
+            w.budget(Duration::from_secs(120), Duration::from_secs(3540)),
+        )
+        .await;
+    let Outcome::Continue {
+        phase: Phase::AwaitDeployment { distribution_id },
+    } = outcome
+    else {
+        panic!("expected a hand-off, got {outcome:?}");
+    };
+    assert_eq!(
+        w.ssm.len(),
+        0,
+        "parameters are written once the wait is over"
+    );
+    w.clock.advance(Duration::from_secs(30 * 60));
+    let resume = Phase::AwaitDeployment {
+        distribution_id: distribution_id.clone(),
+    };
+    let (id, _) = success(
+        w.run_with(
+            &request,
+            Some(&resume),
+            w.budget(Duration::from_secs(600), Duration::from_secs(600)),
+        )
+        .await,
+    );
+    assert_eq!(id, distribution_id);
+    assert_eq!(
+        w.ssm.value("eu-west-1", "/cfclone/shop/distribution-id"),
+        Some(id)
+    );
+    assert_eq!(w.cf.count("CreateDistributionWithTags"), 1);
+}
+
+#[tokio::test]
+async fn a_forged_continuation_cannot_claim_a_foreign_distribution() {
+    let w = world();
+    let request = create(props(
+        json!({"WaitForDeployment": "true", "SsmParameterPrefix": "/cfclone/shop"}),
+    ));
+    let resume = Phase::AwaitDeployment {
+        distribution_id: REFERENCE_ID.into(),
+    };
+    let (physical, reason) = failure(
+        w.run_with(
+            &request,
+            Some(&resume),
+            w.budget(Duration::from_secs(600), Duration::from_secs(600)),
+        )
+        .await,
+    );
+    assert!(
+        physical.starts_with(NOT_CREATED_PREFIX),
+        "never the foreign id, or rollback would delete it"
+    );
+    assert!(reason.contains("ownership"), "{reason}");
+    assert_eq!(w.ssm.len(), 0);
+    w.reference_untouched();
+}
+
+// ----- The budget ------------------------------------------------------------------------
+
+fn budget(now: u64, invocation_left_s: u64, operation_left_s: u64) -> Budget {
+    Budget {
+        started_ms: now,
+        invocation_deadline_ms: now + invocation_left_s * 1000,
+        operation_deadline_ms: now + operation_left_s * 1000,
+        poll_interval: POLL,
+    }
+}
+
+#[test]
+fn the_budget_polls_while_two_intervals_fit() {
+    assert_eq!(budget(0, 600, 3600).decide(0), WaitDecision::Poll(POLL));
+    assert_eq!(budget(0, 24, 3600).decide(0), WaitDecision::Poll(POLL));
+}
+
+#[test]
+fn the_budget_hands_off_before_the_invocation_ends() {
+    assert_eq!(budget(0, 23, 3600).decide(0), WaitDecision::HandOff);
+    assert_eq!(budget(0, 600, 3600).decide(590_000), WaitDecision::HandOff);
+}
+
+#[test]
+fn the_budget_gives_up_at_the_operation_deadline() {
+    assert_eq!(budget(0, 600, 100).decide(100_000), WaitDecision::GiveUp);
+    assert_eq!(budget(0, 600, 100).decide(200_000), WaitDecision::GiveUp);
+}
+
+#[test]
+fn the_budget_shortens_the_last_poll_to_the_operation_deadline() {
+    assert_eq!(
+        budget(0, 600, 5).decide(0),
+        WaitDecision::Poll(Duration::from_secs(5))
+    );
+}
+
+#[test]
+fn caller_references_are_stable_per_request_and_distinct_across_requests() {
+    let a = create(props(json!({})));
+    let b = Request {
+        request_id: "another".into(),
+        ..a.clone()
+    };
+    assert_eq!(a.caller_reference(), a.clone().caller_reference());
+    assert_ne!(a.caller_reference(), b.caller_reference());
+    assert!(a.caller_reference().len() <= 128);
+}
+
+#[test]
+fn the_existing_id_is_read_from_cloudfronts_message() {
+    assert_eq!(
+        existing_id(
+            "The caller reference ... another distribution. Already exists: E2ABCDEF123456"
+        ),
+        Some("E2ABCDEF123456".into())
+    );
+    assert_eq!(existing_id("something else"), None);
+}
