@@ -194,7 +194,7 @@ where
         deadline_ms: u64,
     ) -> Result<Answer, Phase> {
         let made = Arc::new(std::sync::Mutex::new(None::<String>));
-        let task = {
+        let mut task = {
             let provider = Arc::clone(self);
             let request = request.clone();
             let phase = phase.cloned();
@@ -213,7 +213,12 @@ where
             deadline_ms.saturating_sub(reserve(now, deadline_ms).as_millis() as u64 / 2);
         let limit = Duration::from_millis(hard_stop.saturating_sub(now));
         let made_id = || made.lock().unwrap_or_else(|e| e.into_inner()).clone();
-        match tokio::time::timeout(limit, task).await {
+        let finished = tokio::time::timeout(limit, &mut task).await;
+        if finished.is_err() {
+            // Nothing may carry on behind the answer: Lambda would thaw it next time.
+            task.abort();
+        }
+        match finished {
             Ok(Ok(Outcome::Success { physical_id, data })) => {
                 Ok(Answer::Success { physical_id, data })
             }

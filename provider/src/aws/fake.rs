@@ -73,9 +73,9 @@ pub struct FakeCloudFront {
     next_id: AtomicU64,
     pub deploy_ms: AtomicU64,
     pub clock: &'static FakeClock,
-    /// An operation that panics, or hangs forever, when called.
+    /// An operation that panics, or stalls this long (real time), when called.
     pub panic_on: Mutex<Option<&'static str>>,
-    pub hang_on: Mutex<Option<&'static str>>,
+    pub stall_on: Mutex<Option<(&'static str, Duration)>>,
 }
 
 impl FakeCloudFront {
@@ -88,7 +88,7 @@ impl FakeCloudFront {
             deploy_ms: AtomicU64::new(0),
             clock,
             panic_on: Mutex::default(),
-            hang_on: Mutex::default(),
+            stall_on: Mutex::default(),
         }
     }
 
@@ -141,8 +141,9 @@ impl FakeCloudFront {
         if *lock(&self.panic_on) == Some(operation) {
             panic!("injected panic in {operation}");
         }
-        if *lock(&self.hang_on) == Some(operation) {
-            std::future::pending::<()>().await;
+        let stall = lock(&self.stall_on).filter(|(op, _)| *op == operation);
+        if let Some((_, duration)) = stall {
+            tokio::time::sleep(duration).await;
         }
         match lock(&self.failures)
             .get_mut(operation)

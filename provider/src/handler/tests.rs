@@ -179,23 +179,36 @@ async fn a_panic_after_creation_answers_with_the_clones_id() {
 #[tokio::test]
 async fn a_call_that_outlasts_the_deadline_becomes_a_failed_answer_in_time() {
     let s = setup(false);
-    *s.cf.hang_on.lock().unwrap() = Some("GetDistributionConfig");
+    *s.cf.stall_on.lock().unwrap() = Some(("GetDistributionConfig", Duration::from_millis(2500)));
     let server = MockServer::start_async().await;
     let mock = responses(&server).await;
     let started = std::time::Instant::now();
     let body = body_of(
         &s.provider
-            .handle(event(&server, "Create", None), NOW_MS + 3_000)
+            .handle(event(&server, "Create", None), NOW_MS + 2_000)
             .await,
     );
     assert!(
-        started.elapsed() < Duration::from_secs(3),
+        started.elapsed() < Duration::from_secs(2),
         "answered before the deadline"
     );
     assert_eq!(body["Status"], "FAILED");
     assert!(
         body["Reason"].as_str().unwrap().contains("deadline"),
         "{body}"
+    );
+    assert!(
+        body["PhysicalResourceId"]
+            .as_str()
+            .unwrap()
+            .starts_with("cfclone-not-created-")
+    );
+    // the abandoned work does not carry on behind the answer
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        s.cf.count("CreateDistributionWithTags"),
+        0,
+        "work went on after the FAILED answer"
     );
     assert_eq!(mock.calls_async().await, 1);
 }
