@@ -218,3 +218,46 @@ pub struct Adapters<D, C, P, K> {
     pub parameters: P,
     pub clock: K,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_codes_of_every_service_map_to_the_kinds_the_lifecycle_acts_on() {
+        let cases = [
+            ("NoSuchDistribution", ErrorKind::NotFound),
+            ("ParameterNotFound", ErrorKind::NotFound),
+            ("ResourceNotFoundException", ErrorKind::NotFound),
+            ("PreconditionFailed", ErrorKind::PreconditionFailed),
+            ("InvalidIfMatchVersion", ErrorKind::PreconditionFailed),
+            ("DistributionAlreadyExists", ErrorKind::AlreadyExists),
+            ("DistributionNotDisabled", ErrorKind::NotDisabled),
+            ("CNAMEAlreadyExists", ErrorKind::CnameAlreadyExists),
+            ("Throttling", ErrorKind::Throttled),
+            ("ThrottlingException", ErrorKind::Throttled),
+            ("AccessDenied", ErrorKind::AccessDenied),
+            ("AccessDeniedException", ErrorKind::AccessDenied),
+            ("InvalidArgument", ErrorKind::Other),
+        ];
+        for (code, kind) in cases {
+            assert_eq!(AwsError::kind_of_code(code), kind, "{code}");
+        }
+    }
+
+    #[test]
+    fn an_error_names_the_operation_and_the_way_out() {
+        let mut e = AwsError::new(
+            "UpdateDistribution",
+            ErrorKind::AccessDenied,
+            "not authorized",
+        );
+        e.code = Some("AccessDenied".into());
+        let text = e.to_string();
+        assert!(
+            text.starts_with("UpdateDistribution failed (AccessDenied): not authorized"),
+            "{text}"
+        );
+        assert!(text.contains("IAM"), "{text}");
+    }
+}
