@@ -1,0 +1,412 @@
+import { CustomResource, Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
+import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { ClonedDistributionProvider, ssmStatement } from './provider';
+import {
+  type AttributeName,
+  MAX_ALIASES,
+  MAX_COMMENT_CHARS,
+  MAX_SERVICE_TIMEOUT_SECONDS,
+  PRICE_CLASSES,
+  type PropertyName,
+  RESERVED_TAG_PREFIX,
+  RESOURCE_TYPE,
+  type SsmParameterName,
+} from './schema';
+
+/** A new domain name and/or path for one origin of the reference, found by its id. */
+export interface OriginOverride {
+  /** The id of the reference's origin. */
+  readonly id: string;
+  /**
+   * The origin's new domain name.
+   *
+   * @default - the reference's
+   */
+  readonly domainName?: string;
+  /**
+   * The origin's new path (`/prod`; `''` clears it).
+   *
+   * @default - the reference's
+   */
+  readonly originPath?: string;
+}
+
+/** Properties of a `ClonedDistribution`: one per property of `Custom::ClonedDistribution`. */
+export interface ClonedDistributionProps {
+  /** The id of the distribution whose configuration is copied (like `E2QWRUHAPOMQZL`). */
+  readonly referenceDistributionId: string;
+
+  /** The clone's domain names: lowercase, at most 100, no duplicates; may be empty. */
+  readonly aliases: string[];
+
+  /**
+   * New domain name for the origin that the default cache behaviour targets.
+   *
+   * @default - the reference's
+   */
+  readonly originDomainName?: string;
+
+  /**
+   * New path for that origin (`/prod`; `''` clears it).
+   *
+   * @default - the reference's
+   */
+  readonly originPath?: string;
+
+  /**
+   * Per-origin overrides for references with several origins.
+   *
+   * @default - none
+   */
+  readonly origins?: OriginOverride[];
+
+  /**
+   * ACM certificate for the aliases (must be in us-east-1).
+   *
+   * @default - the provider looks up an issued certificate in us-east-1 that covers every alias
+   */
+  readonly certificateArn?: string;
+
+  /**
+   * The clone's comment, at most 128 characters.
+   *
+   * @default - names the reference and the first alias
+   */
+  readonly comment?: string;
+
+  /**
+   * Whether the clone serves traffic.
+   *
+   * @default true
+   */
+  readonly enabled?: boolean;
+
+  /**
+   * Price class of the clone.
+   *
+   * @default - the reference's
+   */
+  readonly priceClass?: cloudfront.PriceClass | string;
+
+  /**
+   * WAF web ACL of the clone (`''` removes the reference's).
+   *
+   * @default - the reference's
+   */
+  readonly webAclId?: string;
+
+  /**
+   * Standard-logging prefix of the clone (the reference must log); must not start with `/`.
+   *
+   * @default - the reference's
+   */
+  readonly loggingPrefix?: string;
+
+  /**
+   * Tags added to the clone (keys starting `cfclone:` are reserved).
+   *
+   * @default - only the provider's ownership tags
+   */
+  readonly tags?: Record<string, string>;
+
+  /**
+   * Where to write the clone's outputs in SSM (like `/cfclone/shop`): `{prefix}/distribution-id`,
+   * `{prefix}/domain-name`, `{prefix}/reference-distribution-id`, `{prefix}/certificate-arn`.
+   *
+   * @default - nothing is written to SSM
+   */
+  readonly ssmParameterPrefix?: string;
+
+  /**
+   * Regions to write the SSM parameters to; include every region whose stacks read them.
+   *
+   * @default - the stack's region
+   */
+  readonly ssmRegions?: string[];
+
+  /**
+   * Whether Create and Update answer only once CloudFront reports the clone `Deployed`.
+   *
+   * @default false
+   */
+  readonly waitForDeployment?: boolean;
+
+  /**
+   * Any string; changing it re-syncs the clone from the reference.
+   *
+   * @default - none
+   */
+  readonly referenceRevision?: string;
+
+  /**
+   * CloudFormation's limit for each operation on the resource (`ServiceTimeout`), at most one
+   * hour. Deletes wait for CloudFront to disable the clone, which can take long.
+   *
+   * @default Duration.hours(1)
+   */
+  readonly serviceTimeout?: Duration;
+
+  /**
+   * What happens to the clone when it leaves the stack.
+   *
+   * @default RemovalPolicy.DESTROY (the clone is disabled and deleted)
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * The provider that backs the resource.
+   *
+   * @default - the stack's provider, `ClonedDistributionProvider.getOrCreate(this)`
+   */
+  readonly provider?: ClonedDistributionProvider;
+}
+
+/** A prop of `ClonedDistribution` holds a literal value the provider would refuse. */
+export class ClonedDistributionPropsError extends Error {
+  constructor(
+    readonly prop: keyof ClonedDistributionProps,
+    detail: string,
+    readonly constructPath: string,
+  ) {
+    super(`ClonedDistribution ${prop}: ${detail} (at ${constructPath})`);
+    this.name = 'ClonedDistributionPropsError';
+  }
+}
+
+/**
+ * A CloudFront distribution cloned from a reference distribution: the reference's whole
+ * configuration with the clone's own aliases, origin and certificate
+ * (`Custom::ClonedDistribution`, backed by the stack's `ClonedDistributionProvider`).
+ */
+export class ClonedDistribution extends Construct {
+  /** The clone's distribution id (also its physical id). */
+  readonly distributionId: string;
+  /** The clone's CloudFront domain name (`dxxxx.cloudfront.net`). */
+  readonly domainName: string;
+  /** The clone's ARN. */
+  readonly arn: string;
+  /** The ACM certificate the clone uses (empty without aliases). */
+  readonly certificateArn: string;
+  /** The reference the clone was copied from. */
+  readonly referenceDistributionId: string;
+  /** The custom resource. */
+  readonly resource: CustomResource;
+  /** The provider behind the resource. */
+  readonly provider: ClonedDistributionProvider;
+  /** The SSM prefix the clone writes under, if any. */
+  readonly ssmParameterPrefix?: string;
+
+  constructor(scope: Construct, id: string, props: ClonedDistributionProps) {
+    super(scope, id);
+    validateProps(props, this.node.path);
+
+    this.provider = props.provider ?? ClonedDistributionProvider.getOrCreate(this);
+    this.ssmParameterPrefix = props.ssmParameterPrefix;
+
+    const properties: Partial<Record<PropertyName, unknown>> = {
+      ReferenceDistributionId: props.referenceDistributionId,
+      Aliases: props.aliases,
+      OriginDomainName: props.originDomainName,
+      OriginPath: props.originPath,
+      Origins: props.origins?.map((o) => ({ Id: o.id, DomainName: o.domainName, OriginPath: o.originPath })),
+      CertificateArn: props.certificateArn,
+      Comment: props.comment,
+      // CloudFormation sends every value as a string; write them as they will arrive.
+      Enabled: props.enabled === undefined ? undefined : String(props.enabled),
+      PriceClass: props.priceClass,
+      WebAclId: props.webAclId,
+      LoggingPrefix: props.loggingPrefix,
+      Tags: props.tags && Object.entries(props.tags).map(([Key, Value]) => ({ Key, Value })),
+      SsmParameterPrefix: props.ssmParameterPrefix,
+      SsmRegions: props.ssmRegions,
+      WaitForDeployment: props.waitForDeployment === undefined ? undefined : String(props.waitForDeployment),
+      ReferenceRevision: props.referenceRevision,
+    };
+
+    this.resource = new CustomResource(this, 'Resource', {
+      resourceType: RESOURCE_TYPE,
+      serviceToken: this.provider.function.functionArn,
+      serviceTimeout: props.serviceTimeout ?? Duration.seconds(MAX_SERVICE_TIMEOUT_SECONDS),
+      properties: dropUndefined(properties),
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+    });
+    // Wait for the function and every policy of the provider (the self-invoke one included).
+    this.resource.node.addDependency(this.provider);
+
+    if (props.ssmParameterPrefix !== undefined && !this.provider.coversSsmPrefix(props.ssmParameterPrefix)) {
+      // A policy per clone: created before the clone, deleted after it, so the provider can
+      // still remove the parameters when the clone leaves the stack.
+      const policy = new iam.Policy(this, 'SsmPolicy', {
+        roles: [this.provider.role],
+        statements: [ssmStatement(props.ssmParameterPrefix)],
+      });
+      this.resource.node.addDependency(policy);
+      Validations.of(policy).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:*:<AWS::AccountId>:parameter${props.ssmParameterPrefix}/*]`,
+        reason:
+          'the clone writes four parameters under its own prefix, in every region of SsmRegions; ' +
+          'nothing outside the prefix is granted',
+      });
+    }
+
+    this.distributionId = this.attribute('DistributionId');
+    this.domainName = this.attribute('DomainName');
+    this.arn = this.attribute('Arn');
+    this.certificateArn = this.attribute('CertificateArn');
+    this.referenceDistributionId = this.attribute('ReferenceDistributionId');
+  }
+
+  /**
+   * The full name of one of the clone's SSM parameters, to read in another stack of a region
+   * in `ssmRegions` (`ssm.StringParameter.valueForStringParameter(stack, name)`).
+   */
+  ssmParameterName(name: SsmParameterName): string {
+    if (this.ssmParameterPrefix === undefined) {
+      throw new Error(`cfclone: ${this.node.path} has no ssmParameterPrefix, so it writes no SSM parameters`);
+    }
+    return ssmParameterName(this.ssmParameterPrefix, name);
+  }
+
+  private attribute(name: AttributeName): string {
+    return this.resource.getAttString(name);
+  }
+}
+
+/** The full name of one SSM parameter under `prefix`. */
+export function ssmParameterName(prefix: string, name: SsmParameterName): string {
+  return `${prefix}/${name}`;
+}
+
+function dropUndefined(record: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Synth-time validation of literal values (tokens are left to the provider at deploy time).
+
+const literal = (value: unknown): boolean => value !== undefined && !Token.isUnresolved(value);
+
+function isHost(host: string): boolean {
+  const label = /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/i;
+  return host.length <= 253 && host.includes('.') && host.split('.').every((l) => label.test(l));
+}
+
+function isOriginPath(path: string): boolean {
+  return path === '' || (path.startsWith('/') && !path.endsWith('/') && path.length <= 255);
+}
+
+const q = (value: string): string => JSON.stringify(value);
+
+/** Throws a ClonedDistributionPropsError naming the first prop with an invalid literal value. */
+export function validateProps(props: ClonedDistributionProps, constructPath: string): void {
+  const fail = (prop: keyof ClonedDistributionProps, detail: string): never => {
+    throw new ClonedDistributionPropsError(prop, detail, constructPath);
+  };
+
+  if (literal(props.referenceDistributionId) && !/^[A-Z0-9]{1,32}$/.test(props.referenceDistributionId)) {
+    fail('referenceDistributionId', `${q(props.referenceDistributionId)} is not a CloudFront distribution id (like E2QWRUHAPOMQZL)`);
+  }
+
+  if (!Token.isUnresolved(props.aliases)) {
+    if (!Array.isArray(props.aliases)) fail('aliases', 'is required: a list of domain names (use [] for none)');
+    if (props.aliases.length > MAX_ALIASES) {
+      fail('aliases', `${props.aliases.length} aliases given; CloudFront allows at most ${MAX_ALIASES}`);
+    }
+    const seen = new Set<string>();
+    for (const alias of props.aliases) {
+      if (!literal(alias)) continue;
+      if (alias !== alias.toLowerCase()) fail('aliases', `${q(alias)} must be lowercase (write ${q(alias.toLowerCase())})`);
+      if (!isHost(alias.startsWith('*.') ? alias.slice(2) : alias)) fail('aliases', `${q(alias)} is not a valid domain name`);
+      if (seen.has(alias)) fail('aliases', `${q(alias)} appears twice`);
+      seen.add(alias);
+    }
+  }
+
+  if (literal(props.originDomainName) && !isHost(props.originDomainName!)) {
+    fail('originDomainName', `${q(props.originDomainName!)} is not a valid domain name`);
+  }
+  if (literal(props.originPath) && !isOriginPath(props.originPath!)) {
+    fail('originPath', `${q(props.originPath!)} must start with "/" and not end with "/" (like /prod), or be "" to clear it`);
+  }
+
+  const originIds = new Set<string>();
+  for (const [i, origin] of (props.origins ?? []).entries()) {
+    if (literal(origin.id)) {
+      if (origin.id === '') fail('origins', `item ${i}: id is required (the reference origin's id)`);
+      if (originIds.has(origin.id)) fail('origins', `origin id ${q(origin.id)} appears twice; merge the two entries`);
+      originIds.add(origin.id);
+    }
+    if (literal(origin.domainName) && !isHost(origin.domainName!)) {
+      fail('origins', `item ${i}: ${q(origin.domainName!)} is not a valid domain name`);
+    }
+    if (literal(origin.originPath) && !isOriginPath(origin.originPath!)) {
+      fail('origins', `item ${i}: origin path ${q(origin.originPath!)} must start with "/" and not end with "/", or be ""`);
+    }
+  }
+
+  if (literal(props.certificateArn)) {
+    const parts = props.certificateArn!.split(':');
+    if (parts.length < 6 || parts[0] !== 'arn' || parts[2] !== 'acm' || !parts[5].startsWith('certificate/')) {
+      fail('certificateArn', `${q(props.certificateArn!)} is not an ACM certificate ARN`);
+    }
+    if (parts[3] !== 'us-east-1') {
+      fail('certificateArn', `${q(props.certificateArn!)} is in ${parts[3]}; CloudFront takes certificates from us-east-1 only`);
+    }
+    if (Array.isArray(props.aliases) && props.aliases.length === 0) {
+      fail('certificateArn', 'is set but aliases is empty; a certificate needs at least one alias');
+    }
+  }
+
+  if (literal(props.comment) && [...props.comment!].length > MAX_COMMENT_CHARS) {
+    fail('comment', `is ${[...props.comment!].length} characters long; CloudFront allows at most ${MAX_COMMENT_CHARS}`);
+  }
+
+  if (literal(props.priceClass) && !(PRICE_CLASSES as readonly string[]).includes(props.priceClass!)) {
+    fail('priceClass', `${q(props.priceClass!)} is not a price class; use ${PRICE_CLASSES.join(', ')}`);
+  }
+
+  if (literal(props.loggingPrefix) && props.loggingPrefix!.startsWith('/')) {
+    fail('loggingPrefix', `${q(props.loggingPrefix!)} must not start with "/" (CloudFront log prefixes look like logs/shop/)`);
+  }
+
+  for (const [key, value] of Object.entries(props.tags ?? {})) {
+    if (Token.isUnresolved(key)) continue;
+    if (key === '') fail('tags', 'a tag key is empty');
+    if (key.startsWith(RESERVED_TAG_PREFIX)) {
+      fail('tags', `${q(key)}: keys starting with ${RESERVED_TAG_PREFIX} are reserved for the provider's ownership tags`);
+    }
+    if (key.length > 128) fail('tags', `${q(key)} is longer than 128 characters`);
+    if (literal(value) && value.length > 256) fail('tags', `the value of ${q(key)} is longer than 256 characters`);
+  }
+
+  if (literal(props.ssmParameterPrefix)) {
+    const prefix = props.ssmParameterPrefix!;
+    if (!prefix.startsWith('/')) fail('ssmParameterPrefix', `${q(prefix)} must start with "/" (like /cfclone/shop)`);
+    if (prefix.endsWith('/')) fail('ssmParameterPrefix', `${q(prefix)} must not end with "/" (like /cfclone/shop)`);
+    if (prefix.length > 1000 || prefix.includes('//') || !/^[A-Za-z0-9/_.-]+$/.test(prefix)) {
+      fail('ssmParameterPrefix', `${q(prefix)} must look like /team/app: only letters, digits and _ . - /, no "//"`);
+    }
+    if (/^\/(aws|ssm)/i.test(prefix)) fail('ssmParameterPrefix', `${q(prefix)}: names beginning with /aws or /ssm are reserved by AWS`);
+  }
+  if (props.ssmRegions !== undefined && props.ssmParameterPrefix === undefined) {
+    fail('ssmRegions', 'is set but ssmParameterPrefix is not; set a prefix such as /cfclone/shop');
+  }
+  if (props.ssmRegions !== undefined && !Token.isUnresolved(props.ssmRegions)) {
+    const seen = new Set<string>();
+    for (const region of props.ssmRegions) {
+      if (!literal(region)) continue;
+      if (!/^[a-z0-9]+(-[a-z0-9]+)+-\d+$/.test(region)) fail('ssmRegions', `${q(region)} is not a region name (like eu-west-1)`);
+      if (seen.has(region)) fail('ssmRegions', `${q(region)} appears twice`);
+      seen.add(region);
+    }
+  }
+
+  if (props.serviceTimeout !== undefined && !props.serviceTimeout.isUnresolved()) {
+    const seconds = props.serviceTimeout.toSeconds({ integral: false });
+    if (!(seconds >= 1 && seconds <= MAX_SERVICE_TIMEOUT_SECONDS && Number.isInteger(seconds))) {
+      fail('serviceTimeout', `is ${seconds} seconds; CloudFormation accepts a whole number from 1 to ${MAX_SERVICE_TIMEOUT_SECONDS}`);
+    }
+  }
+}

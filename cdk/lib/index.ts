@@ -1,0 +1,3 @@
+export * from './schema';
+export * from './provider';
+export * from './cloned-distribution';
