@@ -18,7 +18,12 @@ export interface CfcloneApp {
  * example reference next to it, same account and region) and a consumer stack in another
  * region that reads what the clones wrote to SSM there.
  */
-export function buildApp(app: App, config: AppConfig, provider?: ClonedDistributionProviderProps): CfcloneApp {
+export interface BuildAppOptions {
+  /** Props of the clones' provider, made for its stack. @default - the built zip, arm64 */
+  readonly provider?: (stack: Stack) => ClonedDistributionProviderProps;
+}
+
+export function buildApp(app: App, config: AppConfig, options: BuildAppOptions = {}): CfcloneApp {
   const env = (region: string) => ({ account: config.account, region });
 
   const reference =
@@ -35,7 +40,7 @@ export function buildApp(app: App, config: AppConfig, provider?: ClonedDistribut
     description: 'cfclone: cloned CloudFront distributions and their provider',
     clones: config.clones,
     defaultReferenceDistributionId: reference?.distribution.distributionId,
-    provider,
+    provider: options.provider,
   });
 
   const consumer = new ConsumerStack(app, `${config.stackPrefix}Consumer`, {

@@ -1,4 +1,4 @@
-import { CustomResource, Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
+import { CustomResource, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -243,12 +243,15 @@ export class ClonedDistribution extends Construct {
         statements: [ssmStatement(props.ssmParameterPrefix)],
       });
       this.resource.node.addDependency(policy);
-      Validations.of(policy).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:*:<AWS::AccountId>:parameter${props.ssmParameterPrefix}/*]`,
-        reason:
-          'the clone writes four parameters under its own prefix, in every region of SsmRegions; ' +
-          'nothing outside the prefix is granted',
-      });
+      const prefixAsNagSees = nagRendering(Stack.of(this).resolve(props.ssmParameterPrefix));
+      if (prefixAsNagSees !== undefined) {
+        Validations.of(policy).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:*:<AWS::AccountId>:parameter${prefixAsNagSees}/*]`,
+          reason:
+            'the clone writes four parameters under its own prefix, in every region of SsmRegions; ' +
+            'nothing outside the prefix is granted',
+        });
+      }
     }
 
     this.distributionId = this.attribute('DistributionId');
@@ -277,6 +280,18 @@ export class ClonedDistribution extends Construct {
 /** The full name of one SSM parameter under `prefix`. */
 export function ssmParameterName(prefix: string, name: SsmParameterName): string {
   return `${prefix}/${name}`;
+}
+
+/** How cdk-nag writes a value in a finding id: literals as they are, Ref and GetAtt in <>. */
+function nagRendering(resolved: unknown): string | undefined {
+  if (typeof resolved === 'string') return resolved;
+  if (typeof resolved === 'object' && resolved !== null) {
+    const ref = (resolved as { Ref?: unknown }).Ref;
+    if (typeof ref === 'string') return `<${ref}>`;
+    const getAtt = (resolved as { 'Fn::GetAtt'?: unknown })['Fn::GetAtt'];
+    if (Array.isArray(getAtt) && getAtt.length === 2) return `<${getAtt[0]}.${getAtt[1]}>`;
+  }
+  return undefined;
 }
 
 function dropUndefined(record: Record<string, unknown>): Record<string, unknown> {

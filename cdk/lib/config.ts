@@ -77,7 +77,8 @@ export function loadConfig(file: string): AppConfig {
   } catch (e) {
     throw new ConfigError(file, `cannot read it as JSON: ${(e as Error).message}`);
   }
-  return checkConfig(raw, path.relative(process.cwd(), file) || file);
+  const relative = path.relative(process.cwd(), file);
+  return checkConfig(raw, relative === '' || relative.startsWith('..') ? file : relative);
 }
 
 /** Checks the shape of a parsed configuration; the values of the clones are the construct's job. */
@@ -131,9 +132,10 @@ export function checkConfig(raw: unknown, file: string): AppConfig {
       }
     }
     if (config.dns !== undefined) {
-      const zone = config.dns.zoneName.replace(/\.$/, '');
+      const zone = config.dns.zoneName.replace(/\.$/, '').toLowerCase();
       for (const alias of clone.aliases ?? []) {
-        if (alias !== zone && !alias.endsWith(`.${zone}`)) fail(`${at}.aliases: "${alias}" is not in the zone ${zone}`);
+        const name = alias.toLowerCase();
+        if (name !== zone && !name.endsWith(`.${zone}`)) fail(`${at}.aliases: "${alias}" is not in the zone ${zone}`);
       }
       if (clone.ssmParameterPrefix === undefined && (clone.aliases ?? []).length > 0) {
         fail(`${at} (${clone.id}) needs an ssmParameterPrefix: the consumer reads the domain name from SSM for its DNS records`);

@@ -45,7 +45,7 @@ export class ProviderBuildMissingError extends Error {
         `cfclone: the provider's Lambda zip is missing: ${zipPath}`,
         'build it first, from the repository root:',
         `  ${providerBuildCommand(architecture)}`,
-        '(cargo-lambda: `pip install cargo-lambda`; `make lambda` builds the same zip with the release profile).',
+        '(cargo-lambda: `pip install cargo-lambda`; `make lambda` builds the same zip with the shipped build profile).',
         `or point ${PROVIDER_ZIP_ENV} (or the context value ${PROVIDER_ZIP_CONTEXT}) at a built bootstrap.zip.`,
       ].join('\n'),
     );

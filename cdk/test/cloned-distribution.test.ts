@@ -1,0 +1,202 @@
+// ClonedDistribution: what it writes into the template, its attributes and its prop checks.
+import * as assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CfnOutput, CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { ClonedDistribution, type ClonedDistributionProps } from '../lib/cloned-distribution';
+import { ClonedDistributionProvider } from '../lib/provider';
+import { RESOURCE_TYPE } from '../lib/schema';
+import { newApp, newStack } from './helpers';
+
+const shop: ClonedDistributionProps = {
+  referenceDistributionId: 'EREFERENCE12345',
+  aliases: ['shop.example.com'],
+  originDomainName: 'shop-origin.example.com',
+  ssmParameterPrefix: '/cfclone/shop',
+};
+
+describe('ClonedDistribution', () => {
+  it('declares a Custom::ClonedDistribution served by the stack provider, with a one-hour ServiceTimeout', () => {
+    const stack = newStack();
+    new ClonedDistribution(stack, 'Shop', shop);
+    const template = Template.fromStack(stack);
+    const functions = template.findResources('AWS::Lambda::Function');
+    const [functionId] = Object.keys(functions);
+    template.hasResourceProperties(RESOURCE_TYPE, {
+      ServiceToken: { 'Fn::GetAtt': [functionId, 'Arn'] },
+      ServiceTimeout: '3600',
+      ReferenceDistributionId: 'EREFERENCE12345',
+      Aliases: ['shop.example.com'],
+      OriginDomainName: 'shop-origin.example.com',
+      SsmParameterPrefix: '/cfclone/shop',
+    });
+    template.hasResource(RESOURCE_TYPE, { DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
+  });
+
+  it('writes booleans, lists and objects the way CloudFormation hands them to the provider', () => {
+    const stack = newStack();
+    new ClonedDistribution(stack, 'Shop', {
+      ...shop,
+      enabled: false,
+      waitForDeployment: true,
+      origins: [
+        { id: 'api', domainName: 'api.example.net', originPath: '/v2' },
+        { id: 'assets', originPath: '' },
+      ],
+      tags: { team: 'shop', 'cost-centre': '42' },
+      ssmRegions: ['eu-west-1', 'us-east-1'],
+    });
+    Template.fromStack(stack).hasResourceProperties(RESOURCE_TYPE, {
+      Enabled: 'false',
+      WaitForDeployment: 'true',
+      Origins: [
+        { Id: 'api', DomainName: 'api.example.net', OriginPath: '/v2' },
+        { Id: 'assets', OriginPath: '' },
+      ],
+      Tags: [
+        { Key: 'team', Value: 'shop' },
+        { Key: 'cost-centre', Value: '42' },
+      ],
+      SsmRegions: ['eu-west-1', 'us-east-1'],
+    });
+  });
+
+  it('leaves out the props that are not set, so the provider applies its defaults', () => {
+    const stack = newStack();
+    new ClonedDistribution(stack, 'Bare', { referenceDistributionId: 'EREFERENCE12345', aliases: [] });
+    const [resource] = Object.values(Template.fromStack(stack).findResources(RESOURCE_TYPE));
+    assert.deepEqual(Object.keys(resource.Properties).sort(), [
+      'Aliases',
+      'ReferenceDistributionId',
+      'ServiceTimeout',
+      'ServiceToken',
+    ]);
+  });
+
+  it('takes a shorter ServiceTimeout and a Retain removal policy', () => {
+    const stack = newStack();
+    new ClonedDistribution(stack, 'Shop', { ...shop, serviceTimeout: Duration.minutes(30), removalPolicy: RemovalPolicy.RETAIN });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties(RESOURCE_TYPE, { ServiceTimeout: '1800' });
+    template.hasResource(RESOURCE_TYPE, { DeletionPolicy: 'Retain' });
+  });
+
+  it('exposes typed attributes as Fn::GetAtt of the resource', () => {
+    const stack = newStack();
+    const clone = new ClonedDistribution(stack, 'Shop', shop);
+    new CfnOutput(stack, 'Id', { value: clone.distributionId });
+    new CfnOutput(stack, 'Domain', { value: clone.domainName });
+    new CfnOutput(stack, 'Arn', { value: clone.arn });
+    new CfnOutput(stack, 'Certificate', { value: clone.certificateArn });
+    new CfnOutput(stack, 'Reference', { value: clone.referenceDistributionId });
+    const template = Template.fromStack(stack);
+    const logicalId = stack.getLogicalId(clone.resource.node.defaultChild as never);
+    for (const [output, attribute] of [
+      ['Id', 'DistributionId'],
+      ['Domain', 'DomainName'],
+      ['Arn', 'Arn'],
+      ['Certificate', 'CertificateArn'],
+      ['Reference', 'ReferenceDistributionId'],
+    ]) {
+      template.hasOutput(output, { Value: { 'Fn::GetAtt': [logicalId, attribute] } });
+    }
+    assert.equal(clone.ssmParameterName('domain-name'), '/cfclone/shop/domain-name');
+  });
+
+  it('waits for the whole provider, its self-invoke policy included', () => {
+    const stack = newStack();
+    new ClonedDistribution(stack, 'Shop', shop);
+    const template = Template.fromStack(stack);
+    const [selfInvoke] = Object.keys(
+      template.findResources('AWS::IAM::Policy', {
+        Properties: { PolicyDocument: { Statement: [Match.objectLike({ Action: 'lambda:InvokeFunction' })] } },
+      }),
+    );
+    template.hasResource(RESOURCE_TYPE, { DependsOn: Match.arrayWith([selfInvoke]) });
+  });
+
+  it('shares one provider among all clones of a stack, and has one per stack', () => {
+    const app = newApp();
+    const a = newStack(app, 'A', 'eu-west-1');
+    const b = newStack(app, 'B', 'us-east-1');
+    const one = new ClonedDistribution(a, 'One', shop);
+    const two = new ClonedDistribution(a, 'Two', { ...shop, aliases: ['two.example.com'], ssmParameterPrefix: '/cfclone/two' });
+    const three = new ClonedDistribution(b, 'Three', shop);
+    assert.equal(one.provider, two.provider);
+    assert.notEqual(one.provider, three.provider);
+    Template.fromStack(a).resourceCountIs('AWS::Lambda::Function', 1);
+    Template.fromStack(b).resourceCountIs('AWS::Lambda::Function', 1);
+  });
+
+  it('refuses provider props once the provider exists, since they would be ignored', () => {
+    const stack = newStack();
+    assert.throws(() => ClonedDistributionProvider.getOrCreate(stack, { memorySize: 512 }), /already has its ClonedDistributionProvider/);
+  });
+
+  it('leaves tokens to the provider', () => {
+    const stack = newStack();
+    const reference = new CfnParameter(stack, 'Reference').valueAsString;
+    const aliases = new CfnParameter(stack, 'Aliases', { type: 'CommaDelimitedList' }).valueAsList;
+    const prefix = new CfnParameter(stack, 'Prefix').valueAsString;
+    new ClonedDistribution(stack, 'Shop', { referenceDistributionId: reference, aliases, ssmParameterPrefix: prefix });
+    Template.fromStack(stack).hasResourceProperties(RESOURCE_TYPE, {
+      ReferenceDistributionId: { Ref: 'Reference' },
+      Aliases: { Ref: 'Aliases' },
+    });
+  });
+});
+
+describe('ClonedDistribution prop validation', () => {
+  const invalid: [string, Partial<ClonedDistributionProps>, RegExp][] = [
+    ['an uppercase alias', { aliases: ['Shop.Example.com'] }, /^ClonedDistribution aliases: "Shop\.Example\.com" must be lowercase \(write "shop\.example\.com"\)/],
+    ['an alias that is no domain name', { aliases: ['shop'] }, /^ClonedDistribution aliases: "shop" is not a valid domain name/],
+    ['a duplicate alias', { aliases: ['a.example.com', 'a.example.com'] }, /^ClonedDistribution aliases: "a\.example\.com" appears twice/],
+    ['101 aliases', { aliases: Array.from({ length: 101 }, (_, i) => `a${i}.example.com`) }, /^ClonedDistribution aliases: 101 aliases given; CloudFront allows at most 100/],
+    ['a comment of 129 characters', { comment: 'x'.repeat(129) }, /^ClonedDistribution comment: is 129 characters long; CloudFront allows at most 128/],
+    ['an unknown price class', { priceClass: 'PriceClass_300' }, /^ClonedDistribution priceClass: "PriceClass_300" is not a price class/],
+    ['an SSM prefix without a leading slash', { ssmParameterPrefix: 'cfclone/shop' }, /^ClonedDistribution ssmParameterPrefix: "cfclone\/shop" must start with "\/"/],
+    ['an SSM prefix with a trailing slash', { ssmParameterPrefix: '/cfclone/shop/' }, /^ClonedDistribution ssmParameterPrefix: "\/cfclone\/shop\/" must not end with "\/"/],
+    ['an SSM prefix reserved by AWS', { ssmParameterPrefix: '/aws/shop' }, /^ClonedDistribution ssmParameterPrefix: .* reserved by AWS/],
+    ['SSM regions without a prefix', { ssmParameterPrefix: undefined, ssmRegions: ['eu-west-1'] }, /^ClonedDistribution ssmRegions: is set but ssmParameterPrefix is not/],
+    ['an SSM region that is no region', { ssmRegions: ['europe'] }, /^ClonedDistribution ssmRegions: "europe" is not a region name/],
+    ['two overrides of one origin', { origins: [{ id: 'api' }, { id: 'api' }] }, /^ClonedDistribution origins: origin id "api" appears twice/],
+    ['an origin path with a trailing slash', { originPath: '/prod/' }, /^ClonedDistribution originPath: "\/prod\/" must start with "\/" and not end with "\/"/],
+    ['a certificate outside us-east-1', { certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc' }, /^ClonedDistribution certificateArn: .* us-east-1 only/],
+    ['a certificate without aliases', { aliases: [], certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc' }, /^ClonedDistribution certificateArn: is set but aliases is empty/],
+    ['a reserved tag key', { tags: { 'cfclone:stack-id': 'x' } }, /^ClonedDistribution tags: "cfclone:stack-id": keys starting with cfclone: are reserved/],
+    ['a logging prefix with a leading slash', { loggingPrefix: '/logs/' }, /^ClonedDistribution loggingPrefix: "\/logs\/" must not start with "\/"/],
+    ['a reference id that is no distribution id', { referenceDistributionId: 'shop' }, /^ClonedDistribution referenceDistributionId: "shop" is not a CloudFront distribution id/],
+    ['a ServiceTimeout over an hour', { serviceTimeout: Duration.minutes(61) }, /^ClonedDistribution serviceTimeout: is 3660 seconds; CloudFormation accepts a whole number from 1 to 3600/],
+  ];
+  for (const [what, props, message] of invalid) {
+    it(`refuses ${what}, naming the prop`, () => {
+      const stack = newStack();
+      assert.throws(() => new ClonedDistribution(stack, 'Shop', { ...shop, ...props }), {
+        name: 'ClonedDistributionPropsError',
+        message,
+      });
+    });
+  }
+
+  it('accepts a wildcard alias, an empty origin path and exactly 100 aliases', () => {
+    const stack = newStack();
+    new ClonedDistribution(stack, 'Wildcard', { ...shop, aliases: ['*.shop.example.com'], originPath: '' });
+    new ClonedDistribution(stack, 'Many', {
+      ...shop,
+      aliases: Array.from({ length: 100 }, (_, i) => `a${i}.example.com`),
+      ssmParameterPrefix: '/cfclone/many',
+    });
+  });
+
+  it('says where the construct is', () => {
+    const stack = newStack();
+    assert.throws(() => new ClonedDistribution(stack, 'Shop', { ...shop, comment: 'x'.repeat(200) }), /\(at Clones\/Shop\)$/);
+  });
+
+  it('needs no provider code to validate: bad props fail before the provider is made', () => {
+    const app = newApp();
+    const stack = new Stack(app, 'NoProvider');
+    assert.throws(() => new ClonedDistribution(stack, 'Shop', { ...shop, aliases: ['UPPER.example.com'] }), /must be lowercase/);
+    assert.equal(stack.node.tryFindChild(ClonedDistributionProvider.ID), undefined);
+  });
+});

@@ -1,0 +1,52 @@
+// The names shared with the Rust provider: lib/schema.ts must say what
+// schema/cloned-distribution.json says (the provider's tests check the same file).
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { Template } from 'aws-cdk-lib/assertions';
+import { ClonedDistribution } from '../lib/cloned-distribution';
+import { ATTRIBUTE_NAMES, PROPERTY_NAMES, RESOURCE_TYPE, SSM_PARAMETER_NAMES } from '../lib/schema';
+import { REPO_ROOT, newStack } from './helpers';
+
+const schema = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'schema', 'cloned-distribution.json'), 'utf8'));
+
+describe('the shared schema', () => {
+  it('has the same resource type', () => {
+    assert.equal(RESOURCE_TYPE, schema.resourceType);
+  });
+  it('has the same property names, in the same order', () => {
+    assert.deepEqual([...PROPERTY_NAMES], schema.properties);
+  });
+  it('has the same attribute names', () => {
+    assert.deepEqual([...ATTRIBUTE_NAMES], schema.attributes);
+  });
+  it('has the same SSM parameter names', () => {
+    assert.deepEqual([...SSM_PARAMETER_NAMES], schema.ssmParameters);
+  });
+
+  it('is what the construct writes when every prop is set', () => {
+    const stack = newStack();
+    new ClonedDistribution(stack, 'Everything', {
+      referenceDistributionId: 'E2QWRUHAPOMQZL',
+      aliases: ['shop.example.com'],
+      originDomainName: 'shop-origin.example.com',
+      originPath: '/prod',
+      origins: [{ id: 'assets', domainName: 'assets.example.com', originPath: '' }],
+      certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc',
+      comment: 'shop',
+      enabled: true,
+      priceClass: 'PriceClass_100',
+      webAclId: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/shop/abc',
+      loggingPrefix: 'logs/shop/',
+      tags: { team: 'shop' },
+      ssmParameterPrefix: '/cfclone/shop',
+      ssmRegions: ['eu-west-1'],
+      waitForDeployment: false,
+      referenceRevision: '1',
+    });
+    const resources = Template.fromStack(stack).findResources(RESOURCE_TYPE);
+    const written = Object.keys(Object.values(resources)[0].Properties).sort();
+    assert.deepEqual(written, [...schema.properties].sort());
+  });
+});
