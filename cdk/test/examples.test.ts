@@ -1,0 +1,70 @@
+// The sample events in examples/events/: real CloudFormation request shapes, with every value
+// a string (or a list of strings, or of string objects) as CloudFormation sends them.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { PROPERTY_NAMES, RESOURCE_TYPE } from '../lib/schema';
+import { REPO_ROOT } from './helpers';
+
+const EVENTS = path.join(REPO_ROOT, 'examples', 'events');
+const read = (name: string) => JSON.parse(fs.readFileSync(path.join(EVENTS, name), 'utf8'));
+
+const ENVELOPE = ['RequestType', 'ServiceToken', 'ResponseURL', 'StackId', 'RequestId', 'LogicalResourceId', 'ResourceType', 'ResourceProperties'];
+
+function assertCloudFormationStrings(properties: Record<string, unknown>, where: string): void {
+  for (const [key, value] of Object.entries(properties)) {
+    assert.ok((PROPERTY_NAMES as readonly string[]).includes(key), `${where}: ${key} is a property of ${RESOURCE_TYPE}`);
+    const ok =
+      typeof value === 'string' ||
+      (Array.isArray(value) &&
+        value.every(
+          (item) =>
+            typeof item === 'string' ||
+            (typeof item === 'object' && item !== null && Object.values(item).every((v) => typeof v === 'string')),
+        ));
+    assert.ok(ok, `${where}: ${key} holds strings only, as CloudFormation sends it`);
+  }
+}
+
+describe('the sample events', () => {
+  for (const [file, type, extra] of [
+    ['cloudformation-create-request.json', 'Create', []],
+    ['cloudformation-update-request.json', 'Update', ['PhysicalResourceId', 'OldResourceProperties']],
+    ['cloudformation-delete-request.json', 'Delete', ['PhysicalResourceId']],
+  ] as const) {
+    it(`${file} is a ${type} request with the envelope CloudFormation sends`, () => {
+      const event = read(file);
+      assert.deepEqual(Object.keys(event).sort(), [...ENVELOPE, ...extra].sort());
+      assert.equal(event.RequestType, type);
+      assert.equal(event.ResourceType, RESOURCE_TYPE);
+      assert.equal(event.ResourceProperties.ServiceToken, event.ServiceToken);
+      assert.match(event.StackId, /^arn:aws:cloudformation:[a-z0-9-]+:\d{12}:stack\/[^/]+\/[0-9a-f-]{36}$/);
+      assert.match(event.ResponseURL, /^https:\/\/cloudformation-custom-resource-response-/);
+      assertCloudFormationStrings(event.ResourceProperties, `${file} ResourceProperties`);
+      if (event.OldResourceProperties) assertCloudFormationStrings(event.OldResourceProperties, `${file} OldResourceProperties`);
+    });
+  }
+
+  it('create clones EREFERENCE12345 for shop.example.com with its outputs under /cfclone/shop', () => {
+    const { ResourceProperties: p } = read('cloudformation-create-request.json');
+    assert.equal(p.ReferenceDistributionId, 'EREFERENCE12345');
+    assert.deepEqual(p.Aliases, ['shop.example.com']);
+    assert.equal(p.OriginDomainName, 'shop-origin.example.com');
+    assert.equal(p.SsmParameterPrefix, '/cfclone/shop');
+  });
+
+  it('update and delete address the clone the create made, in the same stack', () => {
+    const create = read('cloudformation-create-request.json');
+    const update = read('cloudformation-update-request.json');
+    const remove = read('cloudformation-delete-request.json');
+    assert.deepEqual(update.OldResourceProperties, create.ResourceProperties);
+    assert.deepEqual(remove.ResourceProperties, update.ResourceProperties);
+    assert.equal(update.PhysicalResourceId, remove.PhysicalResourceId);
+    for (const e of [update, remove]) {
+      assert.equal(e.StackId, create.StackId);
+      assert.equal(e.LogicalResourceId, create.LogicalResourceId);
+      assert.notEqual(e.RequestId, create.RequestId);
+    }
+  });
+});
