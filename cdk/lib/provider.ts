@@ -176,12 +176,21 @@ export class ClonedDistributionProvider extends Construct {
         resources: [distributions],
       }),
     );
+    // CreateDistributionWithTags is authorised as CreateDistribution plus TagResource (IAM has
+    // no action of its own for it). CreateDistribution has no resource-level permissions in
+    // IAM's action table (the distribution has no ARN yet), so it takes "*"; it can only make
+    // new distributions. TagResource names the new distribution.
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'CreateClones',
-        // CreateDistributionWithTags is authorised as CreateDistribution plus TagResource (IAM
-        // has no action of its own for it).
-        actions: ['cloudfront:CreateDistribution', 'cloudfront:TagResource'],
+        actions: ['cloudfront:CreateDistribution'],
+        resources: ['*'],
+      }),
+    );
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'TagClones',
+        actions: ['cloudfront:TagResource'],
         resources: [distributions],
       }),
     );
@@ -248,11 +257,13 @@ export class ClonedDistributionProvider extends Construct {
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudfront::<AWS::AccountId>:distribution/*]`,
         reason:
           'clones get ids only when created, so no narrower resource exists; Update/Delete are restricted ' +
-          `by the ${OWNER_STACK_TAG} tag condition, the rest is read-only or creates new distributions`,
+          `by the ${OWNER_STACK_TAG} tag condition, the rest reads or tags (new clones)`,
       },
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'acm:ListCertificates supports no resource-level permissions',
+        reason:
+          'acm:ListCertificates and cloudfront:CreateDistribution support no resource-level permissions ' +
+          '(the latter only creates new distributions)',
       },
       {
         id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:acm:us-east-1:<AWS::AccountId>:certificate/*]',

@@ -10,7 +10,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ClonedDistribution } from '../lib/cloned-distribution';
 import { ClonedDistributionProvider, PROVIDER_ZIP_ENV, ProviderBuildMissingError } from '../lib/provider';
-import { newApp, newStack, testCode } from './helpers';
+import { REPO_ROOT, newApp, newStack, testCode } from './helpers';
 
 const shop = {
   referenceDistributionId: 'EREFERENCE12345',
@@ -80,9 +80,9 @@ describe('ClonedDistributionProvider', () => {
       assert.deepEqual(s.Resource, DISTRIBUTIONS);
       assert.equal(s.Condition, undefined);
     }
-    for (const action of ['cloudfront:CreateDistribution', 'cloudfront:TagResource']) {
-      assert.deepEqual(statementGranting(template, action).Resource, DISTRIBUTIONS);
-    }
+    // CreateDistribution has no resource-level permissions; the new clone is tagged by ARN.
+    assert.equal(statementGranting(template, 'cloudfront:CreateDistribution').Resource, '*');
+    assert.deepEqual(statementGranting(template, 'cloudfront:TagResource').Resource, DISTRIBUTIONS);
     for (const action of ['cloudfront:UpdateDistribution', 'cloudfront:DeleteDistribution']) {
       const s = statementGranting(template, action);
       assert.deepEqual(s.Resource, DISTRIBUTIONS);
@@ -210,5 +210,20 @@ describe('the provider zip', () => {
       else process.env[PROVIDER_ZIP_ENV] = previous;
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('examples/provider.yaml', () => {
+  it('grants the same actions as the construct', () => {
+    const stack = newStack();
+    new ClonedDistribution(stack, 'Shop', shop);
+    const construct = new Set(statements(Template.fromStack(stack)).flatMap(actionsOf));
+    const yaml = fs
+      .readFileSync(path.join(REPO_ROOT, 'examples', 'provider.yaml'), 'utf8')
+      .split('\n')
+      .filter((line) => !line.trim().startsWith('#'))
+      .join('\n');
+    const template = new Set(yaml.match(/\b(cloudfront|acm|ssm|lambda|logs):[A-Z][A-Za-z]+\b/g));
+    assert.deepEqual([...template].sort(), [...construct].sort());
   });
 });
