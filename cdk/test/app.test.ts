@@ -10,15 +10,17 @@ import type { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildApp, type CfcloneApp } from '../lib/app';
-import { type AppConfig, checkConfig } from '../lib/config';
-import { CDK_DIR, exampleConfig, newApp, testCode } from './helpers';
+import { type AppConfig, checkConfig, loadConfig } from '../lib/config';
+import { APP_CONFIG_FILE, CDK_DIR, exampleConfig, newApp, testCode } from './helpers';
 
 const SNAPSHOT = path.join(__dirname, 'snapshots', 'clones-stack.template.json');
 const UPDATE_SNAPSHOTS = process.env.UPDATE_SNAPSHOTS === '1';
 
 function build(config: AppConfig = exampleConfig()): { app: App; stacks: CfcloneApp } {
   const app = newApp();
-  const stacks = buildApp(app, checkConfig(config, 'config/clones.json'), { provider: (stack) => ({ code: testCode(stack) }) });
+  const stacks = buildApp(app, checkConfig(config, 'test/fixtures/app-config.json'), {
+    provider: (stack) => ({ code: testCode(stack) }),
+  });
   return { app, stacks };
 }
 
@@ -126,6 +128,13 @@ describe('the example app', () => {
     const report = new AwsSolutionsChecks(app).validateScope(app);
     const findings = report.violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
     assert.deepEqual(findings, []);
+  });
+
+  it('builds from config/clones.json with no cdk-nag finding left', () => {
+    const { app, stacks } = build(loadConfig(APP_CONFIG_FILE));
+    app.synth();
+    assert.ok(stacks.stacks.length >= 2);
+    assert.deepEqual(new AwsSolutionsChecks(app).validateScope(app).violations, []);
   });
 
   it('matches the committed snapshot of the clones stack (UPDATE_SNAPSHOTS=1 rewrites it)', () => {

@@ -30,7 +30,11 @@ export function newStack(app: App = newApp(), id = 'Clones', region = 'eu-west-1
   return stack;
 }
 
-/** The app's committed configuration. */
+/** The tests' fixed app configuration (a copy of the shipped example, so editing
+ * config/clones.json for a deployment does not change what the tests expect). */
 export function exampleConfig(): AppConfig {
-  return JSON.parse(fs.readFileSync(path.join(CDK_DIR, 'config', 'clones.json'), 'utf8'));
+  return JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'app-config.json'), 'utf8'));
 }
+
+/** The configuration the app deploys (config/clones.json). */
+export const APP_CONFIG_FILE = path.join(CDK_DIR, 'config', 'clones.json');
