@@ -993,3 +993,47 @@ fn the_existing_id_is_read_from_cloudfronts_message() {
     );
     assert_eq!(existing_id("something else"), None);
 }
+
+#[test]
+fn the_sample_events_parse_and_round_trip() {
+    for (file, text, request_type) in [
+        (
+            "create",
+            include_str!("../../../examples/events/cloudformation-create-request.json"),
+            RequestType::Create,
+        ),
+        (
+            "update",
+            include_str!("../../../examples/events/cloudformation-update-request.json"),
+            RequestType::Update,
+        ),
+        (
+            "delete",
+            include_str!("../../../examples/events/cloudformation-delete-request.json"),
+            RequestType::Delete,
+        ),
+    ] {
+        let value: Value = serde_json::from_str(text).unwrap();
+        let event: CloudFormationCustomResourceRequest =
+            serde_json::from_value(value.clone()).unwrap();
+        let round_tripped = serde_json::to_value(&event).unwrap();
+        for key in [
+            "RequestType",
+            "RequestId",
+            "StackId",
+            "LogicalResourceId",
+            "ResourceProperties",
+        ] {
+            assert_eq!(round_tripped[key], value[key], "{file}: {key}");
+        }
+        let request = Request::from_event(event).unwrap();
+        assert_eq!(request.request_type, request_type, "{file}");
+        assert_eq!(request.stack_region(), "eu-west-1");
+        Properties::parse(&request.properties, request.stack_region())
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+        if let Some(old) = &request.old_properties {
+            Properties::parse(old, request.stack_region())
+                .unwrap_or_else(|e| panic!("{file} (old): {e}"));
+        }
+    }
+}
