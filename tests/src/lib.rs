@@ -1,1 +1,358 @@
-//! End-to-end tests live in `tests/`; this crate has no library code.
+//! The end-to-end harness: the real `cfclone-provider` binary, run exactly as Lambda runs
+//! it, against moto in server mode, with CloudFormation's side played by the harness.
+//!
+//! - [`moto`]: a moto server on a free loopback port, one per test, killed on drop.
+//! - [`lambda`]: the Lambda Runtime API and the Lambda Invoke API on loopback, and the
+//!   provider process under them (killed and restarted when it overruns its timeout,
+//!   as Lambda does).
+//! - [`cloudformation`]: real custom resource events with a pre-signed S3 `ResponseURL`
+//!   on a versioned bucket, so that every response CloudFormation would receive is kept.
+//! - [`seed`]: a realistic reference distribution and ACM certificates.
+//! - [`aws`]: SDK clients on moto and the readings the tests assert on.
+//! - [`summary`]: a readable description of a clone (for the demo and for failures).
+//!
+//! [`Harness`] ties them together; a test reads like
+//!
+//! ```no_run
+//! # async fn example() {
+//! use cfclone_e2e::{Harness, props};
+//! let h = Harness::start().await;
+//! let reference = h.seed_reference().await;
+//! h.issue_certificate("shop.example.com", &[]).await;
+//! let create = h.create("Shop", props(&reference.id, &["shop.example.com"])).await;
+//! let response = h.send(&create).await.only();
+//! assert_eq!(response.status, "SUCCESS");
+//! # }
+//! ```
+
+pub mod aws;
+pub mod cloudformation;
+pub mod lambda;
+pub mod moto;
+pub mod seed;
+pub mod summary;
+
+use serde_json::{Value, json};
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub use aws::Aws;
+pub use cloudformation::{CloudFormation, Event, Response, Responses, Stack};
+pub use lambda::{Invocation, Lambda, LambdaOptions, Outcome, Source};
+pub use moto::{Moto, Progression};
+pub use seed::Reference;
+
+/// The region the stack (and the provider) live in.
+pub const REGION: &str = "eu-west-1";
+/// The account moto answers for.
+pub const ACCOUNT: &str = "123456789012";
+/// The provider function's name, as Lambda would report it.
+pub const FUNCTION_NAME: &str = "cfclone-provider";
+/// The prefix of the physical id of a Create that made nothing (DESIGN.md).
+pub const NOT_CREATED_PREFIX: &str = "cfclone-not-created-";
+
+/// How a test's harness is set up.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The provider function's timeout: each invocation's deadline, enforced by killing
+    /// the process as Lambda does.
+    pub function_timeout: Duration,
+    /// `CFCLONE_POLL_INTERVAL_MS` of the provider.
+    pub poll_interval: Duration,
+    /// `AWS_LAMBDA_LOG_LEVEL` of the provider.
+    pub log_level: String,
+    /// Extra environment for the provider process (e.g. an endpoint override).
+    pub extra_env: Vec<(String, String)>,
+    /// How long [`Harness::send`] waits for the provider to fall idle.
+    pub settle_timeout: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            function_timeout: Duration::from_secs(30),
+            poll_interval: Duration::from_millis(200),
+            log_level: "debug".into(),
+            extra_env: Vec::new(),
+            settle_timeout: Duration::from_secs(90),
+        }
+    }
+}
+
+/// One test's world: moto, the provider under a local Lambda, and CloudFormation's side.
+pub struct Harness {
+    // Declared first so that it drops first: the provider dies before moto does.
+    pub lambda: Lambda,
+    pub cfn: CloudFormation,
+    pub aws: Aws,
+    /// The stack every event of this harness belongs to.
+    pub stack: Stack,
+    pub options: Options,
+    pub moto: Moto,
+}
+
+impl Harness {
+    /// A harness with the default [`Options`].
+    pub async fn start() -> Self {
+        Self::start_with(Options::default()).await
+    }
+
+    pub async fn start_with(options: Options) -> Self {
+        let moto = Moto::start().await;
+        let aws = Aws::new(&moto.endpoint()).await;
+        let cfn = CloudFormation::new(&aws).await;
+        let stack = cfn.stack("shop");
+        let mut env = vec![
+            ("AWS_ENDPOINT_URL".to_owned(), moto.endpoint()),
+            (
+                "CFCLONE_POLL_INTERVAL_MS".to_owned(),
+                options.poll_interval.as_millis().to_string(),
+            ),
+            ("AWS_LAMBDA_LOG_LEVEL".to_owned(), options.log_level.clone()),
+        ];
+        env.extend(options.extra_env.iter().cloned());
+        let lambda = Lambda::start(LambdaOptions {
+            binary: provider_binary(),
+            function_name: FUNCTION_NAME.into(),
+            region: REGION.into(),
+            account: ACCOUNT.into(),
+            timeout: options.function_timeout,
+            env,
+        })
+        .await;
+        Self {
+            lambda,
+            cfn,
+            aws,
+            stack,
+            options,
+            moto,
+        }
+    }
+
+    /// Seeds the reference distribution (with its own certificate for www.example.com).
+    pub async fn seed_reference(&self) -> Reference {
+        seed::reference(&self.aws).await
+    }
+
+    /// Requests an ACM certificate in us-east-1 that moto reports ISSUED.
+    pub async fn issue_certificate(&self, domain: &str, sans: &[&str]) -> String {
+        seed::certificate(&self.aws, domain, sans).await
+    }
+
+    /// A Create event of this harness's stack.
+    pub async fn create(&self, logical_id: &str, properties: Value) -> Event {
+        self.cfn.create(&self.stack, logical_id, properties).await
+    }
+
+    /// An Update event of this harness's stack.
+    pub async fn update(
+        &self,
+        logical_id: &str,
+        physical_id: &str,
+        properties: Value,
+        old_properties: Value,
+    ) -> Event {
+        self.cfn.update(
+            &self.stack,
+            logical_id,
+            physical_id,
+            properties,
+            old_properties,
+        )
+            .await
+    }
+
+    /// A Delete event of this harness's stack.
+    pub async fn delete(&self, logical_id: &str, physical_id: &str, properties: Value) -> Event {
+        self.cfn
+            .delete(&self.stack, logical_id, physical_id, properties)
+            .await
+    }
+
+    /// Delivers the event as CloudFormation does (an asynchronous invocation) without
+    /// waiting for anything.
+    pub fn dispatch(&self, event: &Event) {
+        self.lambda.invoke_event(event.body.clone());
+    }
+
+    /// Delivers the event, waits until the function has nothing left to do (every
+    /// continuation included), and returns every response the ResponseURL received.
+    pub async fn send(&self, event: &Event) -> Responses {
+        self.dispatch(event);
+        self.settle().await;
+        let responses = self.cfn.responses(event).await;
+        if responses.all.is_empty() {
+            panic!(
+                "no response arrived for the {} request {}\n{}",
+                event.request_type(),
+                event.request_id(),
+                self.diagnostics()
+            );
+        }
+        responses
+    }
+
+    /// Waits until no invocation is queued or running.
+    pub async fn settle(&self) {
+        if !self.lambda.wait_idle(self.options.settle_timeout).await {
+            panic!(
+                "the provider was still busy after {:?}\n{}",
+                self.options.settle_timeout,
+                self.diagnostics()
+            );
+        }
+    }
+
+    /// Every response received so far for `event`.
+    pub async fn responses(&self, event: &Event) -> Responses {
+        self.cfn.responses(event).await
+    }
+
+    /// Every log line the provider wrote (all processes, in order).
+    pub fn logs(&self) -> Vec<String> {
+        self.lambda.logs()
+    }
+
+    /// How many invocations the provider made of itself (continuations).
+    pub fn hand_offs(&self) -> usize {
+        self.lambda
+            .invocations()
+            .iter()
+            .filter(|i| i.source == Source::InvokeApi)
+            .count()
+    }
+
+    /// The invocations and the provider's last log lines, for failure messages.
+    pub fn diagnostics(&self) -> String {
+        let mut out = String::from("invocations:\n");
+        for i in self.lambda.invocations() {
+            out.push_str(&format!("  {} {:?} {:?}\n", i.id, i.source, i.outcome));
+        }
+        let logs = self.logs();
+        out.push_str(&format!(
+            "provider logs (last 60 of {}):\n",
+            logs.len().min(60)
+        ));
+        for line in logs.iter().rev().take(60).rev() {
+            out.push_str("  ");
+            out.push_str(line);
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// The minimal properties of a clone: the reference and the aliases.
+pub fn props(reference_id: &str, aliases: &[&str]) -> Value {
+    json!({
+        "ReferenceDistributionId": reference_id,
+        "Aliases": aliases,
+    })
+}
+
+/// Adds `key: value` to an object of properties (values are strings, as CloudFormation
+/// sends them).
+pub fn with(mut properties: Value, key: &str, value: impl Into<Value>) -> Value {
+    properties[key] = value.into();
+    properties
+}
+
+/// The `cfclone-provider` binary the tests run: `CFCLONE_PROVIDER_BIN`, or the release
+/// build of this workspace.
+pub fn provider_binary() -> PathBuf {
+    if let Some(path) = std::env::var_os("CFCLONE_PROVIDER_BIN") {
+        let path = PathBuf::from(path);
+        assert!(
+            path.is_file(),
+            "CFCLONE_PROVIDER_BIN={} is not a file",
+            path.display()
+        );
+        return path;
+    }
+    let mut candidates = Vec::new();
+    // Next to the running executable: target/release/deps/<test> or target/release/demo.
+    if let Ok(exe) = std::env::current_exe()
+        && let Some(dir) = exe.parent()
+    {
+        candidates.push(dir.join("cfclone-provider"));
+        if dir.ends_with("deps")
+            && let Some(parent) = dir.parent()
+        {
+            candidates.push(parent.join("cfclone-provider"));
+        }
+    }
+    let workspace = workspace_dir();
+    if let Some(target) = std::env::var_os("CARGO_TARGET_DIR") {
+        candidates.push(PathBuf::from(target).join("release/cfclone-provider"));
+    }
+    candidates.push(workspace.join("target/release/cfclone-provider"));
+    candidates
+        .into_iter()
+        .find(|c| c.is_file())
+        .unwrap_or_else(|| {
+            panic!(
+                "the provider binary target/release/cfclone-provider is missing: run `cargo build --release` first (or set CFCLONE_PROVIDER_BIN)"
+            )
+        })
+}
+
+/// The workspace root (this crate's parent directory).
+pub fn workspace_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the tests crate sits inside the workspace")
+        .to_path_buf()
+}
+
+/// `len` random lowercase hex digits.
+pub fn random_hex(len: usize) -> String {
+    use std::hash::{BuildHasher, Hasher};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let mut out = String::with_capacity(len + 16);
+    while out.len() < len {
+        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+        hasher.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
+        hasher.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos()),
+        );
+        hasher.write_u32(std::process::id());
+        out.push_str(&format!("{:016x}", hasher.finish()));
+    }
+    out.truncate(len);
+    out
+}
+
+/// A random UUID-shaped id, like CloudFormation's RequestIds.
+pub fn uuid() -> String {
+    let h = random_hex(32);
+    format!(
+        "{}-{}-4{}-a{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[13..16],
+        &h[17..20],
+        &h[20..32]
+    )
+}
+
+/// Polls `check` every 100 ms until it returns `Some`, or `None` after `timeout`.
+pub async fn poll_until<T, F, Fut>(timeout: Duration, mut check: F) -> Option<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let end = tokio::time::Instant::now() + timeout;
+    loop {
+        if let Some(value) = check().await {
+            return Some(value);
+        }
+        if tokio::time::Instant::now() >= end {
+            return None;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
