@@ -1,7 +1,7 @@
 //! Create, Update and Delete of `Custom::ClonedDistribution` with the real provider binary
 //! under a local Lambda, against moto.
 
-use cfclone_e2e::seed::{API_ORIGIN_DOMAIN, API_ORIGIN_ID, API_ORIGIN_PATH, ASSETS_ORIGIN_ID};
+use cfclone_e2e::seed::{self, API_ORIGIN_ID, API_ORIGIN_PATH, ASSETS_ORIGIN_ID};
 use cfclone_e2e::{Harness, NOT_CREATED_PREFIX, Reference, props, with};
 use serde_json::json;
 
@@ -150,5 +150,326 @@ async fn create_update_delete_round_trip() {
 
     assert_reference_untouched(&h, &reference).await;
     assert_no_signature_in_logs(&h, &[&create, &update, &delete]);
-    let _ = API_ORIGIN_DOMAIN;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redelivered_create_makes_one_distribution_with_the_same_physical_id() {
+    let h = Harness::start().await;
+    let reference = h.seed_reference().await;
+    h.issue_certificate("shop.example.com", &[]).await;
+    let create = h
+        .create("ShopDistribution", props(&reference.id, &["shop.example.com"]))
+        .await;
+
+    let first = h.send(&create).await.only();
+    assert_eq!(first.status, "SUCCESS", "{}", first.reason());
+    // CloudFormation (or Lambda's retry) delivers the very same event again.
+    let both = h.send(&create).await;
+
+    assert_eq!(both.len(), 2, "each delivery answers once");
+    let second = &both.all[1];
+    assert_eq!(second.status, "SUCCESS", "{}", second.reason());
+    assert_eq!(second.physical_resource_id, first.physical_resource_id);
+    assert_eq!(second.data, first.data);
+    let mut ids = h.aws.distribution_ids().await;
+    ids.sort();
+    let mut expected = vec![reference.id.clone(), first.physical_resource_id.clone()];
+    expected.sort();
+    assert_eq!(ids, expected, "one clone, not two");
+    assert_reference_untouched(&h, &reference).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_properties_fail_at_once_naming_the_property_and_create_nothing() {
+    let h = Harness::start().await;
+    let reference = h.seed_reference().await;
+    h.issue_certificate("shop.example.com", &[]).await;
+    let good = with(
+        props(&reference.id, &["shop.example.com"]),
+        "SsmParameterPrefix",
+        "/cfclone/shop",
+    );
+    let cases = [
+        ("Aliases", with(good.clone(), "Aliases", "shop.example.com")),
+        ("Aliases", with(good.clone(), "Aliases", json!(["Shop.Example.com"]))),
+        ("Enabled", with(good.clone(), "Enabled", "yes")),
+        ("PriceClass", with(good.clone(), "PriceClass", "PriceClass_1000")),
+        ("ServiceTimeout", with(good.clone(), "ServiceTimeout", "7200")),
+        (
+            "ReferenceDistributionId",
+            with(good.clone(), "ReferenceDistributionId", "not-an-id"),
+        ),
+        ("OriginPath", with(good.clone(), "OriginPath", "prod")),
+        ("SsmRegions", with(good.clone(), "SsmRegions", json!(["mars-1"]))),
+        (
+            "Tags",
+            with(good.clone(), "Tags", json!([{"Key": "cfclone:stack-id", "Value": "x"}])),
+        ),
+        (
+            "OriginDomainNam",
+            with(good.clone(), "OriginDomainNam", "api.example.net"),
+        ),
+    ];
+    let mut reasons = Vec::new();
+    for (property, properties) in cases {
+        let create = h.create("ShopDistribution", properties.clone()).await;
+        let response = h.send(&create).await.only();
+        assert_eq!(response.status, "FAILED", "{property}: {properties}");
+        assert!(
+            response.reason().starts_with(&format!("{property}:")),
+            "the reason names {property}: {}",
+            response.reason()
+        );
+        assert!(
+            response
+                .physical_resource_id
+                .starts_with(NOT_CREATED_PREFIX),
+            "a marker id: {}",
+            response.physical_resource_id
+        );
+
+        // CloudFormation's rollback deletes the marker: nothing to do, SUCCESS.
+        let rollback = h
+            .delete("ShopDistribution", &response.physical_resource_id, properties)
+            .await;
+        let rolled_back = h.send(&rollback).await.only();
+        assert_eq!(rolled_back.status, "SUCCESS", "{}", rolled_back.reason());
+        assert_eq!(
+            rolled_back.physical_resource_id,
+            response.physical_resource_id
+        );
+        reasons.push(response.reason().to_owned());
+    }
+    assert!(
+        reasons
+            .last()
+            .is_some_and(|r| r.contains("did you mean OriginDomainName?")),
+        "a misspelt property gets a hint: {reasons:?}"
+    );
+    assert_eq!(
+        h.aws.distribution_ids().await,
+        [reference.id.clone()],
+        "nothing was created"
+    );
+    assert!(h.aws.parameters("eu-west-1", "/cfclone").await.is_empty());
+    assert_reference_untouched(&h, &reference).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_reference_fails_naming_reference_distribution_id() {
+    let h = Harness::start().await;
+    let reference = h.seed_reference().await;
+    h.issue_certificate("shop.example.com", &[]).await;
+    let create = h
+        .create(
+            "ShopDistribution",
+            props("E3NOSUCHDIST00", &["shop.example.com"]),
+        )
+        .await;
+
+    let response = h.send(&create).await.only();
+
+    assert_eq!(response.status, "FAILED");
+    assert!(
+        response.reason().contains("ReferenceDistributionId")
+            && response.reason().contains("E3NOSUCHDIST00"),
+        "{}",
+        response.reason()
+    );
+    assert!(response.physical_resource_id.starts_with(NOT_CREATED_PREFIX));
+    assert_eq!(h.aws.distribution_ids().await, [reference.id.clone()]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_alias_without_a_certificate_fails_naming_the_uncovered_alias() {
+    let h = Harness::start().await;
+    let reference = h.seed_reference().await;
+    // A wildcard covers exactly one label: not deep.shop.example.com.
+    h.issue_certificate("*.example.com", &[]).await;
+    let create = h
+        .create(
+            "ShopDistribution",
+            props(&reference.id, &["shop.example.com", "deep.shop.example.com"]),
+        )
+        .await;
+
+    let response = h.send(&create).await.only();
+
+    assert_eq!(response.status, "FAILED");
+    let reason = response.reason();
+    assert!(
+        reason.starts_with("Aliases:") && reason.contains("deep.shop.example.com"),
+        "{reason}"
+    );
+    assert!(
+        !reason.contains(" shop.example.com"),
+        "only the uncovered alias is named: {reason}"
+    );
+    assert!(response.physical_resource_id.starts_with(NOT_CREATED_PREFIX));
+    assert_eq!(h.aws.distribution_ids().await, [reference.id.clone()]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ssm_parameters_are_written_in_both_regions_moved_with_the_prefix_and_removed_on_delete() {
+    let h = Harness::start().await;
+    let reference = h.seed_reference().await;
+    let certificate = h.issue_certificate("shop.example.com", &[]).await;
+    // Someone else's parameter next to ours stays untouched throughout.
+    h.aws
+        .put_parameter("us-east-1", "/cfclone/blog/distribution-id", "EBLOG")
+        .await;
+    let regions = ["eu-west-1", "us-east-1"];
+    let first = json!({
+        "ReferenceDistributionId": reference.id,
+        "Aliases": ["shop.example.com"],
+        "SsmParameterPrefix": "/cfclone/shop",
+        "SsmRegions": regions,
+    });
+
+    let create = h.create("ShopDistribution", first.clone()).await;
+    let response = h.send(&create).await.only();
+    assert_eq!(response.status, "SUCCESS", "{}", response.reason());
+    let id = response.physical_resource_id.clone();
+    let expected = |prefix: &str| {
+        [
+            (format!("{prefix}/certificate-arn"), certificate.clone()),
+            (format!("{prefix}/distribution-id"), id.clone()),
+            (
+                format!("{prefix}/domain-name"),
+                response.data["DomainName"].clone(),
+            ),
+            (
+                format!("{prefix}/reference-distribution-id"),
+                reference.id.clone(),
+            ),
+        ]
+        .into_iter()
+        .collect::<std::collections::BTreeMap<_, _>>()
+    };
+    for region in regions {
+        assert_eq!(
+            h.aws.parameters(region, "/cfclone/shop").await,
+            expected("/cfclone/shop"),
+            "{region}"
+        );
+    }
+
+    // The prefix changes: the parameters move.
+    let second = with(first.clone(), "SsmParameterPrefix", "/cfclone/shop-v2");
+    let update = h
+        .update("ShopDistribution", &id, second.clone(), first.clone())
+        .await;
+    let response = h.send(&update).await.only();
+    assert_eq!(response.status, "SUCCESS", "{}", response.reason());
+    for region in regions {
+        assert!(
+            h.aws.parameters(region, "/cfclone/shop").await.is_empty(),
+            "the old parameters are gone from {region}"
+        );
+        assert_eq!(
+            h.aws.parameters(region, "/cfclone/shop-v2").await,
+            expected("/cfclone/shop-v2"),
+            "{region}"
+        );
+    }
+
+    let delete = h.delete("ShopDistribution", &id, second).await;
+    let response = h.send(&delete).await.only();
+    assert_eq!(response.status, "SUCCESS", "{}", response.reason());
+    for region in regions {
+        assert!(
+            h.aws.parameters(region, "/cfclone/shop-v2").await.is_empty(),
+            "{region}"
+        );
+    }
+    assert_eq!(
+        h.aws.parameters("us-east-1", "/cfclone").await,
+        [("/cfclone/blog/distribution-id".to_owned(), "EBLOG".to_owned())]
+            .into_iter()
+            .collect()
+    );
+    assert!(h.aws.distribution(&id).await.is_none());
+    assert_reference_untouched(&h, &reference).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delete_of_a_distribution_without_this_resources_ownership_tags_leaves_it_untouched() {
+    let h = Harness::start().await;
+    let reference = h.seed_reference().await;
+    let untagged = seed::foreign_distribution(&h.aws, &[("team", "blog")]).await;
+    let other_stack = h.cfn.stack("blog");
+    let owned_elsewhere = seed::foreign_distribution(
+        &h.aws,
+        &[
+            ("cfclone:stack-id", other_stack.id.as_str()),
+            ("cfclone:logical-id", "ShopDistribution"),
+        ],
+    )
+    .await;
+
+    for foreign in [&untagged, &owned_elsewhere] {
+        let before = h.aws.distribution_config(&foreign.id).await;
+        let delete = h
+            .delete(
+                "ShopDistribution",
+                &foreign.id,
+                props(&reference.id, &["shop.example.com"]),
+            )
+            .await;
+        let response = h.send(&delete).await.only();
+        assert_eq!(response.status, "SUCCESS", "{}", response.reason());
+        assert_eq!(response.physical_resource_id, foreign.id);
+        let after = h.aws.distribution(&foreign.id).await.expect("still there");
+        assert!(after.config.enabled, "not disabled");
+        assert_eq!(h.aws.distribution_config(&foreign.id).await, before);
+    }
+    // The reference itself named as the physical id is never touched either.
+    let delete = h
+        .delete(
+            "ShopDistribution",
+            &reference.id,
+            props(&reference.id, &["shop.example.com"]),
+        )
+        .await;
+    let response = h.send(&delete).await.only();
+    assert_eq!(response.status, "SUCCESS", "{}", response.reason());
+    assert_eq!(h.aws.distribution_ids().await.len(), 3);
+    assert_reference_untouched(&h, &reference).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_update_of_a_clone_that_vanished_creates_it_anew() {
+    let h = Harness::start().await;
+    let reference = h.seed_reference().await;
+    h.issue_certificate("shop.example.com", &[]).await;
+    let properties = props(&reference.id, &["shop.example.com"]);
+    let create = h.create("ShopDistribution", properties.clone()).await;
+    let old_id = h.send(&create).await.only().physical_resource_id;
+    // Someone deletes the clone behind CloudFormation's back.
+    h.aws
+        .cloudfront
+        .delete_distribution()
+        .id(&old_id)
+        .if_match("any")
+        .send()
+        .await
+        .expect("DeleteDistribution");
+
+    let changed = with(properties.clone(), "Comment", "shop, recreated");
+    let update = h
+        .update("ShopDistribution", &old_id, changed.clone(), properties)
+        .await;
+    let response = h.send(&update).await.only();
+
+    assert_eq!(response.status, "SUCCESS", "{}", response.reason());
+    let new_id = response.physical_resource_id.clone();
+    assert_ne!(new_id, old_id, "a new physical id");
+    let clone = h.aws.distribution(&new_id).await.expect("the new clone");
+    assert_eq!(clone.config.comment, "shop, recreated");
+    // CloudFormation then deletes the old physical id: nothing left to do.
+    let cleanup = h.delete("ShopDistribution", &old_id, changed).await;
+    let response = h.send(&cleanup).await.only();
+    assert_eq!(response.status, "SUCCESS", "{}", response.reason());
+    assert!(h.aws.distribution(&new_id).await.is_some(), "the new clone stays");
+    assert_reference_untouched(&h, &reference).await;
 }
