@@ -223,6 +223,30 @@ impl Harness {
             .count()
     }
 
+    /// Waits until the provider has invoked itself at least `n` times; `false` after
+    /// `timeout`.
+    pub async fn wait_for_hand_offs(&self, n: usize, timeout: Duration) -> bool {
+        self.lambda
+            .wait_for(timeout, |invocations| {
+                invocations
+                    .iter()
+                    .filter(|i| i.source == Source::InvokeApi)
+                    .count()
+                    >= n
+            })
+            .await
+    }
+
+    /// Invocations that did not end with the handler's return value (timed out, crashed
+    /// or reported an error).
+    pub fn abnormal_invocations(&self) -> Vec<Invocation> {
+        self.lambda
+            .invocations()
+            .into_iter()
+            .filter(|i| i.outcome.is_finished() && !matches!(i.outcome, Outcome::Response(_)))
+            .collect()
+    }
+
     /// The invocations and the provider's last log lines, for failure messages.
     pub fn diagnostics(&self) -> String {
         let mut out = String::from("invocations:\n");
