@@ -37,12 +37,45 @@ pub async fn provider(in_lambda: bool) -> SdkProvider {
             clock: SystemClock,
         },
         continuer,
-        http: reqwest::Client::builder()
-            .timeout(Duration::from_secs(20))
-            .build()
-            .expect("the HTTP client builds"),
+        http: response_client(),
         poll_interval,
     }
+}
+
+/// CA bundles of the systems the provider runs on: Amazon Linux (Lambda's
+/// `provided.al2023`), then Debian, Ubuntu and Alpine, then others.
+const CA_BUNDLES: &[&str] = &[
+    "/etc/pki/tls/certs/ca-bundle.crt",
+    "/etc/ssl/certs/ca-certificates.crt",
+    "/etc/ssl/cert.pem",
+];
+
+/// The client that answers CloudFormation at the pre-signed `ResponseURL`. It trusts the
+/// system's CA bundle, read once from one file (`SSL_CERT_FILE`, or the first of
+/// [`CA_BUNDLES`]). reqwest's default verifier would load the bundle *and* every file of
+/// the certificate directory at start-up, the largest part of a cold start (see
+/// BENCHMARKS.md). With `SSL_CERT_DIR` set, or no readable bundle, it keeps the default.
+fn response_client() -> reqwest::Client {
+    let builder = || reqwest::Client::builder().timeout(Duration::from_secs(20));
+    system_roots()
+        .and_then(|roots| builder().tls_certs_only(roots).build().ok())
+        .unwrap_or_else(|| builder().build().expect("the HTTP client builds"))
+}
+
+fn system_roots() -> Option<Vec<reqwest::Certificate>> {
+    if std::env::var_os("SSL_CERT_DIR").is_some() {
+        return None;
+    }
+    let file = std::env::var_os("SSL_CERT_FILE")
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            CA_BUNDLES
+                .iter()
+                .map(std::path::PathBuf::from)
+                .find(|path| path.is_file())
+        })?;
+    let roots = reqwest::Certificate::from_pem_bundle(&std::fs::read(file).ok()?).ok()?;
+    (!roots.is_empty()).then_some(roots)
 }
 
 /// Structured logs: JSON lines in Lambda, readable text in a terminal. The level comes
