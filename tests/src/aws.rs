@@ -143,7 +143,9 @@ impl Aws {
     pub async fn distribution(&self, id: &str) -> Option<Distribution> {
         match self.cloudfront.get_distribution().id(id).send().await {
             Ok(out) => {
-                let d = out.distribution.expect("GetDistribution returns a distribution");
+                let d = out
+                    .distribution
+                    .expect("GetDistribution returns a distribution");
                 Some(Distribution {
                     id: d.id,
                     arn: d.arn,

@@ -55,11 +55,16 @@ pub enum Source {
 pub enum Outcome {
     Queued,
     /// Taken by process number `instance`.
-    Running { instance: u32 },
+    Running {
+        instance: u32,
+    },
     /// The handler's return value.
     Response(Value),
     /// The runtime reported an error (the error type and the body).
-    Error { error_type: String, body: String },
+    Error {
+        error_type: String,
+        body: String,
+    },
     /// Still running at its deadline: the process was killed.
     TimedOut,
     /// The process exited while running it.

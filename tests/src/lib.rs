@@ -153,13 +153,14 @@ impl Harness {
         properties: Value,
         old_properties: Value,
     ) -> Event {
-        self.cfn.update(
-            &self.stack,
-            logical_id,
-            physical_id,
-            properties,
-            old_properties,
-        )
+        self.cfn
+            .update(
+                &self.stack,
+                logical_id,
+                physical_id,
+                properties,
+                old_properties,
+            )
             .await
     }
 

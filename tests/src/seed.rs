@@ -6,10 +6,9 @@ use aws_sdk_cloudfront::types::{
     AllowedMethods, CacheBehavior, CacheBehaviors, CachedMethods, CustomErrorResponse,
     CustomErrorResponses, CustomHeaders, CustomOriginConfig, DefaultCacheBehavior,
     DistributionConfig, DistributionConfigWithTags, GeoRestriction, GeoRestrictionType,
-    HttpVersion, LoggingConfig, MinimumProtocolVersion, Method, Origin, OriginCustomHeader,
-    OriginProtocolPolicy, OriginSslProtocols, Origins, PriceClass, Restrictions,
-    S3OriginConfig, SslProtocol, SslSupportMethod, Tag, Tags, ViewerCertificate,
-    ViewerProtocolPolicy,
+    HttpVersion, LoggingConfig, Method, MinimumProtocolVersion, Origin, OriginCustomHeader,
+    OriginProtocolPolicy, OriginSslProtocols, Origins, PriceClass, Restrictions, S3OriginConfig,
+    SslProtocol, SslSupportMethod, Tag, Tags, ViewerCertificate, ViewerProtocolPolicy,
 };
 
 /// The API Gateway origin the default behaviour targets.
@@ -140,11 +139,7 @@ pub fn reference_config(caller_reference: &str, certificate_arn: &str) -> Distri
     let assets = Origin::builder()
         .id(ASSETS_ORIGIN_ID)
         .domain_name(ASSETS_ORIGIN_DOMAIN)
-        .s3_origin_config(
-            S3OriginConfig::builder()
-                .origin_access_identity("")
-                .build(),
-        )
+        .s3_origin_config(S3OriginConfig::builder().origin_access_identity("").build())
         .build()
         .expect("assets origin");
     let legacy = Origin::builder()
@@ -267,7 +262,10 @@ pub async fn reference(aws: &Aws) -> Reference {
     let certificate_arn = certificate(aws, REFERENCE_ALIAS, &[]).await;
     let created = distribution(
         aws,
-        reference_config(&format!("reference-{}", crate::random_hex(8)), &certificate_arn),
+        reference_config(
+            &format!("reference-{}", crate::random_hex(8)),
+            &certificate_arn,
+        ),
         &[("team", "shop")],
     )
     .await;

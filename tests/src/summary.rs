@@ -36,9 +36,7 @@ pub fn distribution(d: &Distribution, tags: &BTreeMap<String, String>, indent: &
         |v| match v.acm_certificate_arn.as_deref().filter(|a| !a.is_empty()) {
             Some(arn) => format!(
                 "{arn} ({}, {})",
-                v.ssl_support_method
-                    .as_ref()
-                    .map_or("?", |m| m.as_str()),
+                v.ssl_support_method.as_ref().map_or("?", |m| m.as_str()),
                 v.minimum_protocol_version
                     .as_ref()
                     .map_or("?", |m| m.as_str())
@@ -58,15 +56,15 @@ pub fn distribution(d: &Distribution, tags: &BTreeMap<String, String>, indent: &
     let logging = c.logging.as_ref().filter(|l| l.enabled);
     line(
         "logging",
-        logging.map_or("off".into(), |l| {
-            format!(
-                "{}/{}",
-                l.bucket, l.prefix
-            )
-        }),
+        logging.map_or("off".into(), |l| format!("{}/{}", l.bucket, l.prefix)),
     );
     let _ = writeln!(out, "{indent}origins");
-    for o in c.origins.as_ref().map(|o| o.items.as_slice()).unwrap_or_default() {
+    for o in c
+        .origins
+        .as_ref()
+        .map(|o| o.items.as_slice())
+        .unwrap_or_default()
+    {
         let kind = match &o.custom_origin_config {
             Some(custom) => format!(
                 "custom, {}, {}",
@@ -126,7 +124,11 @@ pub fn distribution(d: &Distribution, tags: &BTreeMap<String, String>, indent: &
             .iter()
             .map(|e| match e.response_page_path.as_deref() {
                 Some(page) if !page.is_empty() => format!("{} → {page}", e.error_code),
-                _ => format!("{} (cached {} s)", e.error_code, e.error_caching_min_ttl.unwrap_or(0)),
+                _ => format!(
+                    "{} (cached {} s)",
+                    e.error_code,
+                    e.error_caching_min_ttl.unwrap_or(0)
+                ),
             })
             .collect();
         let _ = writeln!(out, "{indent}{:<13} {}", "error pages", list.join(", "));

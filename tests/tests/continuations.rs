@@ -66,7 +66,12 @@ async fn a_slow_teardown_hands_off_to_fresh_invocations_until_the_clone_is_gone(
     assert_eq!(response.status, "SUCCESS", "{}", response.reason());
     assert_eq!(response.physical_resource_id, id);
     assert!(h.aws.distribution(&id).await.is_none(), "the clone is gone");
-    assert!(h.aws.parameters("eu-west-1", "/cfclone/shop").await.is_empty());
+    assert!(
+        h.aws
+            .parameters("eu-west-1", "/cfclone/shop")
+            .await
+            .is_empty()
+    );
     assert!(h.hand_offs() >= 2);
     assert!(
         h.abnormal_invocations().is_empty(),
@@ -104,7 +109,7 @@ async fn a_slow_teardown_hands_off_to_fresh_invocations_until_the_clone_is_gone(
         "a retried continuation answers consistently: {:?}",
         responses.all
     );
-    assert_eq!(h.aws.distribution_ids().await, [reference.id.clone()]);
+    assert_eq!(h.aws.distribution_ids().await, [reference.id.as_str()]);
     assert_eq!(
         h.aws.distribution_config(&reference.id).await,
         reference.config
@@ -189,7 +194,11 @@ async fn a_teardown_past_its_service_timeout_fails_once_saying_what_is_left() {
     );
     assert!(h.hand_offs() >= 1, "the wait spanned invocations");
     assert!(h.abnormal_invocations().is_empty());
-    let clone = h.aws.distribution(&id).await.expect("the clone is still there");
+    let clone = h
+        .aws
+        .distribution(&id)
+        .await
+        .expect("the clone is still there");
     assert!(!clone.config.enabled, "left disabled");
 }
 
@@ -218,7 +227,10 @@ async fn malformed_or_forged_continuations_never_touch_a_distribution() {
         "event": null,
     }));
     h.settle().await;
-    assert!(h.responses(&delete).await.is_empty(), "refused, not answered");
+    assert!(
+        h.responses(&delete).await.is_empty(),
+        "refused, not answered"
+    );
     let refusals: Vec<String> = h
         .logs()
         .into_iter()

@@ -6,7 +6,10 @@ use std::time::Duration;
 
 /// A "function" that takes an invocation and never answers.
 fn stuck_function() -> std::path::PathBuf {
-    let path = std::env::temp_dir().join(format!("cfclone-e2e-stuck-{}.sh", cfclone_e2e::random_hex(8)));
+    let path = std::env::temp_dir().join(format!(
+        "cfclone-e2e-stuck-{}.sh",
+        cfclone_e2e::random_hex(8)
+    ));
     std::fs::write(
         &path,
         "#!/usr/bin/env bash\n\

@@ -73,7 +73,10 @@ async fn create_update_delete_round_trip() {
 
     let clone = h.aws.distribution(&id).await.expect("the clone exists");
     assert_eq!(clone.aliases(), ["shop.example.com"]);
-    assert_eq!(clone.certificate_arn().as_deref(), Some(certificate.as_str()));
+    assert_eq!(
+        clone.certificate_arn().as_deref(),
+        Some(certificate.as_str())
+    );
     assert_eq!(
         clone.origin(API_ORIGIN_ID),
         Some(("shop-api.example.net".into(), API_ORIGIN_PATH.into())),
@@ -146,7 +149,7 @@ async fn create_update_delete_round_trip() {
     assert_eq!(response.status, "SUCCESS", "{}", response.reason());
     assert_eq!(response.physical_resource_id, id);
     assert!(h.aws.distribution(&id).await.is_none(), "the clone is gone");
-    assert_eq!(h.aws.distribution_ids().await, [reference.id.clone()]);
+    assert_eq!(h.aws.distribution_ids().await, [reference.id.as_str()]);
 
     assert_reference_untouched(&h, &reference).await;
     assert_no_signature_in_logs(&h, &[&create, &update, &delete]);
@@ -158,7 +161,10 @@ async fn a_redelivered_create_makes_one_distribution_with_the_same_physical_id()
     let reference = h.seed_reference().await;
     h.issue_certificate("shop.example.com", &[]).await;
     let create = h
-        .create("ShopDistribution", props(&reference.id, &["shop.example.com"]))
+        .create(
+            "ShopDistribution",
+            props(&reference.id, &["shop.example.com"]),
+        )
         .await;
 
     let first = h.send(&create).await.only();
@@ -191,19 +197,35 @@ async fn bad_properties_fail_at_once_naming_the_property_and_create_nothing() {
     );
     let cases = [
         ("Aliases", with(good.clone(), "Aliases", "shop.example.com")),
-        ("Aliases", with(good.clone(), "Aliases", json!(["Shop.Example.com"]))),
+        (
+            "Aliases",
+            with(good.clone(), "Aliases", json!(["Shop.Example.com"])),
+        ),
         ("Enabled", with(good.clone(), "Enabled", "yes")),
-        ("PriceClass", with(good.clone(), "PriceClass", "PriceClass_1000")),
-        ("ServiceTimeout", with(good.clone(), "ServiceTimeout", "7200")),
+        (
+            "PriceClass",
+            with(good.clone(), "PriceClass", "PriceClass_1000"),
+        ),
+        (
+            "ServiceTimeout",
+            with(good.clone(), "ServiceTimeout", "7200"),
+        ),
         (
             "ReferenceDistributionId",
             with(good.clone(), "ReferenceDistributionId", "not-an-id"),
         ),
         ("OriginPath", with(good.clone(), "OriginPath", "prod")),
-        ("SsmRegions", with(good.clone(), "SsmRegions", json!(["mars-1"]))),
+        (
+            "SsmRegions",
+            with(good.clone(), "SsmRegions", json!(["mars-1"])),
+        ),
         (
             "Tags",
-            with(good.clone(), "Tags", json!([{"Key": "cfclone:stack-id", "Value": "x"}])),
+            with(
+                good.clone(),
+                "Tags",
+                json!([{"Key": "cfclone:stack-id", "Value": "x"}]),
+            ),
         ),
         (
             "OriginDomainNam",
@@ -230,7 +252,11 @@ async fn bad_properties_fail_at_once_naming_the_property_and_create_nothing() {
 
         // CloudFormation's rollback deletes the marker: nothing to do, SUCCESS.
         let rollback = h
-            .delete("ShopDistribution", &response.physical_resource_id, properties)
+            .delete(
+                "ShopDistribution",
+                &response.physical_resource_id,
+                properties,
+            )
             .await;
         let rolled_back = h.send(&rollback).await.only();
         assert_eq!(rolled_back.status, "SUCCESS", "{}", rolled_back.reason());
@@ -248,7 +274,7 @@ async fn bad_properties_fail_at_once_naming_the_property_and_create_nothing() {
     );
     assert_eq!(
         h.aws.distribution_ids().await,
-        [reference.id.clone()],
+        [reference.id.as_str()],
         "nothing was created"
     );
     assert!(h.aws.parameters("eu-west-1", "/cfclone").await.is_empty());
@@ -276,8 +302,12 @@ async fn a_missing_reference_fails_naming_reference_distribution_id() {
         "{}",
         response.reason()
     );
-    assert!(response.physical_resource_id.starts_with(NOT_CREATED_PREFIX));
-    assert_eq!(h.aws.distribution_ids().await, [reference.id.clone()]);
+    assert!(
+        response
+            .physical_resource_id
+            .starts_with(NOT_CREATED_PREFIX)
+    );
+    assert_eq!(h.aws.distribution_ids().await, [reference.id.as_str()]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -289,7 +319,10 @@ async fn an_alias_without_a_certificate_fails_naming_the_uncovered_alias() {
     let create = h
         .create(
             "ShopDistribution",
-            props(&reference.id, &["shop.example.com", "deep.shop.example.com"]),
+            props(
+                &reference.id,
+                &["shop.example.com", "deep.shop.example.com"],
+            ),
         )
         .await;
 
@@ -305,8 +338,12 @@ async fn an_alias_without_a_certificate_fails_naming_the_uncovered_alias() {
         !reason.contains(" shop.example.com"),
         "only the uncovered alias is named: {reason}"
     );
-    assert!(response.physical_resource_id.starts_with(NOT_CREATED_PREFIX));
-    assert_eq!(h.aws.distribution_ids().await, [reference.id.clone()]);
+    assert!(
+        response
+            .physical_resource_id
+            .starts_with(NOT_CREATED_PREFIX)
+    );
+    assert_eq!(h.aws.distribution_ids().await, [reference.id.as_str()]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -378,15 +415,21 @@ async fn ssm_parameters_are_written_in_both_regions_moved_with_the_prefix_and_re
     assert_eq!(response.status, "SUCCESS", "{}", response.reason());
     for region in regions {
         assert!(
-            h.aws.parameters(region, "/cfclone/shop-v2").await.is_empty(),
+            h.aws
+                .parameters(region, "/cfclone/shop-v2")
+                .await
+                .is_empty(),
             "{region}"
         );
     }
     assert_eq!(
         h.aws.parameters("us-east-1", "/cfclone").await,
-        [("/cfclone/blog/distribution-id".to_owned(), "EBLOG".to_owned())]
-            .into_iter()
-            .collect()
+        [(
+            "/cfclone/blog/distribution-id".to_owned(),
+            "EBLOG".to_owned()
+        )]
+        .into_iter()
+        .collect()
     );
     assert!(h.aws.distribution(&id).await.is_none());
     assert_reference_untouched(&h, &reference).await;
@@ -470,6 +513,9 @@ async fn an_update_of_a_clone_that_vanished_creates_it_anew() {
     let cleanup = h.delete("ShopDistribution", &old_id, changed).await;
     let response = h.send(&cleanup).await.only();
     assert_eq!(response.status, "SUCCESS", "{}", response.reason());
-    assert!(h.aws.distribution(&new_id).await.is_some(), "the new clone stays");
+    assert!(
+        h.aws.distribution(&new_id).await.is_some(),
+        "the new clone stays"
+    );
     assert_reference_untouched(&h, &reference).await;
 }

@@ -43,13 +43,17 @@ async fn an_aws_call_that_hangs_is_answered_failed_before_the_lambda_deadline() 
         "{}",
         response.reason()
     );
-    assert!(response.physical_resource_id.starts_with(NOT_CREATED_PREFIX));
+    assert!(
+        response
+            .physical_resource_id
+            .starts_with(NOT_CREATED_PREFIX)
+    );
     assert!(
         h.abnormal_invocations().is_empty(),
         "the provider answered before Lambda would have killed it: {:?}",
         h.abnormal_invocations()
     );
-    assert_eq!(h.aws.distribution_ids().await, [reference.id.clone()]);
+    assert_eq!(h.aws.distribution_ids().await, [reference.id.as_str()]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
