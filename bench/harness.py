@@ -353,6 +353,7 @@ class Runtime:
         self.first_next: float | None = None
         self.first_next_cpu: float | None = None
         self.pid: int | None = None
+        self.pid_known = threading.Event()
         runtime = self
 
         class Handler(QuickHandler):
@@ -360,9 +361,13 @@ class Runtime:
                 if self.path != "/2018-06-01/runtime/invocation/next":
                     return self.reply(404)
                 with runtime.lock:
-                    if runtime.first_next is None:
+                    first = runtime.first_next is None
+                    if first:
                         runtime.first_next = time.monotonic()
-                        runtime.first_next_cpu = cpu_seconds(runtime.pid)
+                if first:
+                    # The process can ask before the harness has its pid in hand.
+                    runtime.pid_known.wait(5)
+                    runtime.first_next_cpu = cpu_seconds(runtime.pid)
                 request_id, payload = runtime.events.get()
                 deadline_ms = int(time.time() * 1000) + 900_000
                 with runtime.lock:
@@ -540,6 +545,7 @@ class Provider:
             stdout=self.log, stderr=subprocess.STDOUT,
         )
         self.runtime.pid = self.process.pid
+        self.runtime.pid_known.set()
         return self
 
     def event(self, request_type: str, properties: dict, physical_id: str | None = None,
@@ -982,7 +988,7 @@ def report(args, data: dict) -> str:
     crit, zips, teardown, roots = data["criterion"], data["zips"], data.get("teardown"), data.get("roots") or {}
 
     def med(rows: list, key: str) -> float:
-        return median([r[key] for r in rows])
+        return median([r[key] for r in rows if r[key] is not None])
 
     p_cold, b_cold = med(cold["provider"], "total_s"), med(cold["baseline"], "total_s")
     p_rss, b_rss = med(cold["provider"], "peak_rss_kb"), med(cold["baseline"], "peak_rss_kb")
@@ -1074,7 +1080,8 @@ def report(args, data: dict) -> str:
             ("cpu_s", "CPU time, whole run", ms), ("init_cpu_s", "CPU time, start-up", ms),
             ("peak_rss_kb", "Peak RSS", mib))
     for key, label, fmt in rows:
-        pv, bv = [r[key] for r in cold["provider"]], [r[key] for r in cold["baseline"]]
+        pv = [r[key] for r in cold["provider"] if r[key] is not None]
+        bv = [r[key] for r in cold["baseline"] if r[key] is not None]
         add(f"| {label} | {fmt(median(pv))} | {fmt(min(pv))}–{fmt(max(pv))} | {fmt(median(bv))} | "
             f"{fmt(min(bv))}–{fmt(max(bv))} |")
     add("")
