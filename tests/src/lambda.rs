@@ -339,9 +339,19 @@ fn spawn_process(shared: &Arc<Shared>, state: &mut State) {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true);
-    let mut child = command
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {}: {e}", options.binary.display()));
+    // A binary written a moment ago may still be open for writing in a process that
+    // another thread is forking ("text file busy"): try again briefly.
+    let mut attempts = 0;
+    let mut child = loop {
+        match command.spawn() {
+            Ok(child) => break child,
+            Err(e) if e.raw_os_error() == Some(26) && attempts < 20 => {
+                attempts += 1;
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            Err(e) => panic!("cannot start {}: {e}", options.binary.display()),
+        }
+    };
     let pipes = [
         child.stdout.take().map(|s| Box::new(s) as Box<dyn Pipe>),
         child.stderr.take().map(|s| Box::new(s) as Box<dyn Pipe>),

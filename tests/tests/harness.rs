@@ -2,32 +2,39 @@
 
 use cfclone_e2e::{Lambda, LambdaOptions, Outcome, Source};
 use serde_json::json;
+use std::path::PathBuf;
+use std::sync::OnceLock;
 use std::time::Duration;
 
-/// A "function" that takes an invocation and never answers.
-fn stuck_function() -> std::path::PathBuf {
-    let path = std::env::temp_dir().join(format!(
-        "cfclone-e2e-stuck-{}.sh",
-        cfclone_e2e::random_hex(8)
-    ));
-    std::fs::write(
-        &path,
-        "#!/usr/bin/env bash\n\
-         exec 3<>\"/dev/tcp/${AWS_LAMBDA_RUNTIME_API%:*}/${AWS_LAMBDA_RUNTIME_API#*:}\"\n\
-         printf 'GET /2018-06-01/runtime/invocation/next HTTP/1.1\\r\\nHost: local\\r\\n\\r\\n' >&3\n\
-         exec sleep 600\n",
-    )
-    .unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-    path
+/// A "function" that takes an invocation and never answers (one script for all tests).
+fn stuck_function() -> PathBuf {
+    static SCRIPT: OnceLock<PathBuf> = OnceLock::new();
+    SCRIPT
+        .get_or_init(|| {
+            let path = std::env::temp_dir().join(format!(
+                "cfclone-e2e-stuck-{}.sh",
+                cfclone_e2e::random_hex(8)
+            ));
+            std::fs::write(
+                &path,
+                "#!/usr/bin/env bash\n\
+                 exec 3<>\"/dev/tcp/${AWS_LAMBDA_RUNTIME_API%:*}/${AWS_LAMBDA_RUNTIME_API#*:}\"\n\
+                 printf 'GET /2018-06-01/runtime/invocation/next HTTP/1.1\\r\\nHost: local\\r\\n\\r\\n' >&3\n\
+                 exec sleep 600\n",
+            )
+            .unwrap();
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+            path
+        })
+        .clone()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_invocation_past_its_deadline_is_killed_and_the_next_runs_in_a_fresh_process() {
     let binary = stuck_function();
     let lambda = Lambda::start(LambdaOptions {
-        binary: binary.clone(),
+        binary,
         function_name: "stuck".into(),
         region: "eu-west-1".into(),
         account: "123456789012".into(),
@@ -58,15 +65,13 @@ async fn an_invocation_past_its_deadline_is_killed_and_the_next_runs_in_a_fresh_
         lambda.processes_started()
     );
     assert!(lambda.logs().iter().any(|l| l.contains("timed out")));
-    drop(lambda);
-    let _ = std::fs::remove_file(binary);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_invoke_api_queues_asynchronous_invocations_of_the_function_only() {
     let binary = stuck_function();
     let lambda = Lambda::start(LambdaOptions {
-        binary: binary.clone(),
+        binary,
         function_name: "stuck".into(),
         region: "eu-west-1".into(),
         account: "123456789012".into(),
@@ -103,6 +108,4 @@ async fn the_invoke_api_queues_asynchronous_invocations_of_the_function_only() {
     assert_eq!(invocations.len(), 1);
     assert_eq!(invocations[0].source, Source::InvokeApi);
     assert_eq!(invocations[0].payload, json!({"hello": "world"}));
-    drop(lambda);
-    let _ = std::fs::remove_file(binary);
 }
