@@ -312,14 +312,46 @@ pub fn provider_binary() -> PathBuf {
         candidates.push(PathBuf::from(target).join("release/cfclone-provider"));
     }
     candidates.push(workspace.join("target/release/cfclone-provider"));
-    candidates
+    let binary = candidates
         .into_iter()
         .find(|c| c.is_file())
         .unwrap_or_else(|| {
             panic!(
                 "the provider binary target/release/cfclone-provider is missing: run `cargo build --release` first (or set CFCLONE_PROVIDER_BIN)"
             )
-        })
+        });
+    warn_if_stale(&binary, &workspace.join("provider"));
+    binary
+}
+
+/// Says so (once) when the provider's sources are newer than the binary under test.
+fn warn_if_stale(binary: &std::path::Path, sources: &std::path::Path) {
+    static WARNED: std::sync::Once = std::sync::Once::new();
+    fn newest(dir: &std::path::Path) -> Option<std::time::SystemTime> {
+        let mut latest = None;
+        for entry in std::fs::read_dir(dir).ok()?.flatten() {
+            let path = entry.path();
+            let time = if path.is_dir() {
+                newest(&path)
+            } else {
+                entry.metadata().and_then(|m| m.modified()).ok()
+            };
+            latest = latest.max(time);
+        }
+        latest
+    }
+    WARNED.call_once(|| {
+        let built = std::fs::metadata(binary).and_then(|m| m.modified()).ok();
+        if let (Some(built), Some(changed)) = (built, newest(sources))
+            && changed > built
+        {
+            eprintln!(
+                "warning: {} is older than the sources in {}; run `cargo build --release` to test the current code",
+                binary.display(),
+                sources.display()
+            );
+        }
+    });
 }
 
 /// The workspace root (this crate's parent directory).

@@ -233,6 +233,7 @@ async fn bad_properties_fail_at_once_naming_the_property_and_create_nothing() {
         ),
     ];
     let mut reasons = Vec::new();
+    let mut events = Vec::new();
     for (property, properties) in cases {
         let create = h.create("ShopDistribution", properties.clone()).await;
         let response = h.send(&create).await.only();
@@ -265,6 +266,8 @@ async fn bad_properties_fail_at_once_naming_the_property_and_create_nothing() {
             response.physical_resource_id
         );
         reasons.push(response.reason().to_owned());
+        events.push(create);
+        events.push(rollback);
     }
     assert!(
         reasons
@@ -279,6 +282,7 @@ async fn bad_properties_fail_at_once_naming_the_property_and_create_nothing() {
     );
     assert!(h.aws.parameters("eu-west-1", "/cfclone").await.is_empty());
     assert_reference_untouched(&h, &reference).await;
+    assert_no_signature_in_logs(&h, &events.iter().collect::<Vec<_>>());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -308,6 +312,7 @@ async fn a_missing_reference_fails_naming_reference_distribution_id() {
             .starts_with(NOT_CREATED_PREFIX)
     );
     assert_eq!(h.aws.distribution_ids().await, [reference.id.as_str()]);
+    assert_reference_untouched(&h, &reference).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -344,6 +349,7 @@ async fn an_alias_without_a_certificate_fails_naming_the_uncovered_alias() {
             .starts_with(NOT_CREATED_PREFIX)
     );
     assert_eq!(h.aws.distribution_ids().await, [reference.id.as_str()]);
+    assert_reference_untouched(&h, &reference).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

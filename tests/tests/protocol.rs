@@ -54,6 +54,10 @@ async fn an_aws_call_that_hangs_is_answered_failed_before_the_lambda_deadline() 
         h.abnormal_invocations()
     );
     assert_eq!(h.aws.distribution_ids().await, [reference.id.as_str()]);
+    assert_eq!(
+        h.aws.distribution_config(&reference.id).await,
+        reference.config
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -85,4 +89,5 @@ async fn responses_are_put_with_an_empty_content_type_and_fit_in_4096_bytes() {
     );
     assert_eq!(response.request_id, create.request_id());
     assert_eq!(response.stack_id, h.stack.id);
+    assert_eq!(h.aws.distribution_ids().await, [reference.id.as_str()]);
 }
