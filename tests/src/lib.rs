@@ -256,7 +256,8 @@ impl Harness {
         }
         let logs = self.logs();
         out.push_str(&format!(
-            "provider logs (last 60 of {}):\n",
+            "provider logs ({} lines; the last {} follow):\n",
+            logs.len(),
             logs.len().min(60)
         ));
         for line in logs.iter().rev().take(60).rev() {
