@@ -139,6 +139,11 @@ where
             {
                 Ok(answer) => answer,
                 Err(phase) => {
+                    // Should the hand-off fail, the answer must name what exists.
+                    let waiting_on = match &phase {
+                        Phase::AwaitDeployment { distribution_id } => Some(distribution_id.clone()),
+                        Phase::Delete => None,
+                    };
                     let next = Continuation {
                         hand_offs: continuation.as_ref().map_or(0, |c| c.hand_offs) + 1,
                         started_ms: budget.started_ms,
@@ -150,10 +155,10 @@ where
                             continue;
                         }
                         Continuer::Invoke(invoker) => {
-                            match self.hand_off(invoker, &request, next).await {
+                            match self.hand_off(invoker, &request, next, deadline_ms).await {
                                 Ok(hand_offs) => return Handled::HandedOff { hand_offs },
                                 Err(reason) => Answer::Failed {
-                                    physical_id: fallback_id(&request, None),
+                                    physical_id: fallback_id(&request, waiting_on),
                                     reason,
                                 },
                             }
@@ -258,6 +263,7 @@ where
         invoker: &X,
         request: &Request,
         next: Continuation,
+        deadline_ms: u64,
     ) -> Result<u32, String> {
         let hand_offs = next.hand_offs;
         if hand_offs > MAX_HAND_OFFS {
@@ -271,7 +277,21 @@ where
             event,
         })
         .map_err(|e| e.to_string())?;
-        match invoker.invoke_async(payload).await {
+        // The Invoke call (and the SDK's retries) must end in time to answer otherwise.
+        let now = self.aws.clock.now_ms();
+        let hard_stop =
+            deadline_ms.saturating_sub(reserve(now, deadline_ms).as_millis() as u64 / 2);
+        let limit = Duration::from_millis(hard_stop.saturating_sub(now));
+        let invoked = tokio::time::timeout(limit, invoker.invoke_async(payload))
+            .await
+            .unwrap_or_else(|_| {
+                Err(crate::aws::AwsError::new(
+                    "Invoke",
+                    crate::aws::ErrorKind::Transport,
+                    "no answer before the invocation's deadline",
+                ))
+            });
+        match invoked {
             Ok(()) => {
                 info!(hand_offs, "handed the work on to a fresh invocation");
                 Ok(hand_offs)

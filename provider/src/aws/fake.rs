@@ -425,10 +425,16 @@ impl Parameters for &'static FakeSsm {
 pub struct FakeInvoker {
     pub payloads: Mutex<Vec<Vec<u8>>>,
     pub fail: Mutex<bool>,
+    /// Each call takes this long (real time) before it answers.
+    pub stall: Mutex<Option<Duration>>,
 }
 
 impl SelfInvoke for &'static FakeInvoker {
     async fn invoke_async(&self, payload: Vec<u8>) -> Result<(), AwsError> {
+        let stall = *lock(&self.stall);
+        if let Some(duration) = stall {
+            tokio::time::sleep(duration).await;
+        }
         if *lock(&self.fail) {
             return Err(AwsError::new(
                 "Invoke",

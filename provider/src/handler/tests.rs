@@ -430,3 +430,56 @@ async fn an_event_that_is_not_a_cloudformation_request_is_answered_failed_when_p
         .await;
     assert!(matches!(handled, Handled::Ignored { .. }));
 }
+
+#[tokio::test]
+async fn a_failed_hand_off_while_waiting_for_deployment_answers_with_the_clones_id() {
+    let s = setup(false);
+    let server = MockServer::start_async().await;
+    let _mock = responses(&server).await;
+    s.cf.deploy_ms.store(10 * 60_000, Ordering::SeqCst);
+    *s.invoker.fail.lock().unwrap() = true;
+    let mut e = event(&server, "Create", None);
+    e["ResourceProperties"]["WaitForDeployment"] = json!("true");
+    let body = body_of(&s.provider.handle(e, NOW_MS + 60_000).await);
+    assert_eq!(body["Status"], "FAILED");
+    let id = body["PhysicalResourceId"].as_str().unwrap();
+    assert!(
+        s.cf.get_stored(id).is_some(),
+        "the rollback must be able to delete {id}"
+    );
+}
+
+#[tokio::test]
+async fn a_hand_off_that_does_not_answer_is_given_up_before_the_deadline() {
+    let s = setup(false);
+    let server = MockServer::start_async().await;
+    let mock = responses(&server).await;
+    let created = body_of(
+        &s.provider
+            .handle(event(&server, "Create", None), NOW_MS + 900_000)
+            .await,
+    );
+    let id = created["PhysicalResourceId"].as_str().unwrap().to_owned();
+    s.cf.deploy_ms.store(10 * 60_000, Ordering::SeqCst);
+    *s.invoker.stall.lock().unwrap() = Some(Duration::from_secs(30));
+    let started = std::time::Instant::now();
+    // 5 s of invocation left at the start (fake clock); the stalled Invoke runs on real time.
+    let body = body_of(
+        &s.provider
+            .handle(
+                event(&server, "Delete", Some(&id)),
+                s.clock.now_ms() + 5_000,
+            )
+            .await,
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "answered within the invocation"
+    );
+    assert_eq!(body["Status"], "FAILED");
+    assert!(
+        body["Reason"].as_str().unwrap().contains("Invoke"),
+        "{body}"
+    );
+    assert_eq!(mock.calls_async().await, 2);
+}
