@@ -102,6 +102,17 @@ async fn responses(server: &MockServer) -> httpmock::Mock<'_> {
         .await
 }
 
+/// Creates a clone through the handler and returns its id.
+async fn create_clone(s: &Setup, server: &MockServer) -> String {
+    let created = body_of(
+        &s.provider
+            .handle(event(server, "Create", None), NOW_MS + 900_000)
+            .await,
+    );
+    assert_eq!(created["Status"], "SUCCESS", "{created}");
+    created["PhysicalResourceId"].as_str().unwrap().to_owned()
+}
+
 fn body_of(handled: &Handled) -> Value {
     match handled {
         Handled::Answered { body, delivered } => {
@@ -218,12 +229,7 @@ async fn a_long_delete_is_handed_off_without_answering_and_the_last_invocation_a
     let s = setup(false);
     let server = MockServer::start_async().await;
     let mock = responses(&server).await;
-    let created = body_of(
-        &s.provider
-            .handle(event(&server, "Create", None), NOW_MS + 900_000)
-            .await,
-    );
-    let id = created["PhysicalResourceId"].as_str().unwrap().to_owned();
+    let id = create_clone(&s, &server).await;
     s.cf.deploy_ms.store(10 * 60_000, Ordering::SeqCst);
 
     let mut payload = event(&server, "Delete", Some(&id));
@@ -268,12 +274,7 @@ async fn a_failed_hand_off_answers_failed_instead() {
     let s = setup(false);
     let server = MockServer::start_async().await;
     let mock = responses(&server).await;
-    let created = body_of(
-        &s.provider
-            .handle(event(&server, "Create", None), NOW_MS + 900_000)
-            .await,
-    );
-    let id = created["PhysicalResourceId"].as_str().unwrap().to_owned();
+    let id = create_clone(&s, &server).await;
     s.cf.deploy_ms.store(10 * 60_000, Ordering::SeqCst);
     *s.invoker.fail.lock().unwrap() = true;
     let body = body_of(
@@ -301,12 +302,7 @@ async fn in_process_the_wait_simply_continues() {
     let s = setup(true);
     let server = MockServer::start_async().await;
     let mock = responses(&server).await;
-    let created = body_of(
-        &s.provider
-            .handle(event(&server, "Create", None), NOW_MS + 900_000)
-            .await,
-    );
-    let id = created["PhysicalResourceId"].as_str().unwrap().to_owned();
+    let id = create_clone(&s, &server).await;
     s.cf.deploy_ms.store(10 * 60_000, Ordering::SeqCst);
     let body = body_of(
         &s.provider
@@ -326,12 +322,7 @@ async fn the_operation_ends_at_the_service_timeout_across_hand_offs() {
     let s = setup(false);
     let server = MockServer::start_async().await;
     let _mock = responses(&server).await;
-    let created = body_of(
-        &s.provider
-            .handle(event(&server, "Create", None), NOW_MS + 900_000)
-            .await,
-    );
-    let id = created["PhysicalResourceId"].as_str().unwrap().to_owned();
+    let id = create_clone(&s, &server).await;
     s.cf.deploy_ms.store(5 * 3_600_000, Ordering::SeqCst);
     let mut payload = event(&server, "Delete", Some(&id));
     payload["ResourceProperties"]["ServiceTimeout"] = json!("600");
@@ -454,12 +445,7 @@ async fn a_hand_off_that_does_not_answer_is_given_up_before_the_deadline() {
     let s = setup(false);
     let server = MockServer::start_async().await;
     let mock = responses(&server).await;
-    let created = body_of(
-        &s.provider
-            .handle(event(&server, "Create", None), NOW_MS + 900_000)
-            .await,
-    );
-    let id = created["PhysicalResourceId"].as_str().unwrap().to_owned();
+    let id = create_clone(&s, &server).await;
     s.cf.deploy_ms.store(10 * 60_000, Ordering::SeqCst);
     *s.invoker.stall.lock().unwrap() = Some(Duration::from_secs(30));
     let started = std::time::Instant::now();
