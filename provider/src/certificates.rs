@@ -17,6 +17,22 @@ pub struct Certificate {
     pub not_after: Option<i64>,
 }
 
+#[cfg(test)]
+impl Certificate {
+    /// An ISSUED RSA 2048 certificate with complete names, for tests.
+    pub(crate) fn issued(arn: &str, domain: &str, sans: &[&str], not_after: i64) -> Self {
+        Self {
+            arn: arn.into(),
+            domain_name: domain.into(),
+            subject_alternative_names: Some(sans.iter().map(|s| s.to_string()).collect()),
+            sans_complete: true,
+            status: "ISSUED".into(),
+            key_algorithm: "RSA_2048".into(),
+            not_after: Some(not_after),
+        }
+    }
+}
+
 /// Key types CloudFront accepts for viewer certificates, as ACM spells them.
 pub const CLOUDFRONT_KEY_ALGORITHMS: &[&str] = &[
     "RSA_1024",
@@ -143,15 +159,7 @@ mod tests {
     const YEAR: i64 = 365 * 24 * 3600;
 
     fn cert(arn: &str, domain: &str, sans: &[&str]) -> Certificate {
-        Certificate {
-            arn: arn.into(),
-            domain_name: domain.into(),
-            subject_alternative_names: Some(sans.iter().map(|s| s.to_string()).collect()),
-            sans_complete: true,
-            status: "ISSUED".into(),
-            key_algorithm: "RSA_2048".into(),
-            not_after: Some(NOW + YEAR),
-        }
+        Certificate::issued(arn, domain, sans, NOW + YEAR)
     }
 
     fn aliases(names: &[&str]) -> Vec<String> {

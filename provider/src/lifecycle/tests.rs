@@ -29,15 +29,7 @@ fn leak<T>(value: T) -> &'static T {
 }
 
 fn certificate(arn: &str, domain: &str, sans: &[&str]) -> Certificate {
-    Certificate {
-        arn: arn.into(),
-        domain_name: domain.into(),
-        subject_alternative_names: Some(sans.iter().map(|s| s.to_string()).collect()),
-        sans_complete: true,
-        status: "ISSUED".into(),
-        key_algorithm: "RSA_2048".into(),
-        not_after: Some((NOW_MS / 1000) as i64 + 86_400 * 365),
-    }
+    Certificate::issued(arn, domain, sans, (NOW_MS / 1000) as i64 + 86_400 * 365)
 }
 
 const SHOP_CERT: &str = "arn:aws:acm:us-east-1:123456789012:certificate/shop";
