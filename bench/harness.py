@@ -764,10 +764,12 @@ CA_BUNDLES = ["/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/certs/ca-certificate
 
 
 def measure_roots(args, endpoint: str, reference: str) -> dict:
-    """What loading the TLS trust roots costs the provider's start: the same cold Create
-    with rustls-native-certs pointed (SSL_CERT_FILE) at the system bundle only (no
-    certificate directory), and at a single certificate (roots cost next to nothing).
-    Both only measure; neither is how the provider ships."""
+    """What loading the TLS trust roots costs the provider's start. As shipped, it reads the
+    system's CA bundle once and both of its HTTPS clients trust that. The same cold Create
+    with SSL_CERT_DIR set, which makes the provider leave each client to its own loader
+    (rustls-native-certs: every file of the directory, the bundle among them, once per
+    client: the clients' defaults), and with SSL_CERT_FILE naming a single certificate
+    (roots then cost next to nothing; for measurement only)."""
     bundle = next((b for b in CA_BUNDLES if os.path.isfile(b)), None)
     if bundle is None:
         return {}
@@ -776,7 +778,7 @@ def measure_roots(args, endpoint: str, reference: str) -> dict:
         pem = source.read()
         end = pem.index("-----END CERTIFICATE-----") + len("-----END CERTIFICATE-----")
         target.write(pem[pem.index("-----BEGIN CERTIFICATE-----"):end] + "\n")
-    variants = {"bundle": {"SSL_CERT_FILE": bundle}, "one_root": {"SSL_CERT_FILE": one_root}}
+    variants = {"own_loaders": {"SSL_CERT_DIR": os.path.dirname(bundle)}, "one_root": {"SSL_CERT_FILE": one_root}}
     results: dict = {name: [] for name in variants}
     for i in range(args.runs):
         for name, env in variants.items():
@@ -1085,19 +1087,22 @@ def report(args, data: dict) -> str:
         add(f"| {label} | {fmt(median(pv))} | {fmt(min(pv))}–{fmt(max(pv))} | {fmt(median(bv))} | "
             f"{fmt(min(bv))}–{fmt(max(bv))} |")
     add("")
-    if roots.get("bundle") and roots.get("one_root"):
+    if roots.get("own_loaders") and roots.get("one_root"):
         add("### What cfclone's start-up spends")
         add("")
-        add("Most of cfclone's start-up CPU is loading TLS trust roots, although nothing here speaks TLS: the AWS "
-            "SDK's HTTPS client loads the system's roots when it is built (rustls-native-certs: the CA bundle "
-            "*and* every file of the certificate directory), and the ResponseURL client loads its own. The same "
-            "cold Create with the SDK's loader pointed (`SSL_CERT_FILE`) at fewer roots, measured in this run:")
+        add("Most of cfclone's start-up CPU is loading TLS trust roots, although nothing here speaks TLS. Left to "
+            "themselves, its two HTTPS clients (the AWS SDK's and the one that answers the ResponseURL) would each "
+            "load the system's roots with rustls-native-certs: the CA bundle *and* every file of the certificate "
+            "directory, which on Amazon Linux and Debian holds the bundle again. cfclone reads the bundle once and "
+            "hands it to both (`setup::system_trust_roots`; it keeps the clients' own loaders when `SSL_CERT_DIR` "
+            "is set or a certificate in the bundle is unusable). The same cold Create, measured in this run:")
         add("")
-        add("| Trust roots the AWS SDK loads | Start-up CPU | Whole-run CPU | Process start → response | Peak RSS |")
+        add("| Trust roots | Start-up CPU | Whole-run CPU | Process start → response | Peak RSS |")
         add("|---|---|---|---|---|")
-        variants = (("As shipped: bundle + certificate directory", cold["provider"]),
-                    (f"The bundle only (`SSL_CERT_FILE={roots['bundle_path']}`)", roots["bundle"]),
-                    ("One certificate (for measurement only)", roots["one_root"]))
+        variants = ((f"As shipped: `{roots['bundle_path']}` read once, shared by both clients", cold["provider"]),
+                    (f"Each client's own loader (`SSL_CERT_DIR={os.path.dirname(roots['bundle_path'])}`; "
+                     "the clients' defaults)", roots["own_loaders"]),
+                    ("One certificate (`SSL_CERT_FILE`; for measurement only)", roots["one_root"]))
         for label, rows_ in variants:
             add(f"| {label} | {ms(med(rows_, 'init_cpu_s'))} | {ms(med(rows_, 'cpu_s'))} | "
                 f"{ms(med(rows_, 'total_s'))} | {mib(med(rows_, 'peak_rss_kb'))} |")

@@ -263,7 +263,11 @@ where
         properties: &Properties,
         unmade_id: String,
     ) -> Outcome {
-        let (planned, _) = match self.plan(properties, &request.caller_reference()).await {
+        let planned = match self
+            .inputs(properties)
+            .await
+            .and_then(|inputs| inputs.plan(properties, &request.caller_reference()))
+        {
             Ok(planned) => planned,
             Err(reason) => return failed(unmade_id, reason),
         };
@@ -321,45 +325,29 @@ where
         Ok(existing)
     }
 
-    /// Reads the reference, finds the certificate and plans the configuration.
-    async fn plan(
-        &self,
-        properties: &Properties,
-        caller_reference: &str,
-    ) -> Result<
-        (
-            aws_sdk_cloudfront::types::DistributionConfig,
-            Option<String>,
-        ),
-        String,
-    > {
+    /// Reads the reference and finds the certificate, at the same time: the two do not
+    /// depend on each other, and each is a round trip to a different service.
+    async fn inputs(&self, properties: &Properties) -> Result<PlanInputs, String> {
         let reference_id = &properties.reference_distribution_id;
-        let (reference, _) = self
-            .aws
-            .distributions
-            .get_config(reference_id)
-            .await
-            .map_err(|e| {
-                if e.is(ErrorKind::NotFound) {
-                    format!(
-                        "ReferenceDistributionId: there is no distribution {reference_id} in this account ({}); check the id in the CloudFront console",
-                        e.operation
-                    )
-                } else {
-                    explain(&e)
-                }
-            })?;
+        let (reference, certificate) = tokio::join!(
+            self.aws.distributions.get_config(reference_id),
+            self.certificate(properties)
+        );
+        let (reference, _) = reference.map_err(|e| {
+            if e.is(ErrorKind::NotFound) {
+                format!(
+                    "ReferenceDistributionId: there is no distribution {reference_id} in this account ({}); check the id in the CloudFront console",
+                    e.operation
+                )
+            } else {
+                explain(&e)
+            }
+        })?;
         plan::check_reference(reference_id, &reference).map_err(|e: PlanError| e.to_string())?;
-        let certificate = self.certificate(properties).await?;
-        let planned = plan::plan(
-            reference_id,
-            &reference,
-            properties,
-            certificate.as_deref(),
-            caller_reference,
-        )
-        .map_err(|e| e.to_string())?;
-        Ok((planned, certificate))
+        Ok(PlanInputs {
+            reference,
+            certificate: certificate?,
+        })
     }
 
     /// The explicit `CertificateArn`, or the ACM certificate (us-east-1) that covers every
@@ -417,7 +405,12 @@ where
             );
         }
         for _ in 0..MAX_CONFLICT_RETRIES {
-            let (current, etag) = match self.aws.distributions.get_config(&physical_id).await {
+            // The clone's configuration and the plan's inputs are independent reads.
+            let (current, inputs) = tokio::join!(
+                self.aws.distributions.get_config(&physical_id),
+                self.inputs(&properties)
+            );
+            let (current, etag) = match current {
                 Ok(found) => found,
                 Err(e) if e.is(ErrorKind::NotFound) => {
                     warn!(distribution_id = %physical_id, "the clone no longer exists; creating it anew");
@@ -425,8 +418,9 @@ where
                 }
                 Err(e) => return failed(physical_id, explain(&e)),
             };
-            let planned = match self.plan(&properties, &current.caller_reference).await {
-                Ok((planned, _)) => planned,
+            let planned = match inputs.and_then(|i| i.plan(&properties, &current.caller_reference))
+            {
+                Ok(planned) => planned,
                 Err(reason) => return failed(physical_id, reason),
             };
             let result = if planned == current {
@@ -545,18 +539,28 @@ where
                 properties.reference_distribution_id.as_str(),
                 certificate.as_str(),
             ];
-            for region in &outputs.regions {
-                for (name, value) in outputs.names().iter().zip(values) {
-                    if let Err(e) = self.aws.parameters.put(region, name, value).await {
-                        return failed(
-                            clone.id.clone(),
-                            format!(
-                                "SsmParameterPrefix: writing {name} in {region}: {}",
-                                explain(&e)
-                            ),
-                        );
+            // One region's parameters one after another (SSM's write quota is per region),
+            // the regions at the same time.
+            let written = futures_util::future::join_all(outputs.regions.iter().map(|region| {
+                let values = &values;
+                async move {
+                    for (name, value) in outputs.names().iter().zip(values) {
+                        self.aws
+                            .parameters
+                            .put(region, name, value)
+                            .await
+                            .map_err(|e| format!("writing {name} in {region}: {}", explain(&e)))?;
                     }
+                    Ok::<(), String>(())
                 }
+            }))
+            .await;
+            let errors: Vec<String> = written.into_iter().filter_map(Result::err).collect();
+            if !errors.is_empty() {
+                return failed(
+                    clone.id.clone(),
+                    format!("SsmParameterPrefix: {}", errors.join("; ")),
+                );
             }
             info!(prefix = %outputs.prefix, regions = ?outputs.regions, "wrote the SSM parameters");
         }
@@ -847,6 +851,30 @@ fn existing_id(message: &str) -> Option<String> {
         .take_while(|c| c.is_ascii_alphanumeric())
         .collect();
     (!id.is_empty()).then_some(id)
+}
+
+/// What a plan is made from besides the properties: the reference's configuration and the
+/// certificate (none when there are no aliases).
+struct PlanInputs {
+    reference: aws_sdk_cloudfront::types::DistributionConfig,
+    certificate: Option<String>,
+}
+
+impl PlanInputs {
+    fn plan(
+        &self,
+        properties: &Properties,
+        caller_reference: &str,
+    ) -> Result<aws_sdk_cloudfront::types::DistributionConfig, String> {
+        plan::plan(
+            &properties.reference_distribution_id,
+            &self.reference,
+            properties,
+            self.certificate.as_deref(),
+            caller_reference,
+        )
+        .map_err(|e| e.to_string())
+    }
 }
 
 #[cfg(test)]

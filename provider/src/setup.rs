@@ -18,7 +18,8 @@ pub const POLL_INTERVAL_ENV: &str = "CFCLONE_POLL_INTERVAL_MS";
 /// unfinished waits continue: a fresh invocation of `AWS_LAMBDA_FUNCTION_NAME`, or in
 /// the same process.
 pub async fn provider(in_lambda: bool) -> SdkProvider {
-    let config = sdk::load_config().await;
+    let trust_roots = system_trust_roots();
+    let config = sdk::load_config(trust_roots.as_deref()).await;
     let continuer = match std::env::var("AWS_LAMBDA_FUNCTION_NAME") {
         Ok(name) if in_lambda && !name.is_empty() => {
             Continuer::Invoke(SdkSelfInvoke::new(&config, name))
@@ -37,7 +38,7 @@ pub async fn provider(in_lambda: bool) -> SdkProvider {
             clock: SystemClock,
         },
         continuer,
-        http: response_client(),
+        http: response_client(trust_roots.as_deref()),
         poll_interval,
     }
 }
@@ -50,19 +51,15 @@ const CA_BUNDLES: &[&str] = &[
     "/etc/ssl/cert.pem",
 ];
 
-/// The client that answers CloudFormation at the pre-signed `ResponseURL`. It trusts the
-/// system's CA bundle, read once from one file (`SSL_CERT_FILE`, or the first of
-/// [`CA_BUNDLES`]). reqwest's default verifier would load the bundle *and* every file of
-/// the certificate directory at start-up, the largest part of a cold start (see
-/// BENCHMARKS.md). With `SSL_CERT_DIR` set, or no readable bundle, it keeps the default.
-fn response_client() -> reqwest::Client {
-    let builder = || reqwest::Client::builder().timeout(Duration::from_secs(20));
-    system_roots()
-        .and_then(|roots| builder().tls_certs_only(roots).build().ok())
-        .unwrap_or_else(|| builder().build().expect("the HTTP client builds"))
-}
-
-fn system_roots() -> Option<Vec<reqwest::Certificate>> {
+/// The system's trust roots, read once from one file and shared by the AWS SDK's client
+/// and the ResponseURL client: `SSL_CERT_FILE`, or the first of [`CA_BUNDLES`].
+///
+/// Left to themselves, both clients load the bundle *and* every file of the certificate
+/// directory (on Amazon Linux that directory holds the bundle itself again), the largest
+/// part of a cold start (see BENCHMARKS.md). `None`, which keeps each client's own
+/// loader, when `SSL_CERT_DIR` is set, no bundle is readable, or any certificate in it is
+/// not one rustls accepts as a trust anchor (the SDK would refuse the whole bundle then).
+pub fn system_trust_roots() -> Option<Vec<u8>> {
     if std::env::var_os("SSL_CERT_DIR").is_some() {
         return None;
     }
@@ -74,8 +71,33 @@ fn system_roots() -> Option<Vec<reqwest::Certificate>> {
                 .map(std::path::PathBuf::from)
                 .find(|path| path.is_file())
         })?;
-    let roots = reqwest::Certificate::from_pem_bundle(&std::fs::read(file).ok()?).ok()?;
-    (!roots.is_empty()).then_some(roots)
+    let pem = std::fs::read(file).ok()?;
+    usable_trust_roots(&pem).then_some(pem)
+}
+
+/// Whether `pem` holds at least one certificate and rustls takes every one of them as a
+/// trust anchor.
+fn usable_trust_roots(pem: &[u8]) -> bool {
+    use rustls::pki_types::{CertificateDer, pem::PemObject};
+    let mut store = rustls::RootCertStore::empty();
+    let mut count = 0;
+    for certificate in CertificateDer::pem_slice_iter(pem) {
+        match certificate.map(|der| store.add(der)) {
+            Ok(Ok(())) => count += 1,
+            _ => return false,
+        }
+    }
+    count > 0
+}
+
+/// The client that answers CloudFormation at the pre-signed `ResponseURL`, trusting
+/// `trust_roots` (else reqwest's own loader).
+fn response_client(trust_roots: Option<&[u8]>) -> reqwest::Client {
+    let builder = || reqwest::Client::builder().timeout(Duration::from_secs(20));
+    trust_roots
+        .and_then(|pem| reqwest::Certificate::from_pem_bundle(pem).ok())
+        .and_then(|roots| builder().tls_certs_only(roots).build().ok())
+        .unwrap_or_else(|| builder().build().expect("the HTTP client builds"))
 }
 
 /// Structured logs: JSON lines in Lambda, readable text in a terminal. The level comes
@@ -101,5 +123,31 @@ pub fn init_logging(json: bool) {
             .init();
     } else {
         builder.with_target(false).init();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::usable_trust_roots;
+
+    /// A self-signed CA certificate (test only; its key is not kept anywhere).
+    const ROOT: &str = include_str!("setup/test-root.pem");
+
+    #[test]
+    fn a_bundle_of_certificates_is_usable() {
+        assert!(usable_trust_roots(ROOT.as_bytes()));
+        assert!(usable_trust_roots(format!("{ROOT}\n{ROOT}").as_bytes()));
+    }
+
+    #[test]
+    fn an_empty_or_damaged_bundle_is_not() {
+        assert!(!usable_trust_roots(b""));
+        assert!(!usable_trust_roots(b"not a certificate"));
+        let damaged = ROOT.replacen("MII", "MIX", 1);
+        assert!(!usable_trust_roots(damaged.as_bytes()));
+        let truncated = &ROOT[..ROOT.len() / 2];
+        assert!(!usable_trust_roots(
+            format!("{ROOT}\n{truncated}").as_bytes()
+        ));
     }
 }

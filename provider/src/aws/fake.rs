@@ -380,6 +380,10 @@ impl Certificates for &'static FakeAcm {
 pub struct FakeSsm {
     pub values: Mutex<BTreeMap<(String, String), String>>,
     pub fail_puts: Mutex<bool>,
+    /// `PutParameter {region} {name}`, in the order the puts began.
+    pub puts: Mutex<Vec<String>>,
+    /// Each put takes this long (real time) before it answers.
+    pub stall_puts: Mutex<Option<Duration>>,
 }
 
 impl FakeSsm {
@@ -396,6 +400,11 @@ impl FakeSsm {
 
 impl Parameters for &'static FakeSsm {
     async fn put(&self, region: &str, name: &str, value: &str) -> Result<(), AwsError> {
+        lock(&self.puts).push(format!("PutParameter {region} {name}"));
+        let stall = *lock(&self.stall_puts);
+        if let Some(duration) = stall {
+            tokio::time::sleep(duration).await;
+        }
         if *lock(&self.fail_puts) {
             return Err(AwsError::new(
                 "PutParameter",

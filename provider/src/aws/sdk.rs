@@ -22,8 +22,13 @@ pub const CERTIFICATE_REGION: &str = "us-east-1";
 /// environment (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_REGION`), adaptive
 /// retries for throttling (CloudFront's control plane throttles early), and per-attempt
 /// timeouts so that no call can eat the invocation's deadline.
-pub async fn load_config() -> SdkConfig {
-    aws_config::defaults(BehaviorVersion::latest())
+///
+/// `trust_roots` is a PEM bundle every certificate of which is a usable trust anchor (see
+/// `setup::system_trust_roots`): the SDK's HTTPS client then trusts exactly those, instead
+/// of loading the system's bundle *and* every file of its certificate directory again.
+/// `None` keeps the SDK's default client.
+pub async fn load_config(trust_roots: Option<&[u8]>) -> SdkConfig {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .retry_config(
             RetryConfig::adaptive()
                 .with_max_attempts(6)
@@ -35,9 +40,34 @@ pub async fn load_config() -> SdkConfig {
                 .operation_attempt_timeout(Duration::from_secs(30))
                 .operation_timeout(Duration::from_secs(120))
                 .build(),
-        )
-        .load()
-        .await
+        );
+    if let Some(pem) = trust_roots {
+        loader = loader.http_client(https_client(pem));
+    }
+    loader.load().await
+}
+
+/// The client `default-https-client` builds (rustls on aws-lc, proxy settings from the
+/// environment, the SDK's timeouts and sleep), trusting only the given roots.
+fn https_client(pem: &[u8]) -> aws_sdk_cloudfront::config::SharedHttpClient {
+    use aws_smithy_http_client::tls::{
+        Provider, TlsContext, TrustStore, rustls_provider::CryptoMode,
+    };
+    use aws_smithy_http_client::{Builder, ConnectorBuilder, proxy::ProxyConfig};
+    let context = TlsContext::builder()
+        .with_trust_store(TrustStore::empty().with_pem_certificate(pem.to_vec()))
+        .build()
+        .expect("a TLS context with a trust store and no extra names builds");
+    Builder::new().build_with_connector_fn(move |settings, components| {
+        let mut connector = ConnectorBuilder::default()
+            .tls_provider(Provider::Rustls(CryptoMode::AwsLc))
+            .tls_context(context.clone());
+        connector.set_connector_settings(settings.cloned());
+        if let Some(components) = components {
+            connector.set_sleep_impl(components.sleep_impl());
+        }
+        connector.proxy_config(ProxyConfig::from_env()).build()
+    })
 }
 
 /// The region of the configuration, or us-east-1 when none is configured.

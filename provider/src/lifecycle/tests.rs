@@ -366,12 +366,63 @@ async fn a_multi_tenant_reference_is_refused() {
         .await,
     );
     assert!(reason.contains("tenant"), "{reason}");
+    assert_eq!(w.cf.count("CreateDistributionWithTags"), 0);
+}
+
+#[tokio::test]
+async fn a_missing_reference_is_reported_before_an_uncovered_alias() {
+    let w = world();
+    let (physical, reason) = failure(
+        w.run(&create(props(
+            json!({"ReferenceDistributionId": "ENOPE", "Aliases": ["nothing.example.com"]}),
+        )))
+        .await,
+    );
+    assert!(physical.starts_with(NOT_CREATED_PREFIX));
+    assert!(reason.starts_with("ReferenceDistributionId:"), "{reason}");
+}
+
+/// Polls `run` once: every call it makes before the stalled one has begun.
+fn first_poll(run: impl std::future::Future<Output = Outcome>) {
+    use futures_util::FutureExt;
+    assert!(
+        run.now_or_never().is_none(),
+        "a stalled call ends the first poll"
+    );
+}
+
+#[tokio::test]
+async fn create_reads_the_reference_and_lists_certificates_at_the_same_time() {
+    let w = world();
+    *w.cf.stall_on.lock().unwrap() = Some(("GetDistributionConfig", Duration::from_secs(60)));
+    first_poll(w.run(&create(props(json!({})))));
+    assert_eq!(w.cf.count("GetDistributionConfig"), 1);
     assert_eq!(
         w.acm.count("ListCertificates"),
-        0,
-        "refused before any certificate work"
+        1,
+        "listed while the reference was being read"
     );
     assert_eq!(w.cf.count("CreateDistributionWithTags"), 0);
+}
+
+#[tokio::test]
+async fn ssm_parameters_are_written_in_every_region_at_the_same_time() {
+    let w = world();
+    *w.ssm.stall_puts.lock().unwrap() = Some(Duration::from_secs(60));
+    first_poll(w.run(&create(props(json!({
+        "SsmParameterPrefix": "/cfclone/shop",
+        "SsmRegions": ["us-east-1", "ap-southeast-2"],
+    })))));
+    let mut puts = w.ssm.puts.lock().unwrap().clone();
+    puts.sort();
+    assert_eq!(
+        puts,
+        [
+            "PutParameter ap-southeast-2 /cfclone/shop/distribution-id",
+            "PutParameter us-east-1 /cfclone/shop/distribution-id",
+        ],
+        "one put at a time per region, the regions together"
+    );
 }
 
 #[tokio::test]
@@ -507,6 +558,26 @@ async fn update_changes_the_clone_in_place() {
     assert_ne!(after.distribution.etag, before.distribution.etag);
     assert_eq!(w.clones().len(), 1);
     w.reference_untouched();
+}
+
+#[tokio::test]
+async fn update_reads_the_clone_the_reference_and_the_certificates_at_the_same_time() {
+    let w = world();
+    let (first, id) = created(&w, props(json!({}))).await;
+    let (configs, lists) = (
+        w.cf.count("GetDistributionConfig"),
+        w.acm.count("ListCertificates"),
+    );
+    *w.cf.stall_on.lock().unwrap() = Some(("GetDistributionConfig", Duration::from_secs(60)));
+    let new = props(json!({"OriginDomainName": "v2.example.net"}));
+    first_poll(w.run(&update(&id, new, first.properties.clone())));
+    assert_eq!(
+        w.cf.count("GetDistributionConfig") - configs,
+        2,
+        "the clone's and the reference's"
+    );
+    assert_eq!(w.acm.count("ListCertificates") - lists, 1);
+    assert_eq!(w.cf.count("UpdateDistribution"), 0);
 }
 
 #[tokio::test]
