@@ -57,8 +57,7 @@ const CA_BUNDLES: &[&str] = &[
 /// Left to themselves, both clients load the bundle *and* every file of the certificate
 /// directory (on Amazon Linux that directory holds the bundle itself again), the largest
 /// part of a cold start (see BENCHMARKS.md). `None`, which keeps each client's own
-/// loader, when `SSL_CERT_DIR` is set, no bundle is readable, or any certificate in it is
-/// not one rustls accepts as a trust anchor (the SDK would refuse the whole bundle then).
+/// loader, when `SSL_CERT_DIR` is set or no bundle with a usable certificate is readable.
 pub fn system_trust_roots() -> Option<Vec<u8>> {
     if std::env::var_os("SSL_CERT_DIR").is_some() {
         return None;
@@ -71,23 +70,32 @@ pub fn system_trust_roots() -> Option<Vec<u8>> {
                 .map(std::path::PathBuf::from)
                 .find(|path| path.is_file())
         })?;
-    let pem = std::fs::read(file).ok()?;
-    usable_trust_roots(&pem).then_some(pem)
+    usable_trust_roots(&std::fs::read_to_string(file).ok()?)
 }
 
-/// Whether `pem` holds at least one certificate and rustls takes every one of them as a
-/// trust anchor.
-fn usable_trust_roots(pem: &[u8]) -> bool {
+/// The `CERTIFICATE` blocks of a PEM bundle that rustls takes as trust anchors, as one
+/// bundle; `None` if there are none. Others are skipped, as the clients' own loaders
+/// skip them (the SDK's client would refuse the whole bundle for one of them).
+fn usable_trust_roots(bundle: &str) -> Option<Vec<u8>> {
     use rustls::pki_types::{CertificateDer, pem::PemObject};
-    let mut store = rustls::RootCertStore::empty();
-    let mut count = 0;
-    for certificate in CertificateDer::pem_slice_iter(pem) {
-        match certificate.map(|der| store.add(der)) {
-            Ok(Ok(())) => count += 1,
-            _ => return false,
+    const BEGIN: &str = "-----BEGIN CERTIFICATE-----";
+    const END: &str = "-----END CERTIFICATE-----";
+    let mut usable = String::new();
+    let mut rest = bundle;
+    while let Some(start) = rest.find(BEGIN) {
+        let Some(length) = rest[start..].find(END) else {
+            break;
+        };
+        let block = &rest[start..start + length + END.len()];
+        rest = &rest[start + length + END.len()..];
+        let anchor = CertificateDer::from_pem_slice(block.as_bytes())
+            .is_ok_and(|der| rustls::RootCertStore::empty().add(der).is_ok());
+        if anchor {
+            usable.push_str(block);
+            usable.push('\n');
         }
     }
-    count > 0
+    (!usable.is_empty()).then(|| usable.into_bytes())
 }
 
 /// The client that answers CloudFormation at the pre-signed `ResponseURL`, trusting
@@ -133,21 +141,33 @@ mod tests {
     /// A self-signed CA certificate (test only; its key is not kept anywhere).
     const ROOT: &str = include_str!("setup/test-root.pem");
 
-    #[test]
-    fn a_bundle_of_certificates_is_usable() {
-        assert!(usable_trust_roots(ROOT.as_bytes()));
-        assert!(usable_trust_roots(format!("{ROOT}\n{ROOT}").as_bytes()));
+    fn count(bundle: &[u8]) -> usize {
+        String::from_utf8_lossy(bundle)
+            .matches("-----BEGIN CERTIFICATE-----")
+            .count()
     }
 
     #[test]
-    fn an_empty_or_damaged_bundle_is_not() {
-        assert!(!usable_trust_roots(b""));
-        assert!(!usable_trust_roots(b"not a certificate"));
+    fn every_usable_certificate_is_kept_and_the_text_around_them_is_not() {
+        let bundle = format!("# Subject: cfclone test root\n{ROOT}\n# again\n{ROOT}");
+        let usable = usable_trust_roots(&bundle).expect("two usable roots");
+        assert_eq!(count(&usable), 2);
+        assert!(!String::from_utf8_lossy(&usable).contains('#'));
+    }
+
+    #[test]
+    fn damaged_or_cut_short_certificates_are_skipped() {
         let damaged = ROOT.replacen("MII", "MIX", 1);
-        assert!(!usable_trust_roots(damaged.as_bytes()));
-        let truncated = &ROOT[..ROOT.len() / 2];
-        assert!(!usable_trust_roots(
-            format!("{ROOT}\n{truncated}").as_bytes()
-        ));
+        let cut_short = &ROOT[..ROOT.len() / 2];
+        let usable = usable_trust_roots(&format!("{damaged}{ROOT}{cut_short}")).unwrap();
+        assert_eq!(count(&usable), 1);
+        assert_eq!(String::from_utf8_lossy(&usable).trim(), ROOT.trim());
+    }
+
+    #[test]
+    fn a_bundle_without_a_usable_certificate_is_none() {
+        assert!(usable_trust_roots("").is_none());
+        assert!(usable_trust_roots("not a certificate").is_none());
+        assert!(usable_trust_roots(&ROOT.replacen("MII", "MIX", 1)).is_none());
     }
 }

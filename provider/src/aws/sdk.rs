@@ -88,9 +88,10 @@ where
             let kind = code
                 .as_deref()
                 .map_or(ErrorKind::Other, AwsError::kind_of_code);
-            let message = err.message().map(str::to_owned).unwrap_or_else(|| {
-                aws_sdk_cloudfront::error::DisplayErrorContext(&err).to_string()
-            });
+            let message = err
+                .message()
+                .map(str::to_owned)
+                .unwrap_or_else(|| error_chain(&err));
             AwsError {
                 operation,
                 kind,
@@ -98,12 +99,24 @@ where
                 message,
             }
         }
-        _ => AwsError::new(
-            operation,
-            ErrorKind::Transport,
-            aws_sdk_cloudfront::error::DisplayErrorContext(&err).to_string(),
-        ),
+        _ => AwsError::new(operation, ErrorKind::Transport, error_chain(&err)),
     }
+}
+
+/// An error and its sources, joined by `: ` (the SDK's `DisplayErrorContext` appends a
+/// `Debug` dump of the whole error too, far too long for a CloudFormation reason).
+fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(e) = source {
+        let next = e.to_string();
+        if !next.is_empty() && !text.ends_with(&next) {
+            text.push_str(": ");
+            text.push_str(&next);
+        }
+        source = e.source();
+    }
+    text
 }
 
 fn missing(operation: &'static str, what: &str) -> AwsError {
@@ -454,5 +467,66 @@ impl SelfInvoke for SdkSelfInvoke {
             .await
             .map_err(|e| classify("Invoke", e))?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_cloudfront::error::{ConnectorError, ErrorMetadata};
+    use aws_sdk_cloudfront::operation::get_distribution_config::GetDistributionConfigError;
+
+    fn service_error(code: &str, message: Option<&str>) -> AwsError {
+        let mut metadata = ErrorMetadata::builder().code(code);
+        if let Some(message) = message {
+            metadata = metadata.message(message);
+        }
+        let error = GetDistributionConfigError::generic(metadata.build());
+        classify("GetDistributionConfig", SdkError::service_error(error, ()))
+    }
+
+    #[test]
+    fn service_errors_are_classified_by_their_code() {
+        let error = service_error(
+            "NoSuchDistribution",
+            Some("The specified distribution does not exist."),
+        );
+        assert!(error.is(ErrorKind::NotFound));
+        assert_eq!(error.code.as_deref(), Some("NoSuchDistribution"));
+        assert_eq!(error.message, "The specified distribution does not exist.");
+        assert!(service_error("PreconditionFailed", None).is(ErrorKind::PreconditionFailed));
+        assert!(service_error("CNAMEAlreadyExists", None).is(ErrorKind::CnameAlreadyExists));
+        assert!(service_error("SomethingNew", None).is(ErrorKind::Other));
+    }
+
+    #[derive(Debug)]
+    struct Layer(&'static str, Option<Box<Layer>>);
+
+    impl std::fmt::Display for Layer {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl std::error::Error for Layer {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            self.1.as_deref().map(|e| e as _)
+        }
+    }
+
+    #[test]
+    fn transport_errors_read_as_their_causes_without_a_debug_dump() {
+        let cause = Layer(
+            "client error (Connect)",
+            Some(Box::new(Layer("dns error: failed to lookup address", None))),
+        );
+        let error: SdkError<GetDistributionConfigError, ()> =
+            SdkError::dispatch_failure(ConnectorError::io(Box::new(cause)));
+        let error = classify("GetDistributionConfig", error);
+        assert!(error.is(ErrorKind::Transport));
+        assert_eq!(
+            error.message,
+            "dispatch failure: io error: client error (Connect): dns error: failed to lookup address"
+        );
     }
 }
