@@ -1094,7 +1094,7 @@ def report(args, data: dict) -> str:
             "themselves, its two HTTPS clients (the AWS SDK's and the one that answers the ResponseURL) would each "
             "load the system's roots with rustls-native-certs: the CA bundle *and* every file of the certificate "
             "directory, which on Amazon Linux and Debian holds the bundle again. cfclone reads the bundle once and "
-            "hands it to both (`setup::system_trust_roots`; it keeps the clients' own loaders when `SSL_CERT_DIR` "
+            "hands it to both (`setup::TrustRoots`; it keeps the clients' own loaders when `SSL_CERT_DIR` "
             "is set or a certificate in the bundle is unusable). The same cold Create, measured in this run:")
         add("")
         add("| Trust roots | Start-up CPU | Whole-run CPU | Process start → response | Peak RSS |")

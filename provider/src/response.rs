@@ -88,7 +88,7 @@ pub fn redact(url: &str) -> &str {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("could not deliver the response to {url} after {attempts} attempts: {last}")]
+#[error("could not deliver the response to {url} after {attempts} attempt(s): {last}")]
 pub struct SendError {
     pub url: String,
     pub attempts: u32,
@@ -110,7 +110,9 @@ pub async fn send_with_backoff(
 ) -> Result<(), SendError> {
     const ATTEMPTS: u32 = 5;
     let mut last = String::new();
+    let mut attempts = 0;
     for attempt in 1..=ATTEMPTS {
+        attempts = attempt;
         let result = http
             .put(url)
             .header(reqwest::header::CONTENT_TYPE, "")
@@ -133,14 +135,14 @@ pub async fn send_with_backoff(
                     break;
                 }
             }
-            Err(e) => last = without_query(&e.to_string()),
+            Err(e) => last = without_query(&crate::error_chain(&e)),
         }
         warn!(url = redact(url), attempt, error = %last, "response not delivered; retrying");
         tokio::time::sleep(first_backoff * 2u32.pow(attempt - 1)).await;
     }
     Err(SendError {
         url: redact(url).to_owned(),
-        attempts: ATTEMPTS,
+        attempts,
         last,
     })
 }
@@ -299,5 +301,55 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(ok.calls_async().await, 1);
+    }
+
+    #[tokio::test]
+    async fn a_refused_response_is_not_retried_and_says_how_often_it_was_tried() {
+        let server = httpmock::MockServer::start_async().await;
+        let refused = server
+            .mock_async(|when, then| {
+                when.method("PUT").path("/expired");
+                then.status(403);
+            })
+            .await;
+        let err = send_with_backoff(
+            &reqwest::Client::new(),
+            &server.url("/expired?X-Amz-Signature=secret"),
+            b"{}".to_vec(),
+            Duration::from_millis(1),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(refused.calls_async().await, 1);
+        assert_eq!(err.attempts, 1);
+        assert!(
+            err.to_string().contains("after 1 attempt(s): HTTP 403"),
+            "{err}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_connection_failure_names_its_cause() {
+        // A port that was just free: nothing listens there.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .unwrap()
+            .port();
+        let err = send_with_backoff(
+            &reqwest::Client::new(),
+            &format!("http://127.0.0.1:{port}/r?X-Amz-Signature=secret"),
+            b"{}".to_vec(),
+            Duration::from_millis(1),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(err.attempts, 5);
+        assert!(err.last.contains("error sending request"), "{}", err.last);
+        assert!(
+            err.last.contains("Connection refused"),
+            "the cause follows: {}",
+            err.last
+        );
+        assert!(!err.to_string().contains("secret"));
     }
 }

@@ -18,8 +18,8 @@ pub const POLL_INTERVAL_ENV: &str = "CFCLONE_POLL_INTERVAL_MS";
 /// unfinished waits continue: a fresh invocation of `AWS_LAMBDA_FUNCTION_NAME`, or in
 /// the same process.
 pub async fn provider(in_lambda: bool) -> SdkProvider {
-    let trust_roots = system_trust_roots();
-    let config = sdk::load_config(trust_roots.as_deref()).await;
+    let trust_roots = TrustRoots::from_system();
+    let config = sdk::load_config(trust_roots.as_ref().map(TrustRoots::pem)).await;
     let continuer = match std::env::var("AWS_LAMBDA_FUNCTION_NAME") {
         Ok(name) if in_lambda && !name.is_empty() => {
             Continuer::Invoke(SdkSelfInvoke::new(&config, name))
@@ -38,7 +38,7 @@ pub async fn provider(in_lambda: bool) -> SdkProvider {
             clock: SystemClock,
         },
         continuer,
-        http: response_client(trust_roots.as_deref()),
+        http: response_client(trust_roots.as_ref()),
         poll_interval,
     }
 }
@@ -51,60 +51,101 @@ const CA_BUNDLES: &[&str] = &[
     "/etc/ssl/cert.pem",
 ];
 
-/// The system's trust roots, read once from one file and shared by the AWS SDK's client
-/// and the ResponseURL client: `SSL_CERT_FILE`, or the first of [`CA_BUNDLES`].
-///
-/// Left to themselves, both clients load the bundle *and* every file of the certificate
-/// directory (on Amazon Linux that directory holds the bundle itself again), the largest
-/// part of a cold start (see BENCHMARKS.md). `None`, which keeps each client's own
-/// loader, when `SSL_CERT_DIR` is set or no bundle with a usable certificate is readable.
-pub fn system_trust_roots() -> Option<Vec<u8>> {
-    if std::env::var_os("SSL_CERT_DIR").is_some() {
-        return None;
-    }
-    let file = std::env::var_os("SSL_CERT_FILE")
-        .map(std::path::PathBuf::from)
-        .or_else(|| {
-            CA_BUNDLES
-                .iter()
-                .map(std::path::PathBuf::from)
-                .find(|path| path.is_file())
-        })?;
-    usable_trust_roots(&std::fs::read_to_string(file).ok()?)
+/// The system's trust roots, read once from one file: the certificates as PEM (what the
+/// AWS SDK's client takes) and as rustls's root store (what the ResponseURL client takes),
+/// so that neither client loads or parses them again.
+pub struct TrustRoots {
+    pem: Vec<u8>,
+    store: rustls::RootCertStore,
 }
 
-/// The `CERTIFICATE` blocks of a PEM bundle that rustls takes as trust anchors, as one
-/// bundle; `None` if there are none. Others are skipped, as the clients' own loaders
-/// skip them (the SDK's client would refuse the whole bundle for one of them).
-fn usable_trust_roots(bundle: &str) -> Option<Vec<u8>> {
-    use rustls::pki_types::{CertificateDer, pem::PemObject};
-    const BEGIN: &str = "-----BEGIN CERTIFICATE-----";
-    const END: &str = "-----END CERTIFICATE-----";
-    let mut usable = String::new();
-    let mut rest = bundle;
-    while let Some(start) = rest.find(BEGIN) {
-        let Some(length) = rest[start..].find(END) else {
-            break;
-        };
-        let block = &rest[start..start + length + END.len()];
-        rest = &rest[start + length + END.len()..];
-        let anchor = CertificateDer::from_pem_slice(block.as_bytes())
-            .is_ok_and(|der| rustls::RootCertStore::empty().add(der).is_ok());
-        if anchor {
-            usable.push_str(block);
-            usable.push('\n');
+impl TrustRoots {
+    /// `SSL_CERT_FILE`, or the first of [`CA_BUNDLES`].
+    ///
+    /// Left to themselves, both clients load the bundle *and* every file of the
+    /// certificate directory (on Amazon Linux that directory holds the bundle itself
+    /// again), the largest part of a cold start (see BENCHMARKS.md). `None`, which keeps
+    /// each client's own loader, when `SSL_CERT_DIR` is set or no bundle with a usable
+    /// certificate is readable.
+    pub fn from_system() -> Option<Self> {
+        if std::env::var_os("SSL_CERT_DIR").is_some() {
+            return None;
         }
+        let file = std::env::var_os("SSL_CERT_FILE")
+            .map(std::path::PathBuf::from)
+            .or_else(|| {
+                CA_BUNDLES
+                    .iter()
+                    .map(std::path::PathBuf::from)
+                    .find(|path| path.is_file())
+            })?;
+        Self::from_bundle(&std::fs::read_to_string(file).ok()?)
     }
-    (!usable.is_empty()).then(|| usable.into_bytes())
+
+    /// The `CERTIFICATE` blocks of a PEM bundle that rustls takes as trust anchors; `None`
+    /// if there are none. Others are skipped, as the clients' own loaders skip them (the
+    /// SDK's client would refuse the whole bundle for one of them).
+    fn from_bundle(bundle: &str) -> Option<Self> {
+        use rustls::pki_types::{CertificateDer, pem::PemObject};
+        const BEGIN: &str = "-----BEGIN CERTIFICATE-----";
+        const END: &str = "-----END CERTIFICATE-----";
+        let mut pem = String::new();
+        let mut store = rustls::RootCertStore::empty();
+        let mut rest = bundle;
+        while let Some(start) = rest.find(BEGIN) {
+            let Some(length) = rest[start..].find(END) else {
+                break;
+            };
+            let block = &rest[start..start + length + END.len()];
+            rest = &rest[start + length + END.len()..];
+            let added = CertificateDer::from_pem_slice(block.as_bytes())
+                .is_ok_and(|der| store.add(der).is_ok());
+            if added {
+                pem.push_str(block);
+                pem.push('\n');
+            }
+        }
+        (!store.is_empty()).then(|| Self {
+            pem: pem.into_bytes(),
+            store,
+        })
+    }
+
+    /// The usable certificates, as one PEM bundle.
+    pub fn pem(&self) -> &[u8] {
+        &self.pem
+    }
+
+    /// How many certificates are trusted.
+    pub fn len(&self) -> usize {
+        self.store.len()
+    }
+
+    /// Never true: a `TrustRoots` holds at least one certificate.
+    pub fn is_empty(&self) -> bool {
+        self.store.is_empty()
+    }
+
+    /// A TLS configuration (rustls on aws-lc, as both clients use) trusting these roots.
+    fn client_config(&self) -> Option<rustls::ClientConfig> {
+        let provider = std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+        Some(
+            rustls::ClientConfig::builder_with_provider(provider)
+                .with_safe_default_protocol_versions()
+                .ok()?
+                .with_root_certificates(self.store.clone())
+                .with_no_client_auth(),
+        )
+    }
 }
 
 /// The client that answers CloudFormation at the pre-signed `ResponseURL`, trusting
 /// `trust_roots` (else reqwest's own loader).
-fn response_client(trust_roots: Option<&[u8]>) -> reqwest::Client {
+fn response_client(trust_roots: Option<&TrustRoots>) -> reqwest::Client {
     let builder = || reqwest::Client::builder().timeout(Duration::from_secs(20));
     trust_roots
-        .and_then(|pem| reqwest::Certificate::from_pem_bundle(pem).ok())
-        .and_then(|roots| builder().tls_certs_only(roots).build().ok())
+        .and_then(TrustRoots::client_config)
+        .and_then(|tls| builder().tls_backend_preconfigured(tls).build().ok())
         .unwrap_or_else(|| builder().build().expect("the HTTP client builds"))
 }
 
@@ -136,13 +177,13 @@ pub fn init_logging(json: bool) {
 
 #[cfg(test)]
 mod tests {
-    use super::usable_trust_roots;
+    use super::TrustRoots;
 
     /// A self-signed CA certificate (test only; its key is not kept anywhere).
     const ROOT: &str = include_str!("setup/test-root.pem");
 
-    fn count(bundle: &[u8]) -> usize {
-        String::from_utf8_lossy(bundle)
+    fn pem_count(roots: &TrustRoots) -> usize {
+        String::from_utf8_lossy(roots.pem())
             .matches("-----BEGIN CERTIFICATE-----")
             .count()
     }
@@ -150,24 +191,25 @@ mod tests {
     #[test]
     fn every_usable_certificate_is_kept_and_the_text_around_them_is_not() {
         let bundle = format!("# Subject: cfclone test root\n{ROOT}\n# again\n{ROOT}");
-        let usable = usable_trust_roots(&bundle).expect("two usable roots");
-        assert_eq!(count(&usable), 2);
-        assert!(!String::from_utf8_lossy(&usable).contains('#'));
+        let roots = TrustRoots::from_bundle(&bundle).expect("two usable roots");
+        assert_eq!((roots.len(), pem_count(&roots)), (2, 2));
+        assert!(!String::from_utf8_lossy(roots.pem()).contains('#'));
+        assert!(roots.client_config().is_some());
     }
 
     #[test]
     fn damaged_or_cut_short_certificates_are_skipped() {
         let damaged = ROOT.replacen("MII", "MIX", 1);
         let cut_short = &ROOT[..ROOT.len() / 2];
-        let usable = usable_trust_roots(&format!("{damaged}{ROOT}{cut_short}")).unwrap();
-        assert_eq!(count(&usable), 1);
-        assert_eq!(String::from_utf8_lossy(&usable).trim(), ROOT.trim());
+        let roots = TrustRoots::from_bundle(&format!("{damaged}{ROOT}{cut_short}")).unwrap();
+        assert_eq!((roots.len(), pem_count(&roots)), (1, 1));
+        assert_eq!(String::from_utf8_lossy(roots.pem()).trim(), ROOT.trim());
     }
 
     #[test]
     fn a_bundle_without_a_usable_certificate_is_none() {
-        assert!(usable_trust_roots("").is_none());
-        assert!(usable_trust_roots("not a certificate").is_none());
-        assert!(usable_trust_roots(&ROOT.replacen("MII", "MIX", 1)).is_none());
+        assert!(TrustRoots::from_bundle("").is_none());
+        assert!(TrustRoots::from_bundle("not a certificate").is_none());
+        assert!(TrustRoots::from_bundle(&ROOT.replacen("MII", "MIX", 1)).is_none());
     }
 }

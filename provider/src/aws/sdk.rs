@@ -6,6 +6,7 @@ use super::{
     AwsError, Certificates, Distribution, Distributions, ErrorKind, Parameters, SelfInvoke,
 };
 use crate::certificates::{CLOUDFRONT_KEY_ALGORITHMS, Certificate};
+use crate::error_chain;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
@@ -24,7 +25,7 @@ pub const CERTIFICATE_REGION: &str = "us-east-1";
 /// timeouts so that no call can eat the invocation's deadline.
 ///
 /// `trust_roots` is a PEM bundle every certificate of which is a usable trust anchor (see
-/// `setup::system_trust_roots`): the SDK's HTTPS client then trusts exactly those, instead
+/// `setup::TrustRoots`): the SDK's HTTPS client then trusts exactly those, instead
 /// of loading the system's bundle *and* every file of its certificate directory again.
 /// `None` keeps the SDK's default client.
 pub async fn load_config(trust_roots: Option<&[u8]>) -> SdkConfig {
@@ -101,22 +102,6 @@ where
         }
         _ => AwsError::new(operation, ErrorKind::Transport, error_chain(&err)),
     }
-}
-
-/// An error and its sources, joined by `: ` (the SDK's `DisplayErrorContext` appends a
-/// `Debug` dump of the whole error too, far too long for a CloudFormation reason).
-fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(e) = source {
-        let next = e.to_string();
-        if !next.is_empty() && !text.ends_with(&next) {
-            text.push_str(": ");
-            text.push_str(&next);
-        }
-        source = e.source();
-    }
-    text
 }
 
 fn missing(operation: &'static str, what: &str) -> AwsError {
