@@ -1090,12 +1090,16 @@ def report(args, data: dict) -> str:
     if roots.get("own_loaders") and roots.get("one_root"):
         add("### What cfclone's start-up spends")
         add("")
-        add("Most of cfclone's start-up CPU is loading TLS trust roots, although nothing here speaks TLS. Left to "
+        add("Most of cfclone's start-up CPU goes to TLS trust roots, although nothing here speaks TLS. Left to "
             "themselves, its two HTTPS clients (the AWS SDK's and the one that answers the ResponseURL) would each "
-            "load the system's roots with rustls-native-certs: the CA bundle *and* every file of the certificate "
-            "directory, which on Amazon Linux and Debian holds the bundle again. cfclone reads the bundle once and "
-            "hands it to both (`setup::TrustRoots`; it keeps the clients' own loaders when `SSL_CERT_DIR` "
-            "is set or a certificate in the bundle is unusable). The same cold Create, measured in this run:")
+            "load the system's roots with rustls-native-certs (the CA bundle *and* every file of the certificate "
+            "directory, which on Amazon Linux and Debian holds the bundle again), and the SDK's would parse them "
+            "once more for every service client it is given to, building a connector only to drop it. cfclone "
+            "reads the bundle once (`setup::TrustRoots`), hands the ResponseURL client the parsed root store, and "
+            "the SDK's client the PEM, its connector built on the first request only "
+            "(`aws::sdk::LazyConnector`): two parses per process, however many service clients. With "
+            "`SSL_CERT_DIR` set it keeps the clients' own loaders (second row). The same cold Create, measured in "
+            "this run:")
         add("")
         add("| Trust roots | Start-up CPU | Whole-run CPU | Process start → response | Peak RSS |")
         add("|---|---|---|---|---|")
@@ -1233,7 +1237,14 @@ def main() -> None:
     parser.add_argument("--provider-env", action="append", default=[], metavar="KEY=VALUE",
                         help="extra environment for the provider (experiments)")
     parser.add_argument("--only", help="comma-separated phases: calls,cold,warm,match,teardown")
+    parser.add_argument("--render", metavar="JSON",
+                        help="write the report from a previous run's --json-out, measuring nothing")
     args = parser.parse_args()
+    if args.render:
+        with open(args.render) as saved, open(args.out, "w") as out:
+            out.write(report(args, json.load(saved)))
+        log(f"wrote {args.out} from {args.render}")
+        return
     args.binary = os.path.abspath(args.binary)
     EXTRA_ENV.update(kv.split("=", 1) for kv in args.provider_env)
     os.makedirs(args.logs, exist_ok=True)
