@@ -1090,7 +1090,7 @@ def report(args, data: dict) -> str:
     if roots.get("own_loaders") and roots.get("one_root"):
         add("### What cfclone's start-up spends")
         add("")
-        add("Most of cfclone's start-up CPU goes to TLS trust roots, although nothing here speaks TLS. Left to "
+        add("TLS trust roots were most of cfclone's start-up CPU, although nothing here speaks TLS. Left to "
             "themselves, its two HTTPS clients (the AWS SDK's and the one that answers the ResponseURL) would each "
             "load the system's roots with rustls-native-certs (the CA bundle *and* every file of the certificate "
             "directory, which on Amazon Linux and Debian holds the bundle again), and the SDK's would parse them "
@@ -1098,8 +1098,8 @@ def report(args, data: dict) -> str:
             "reads the bundle once (`setup::TrustRoots`), hands the ResponseURL client the parsed root store, and "
             "the SDK's client the PEM, its connector built on the first request only "
             "(`aws::sdk::LazyConnector`): two parses per process, however many service clients. With "
-            "`SSL_CERT_DIR` set it keeps the clients' own loaders (second row). The same cold Create, measured in "
-            "this run:")
+            "`SSL_CERT_DIR` set it keeps the clients' own loaders (second row); what the roots still cost is the "
+            "difference to the last row. The same cold Create, measured in this run:")
         add("")
         add("| Trust roots | Start-up CPU | Whole-run CPU | Process start → response | Peak RSS |")
         add("|---|---|---|---|---|")
