@@ -523,11 +523,20 @@ mod tests {
         assert!(service_error("SomethingNew", None).is(ErrorKind::Other));
     }
 
-    #[tokio::test]
-    async fn service_clients_do_not_parse_the_trust_roots_until_a_request_needs_them() {
+    #[test]
+    fn service_clients_do_not_parse_the_trust_roots_until_a_request_needs_them() {
         let before = CONNECTORS_BUILT.load(std::sync::atomic::Ordering::Relaxed);
-        let pem = include_bytes!("../setup/test-root.pem");
-        let config = load_config(Some(pem)).await;
+        use aws_sdk_cloudfront::config::{Credentials, SharedCredentialsProvider};
+        // Region and credentials given here: from the environment, a missing region
+        // would be looked up over HTTP (IMDS) through this very client.
+        let config = SdkConfig::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("eu-west-1"))
+            .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+                "AKIDTEST", "secret", None, None, "test",
+            )))
+            .http_client(https_client(include_bytes!("../setup/test-root.pem")))
+            .build();
         let _clients = (
             aws_sdk_cloudfront::Client::new(&config),
             aws_sdk_acm::Client::new(&config),
