@@ -52,8 +52,9 @@ const CA_BUNDLES: &[&str] = &[
 ];
 
 /// The system's trust roots, read once from one file: the certificates as PEM (what the
-/// AWS SDK's client takes) and as rustls's root store (what the ResponseURL client takes),
-/// so that neither client loads or parses them again.
+/// AWS SDK's client takes; it parses them once more, when its connector is built) and as
+/// rustls's root store (what the ResponseURL client takes as it is), so that neither
+/// client loads them itself.
 pub struct TrustRoots {
     pem: Vec<u8>,
     store: rustls::RootCertStore,
