@@ -80,14 +80,8 @@ fn certificates() -> Vec<Certificate> {
             }
         })
         .collect();
-    let usable = |arn: &str, domain: &str, sans: &[&str], days: i64| Certificate {
-        arn: arn.into(),
-        domain_name: domain.into(),
-        subject_alternative_names: Some(sans.iter().map(|s| s.to_string()).collect()),
-        sans_complete: true,
-        status: "ISSUED".into(),
-        key_algorithm: "RSA_2048".into(),
-        not_after: Some(NOW + days * DAY),
+    let usable = |arn: &str, domain: &str, sans: &[&str], days: i64| {
+        Certificate::issued(arn, domain, sans, NOW + days * DAY)
     };
     certificates.push(usable(
         "arn:aws:acm:us-east-1:123456789012:certificate/shop-wildcard",

@@ -17,10 +17,9 @@ pub struct Certificate {
     pub not_after: Option<i64>,
 }
 
-#[cfg(test)]
 impl Certificate {
-    /// An ISSUED RSA 2048 certificate with complete names, for tests.
-    pub(crate) fn issued(arn: &str, domain: &str, sans: &[&str], not_after: i64) -> Self {
+    /// An ISSUED RSA 2048 certificate with complete names (tests and benchmarks).
+    pub fn issued(arn: &str, domain: &str, sans: &[&str], not_after: i64) -> Self {
         Self {
             arn: arn.into(),
             domain_name: domain.into(),

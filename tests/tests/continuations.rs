@@ -119,21 +119,7 @@ async fn a_slow_teardown_hands_off_to_fresh_invocations_until_the_clone_is_gone(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wait_for_deployment_answers_only_once_the_clone_is_deployed() {
     let h = Harness::start_with(short_lived()).await;
-    let reference = h.seed_reference().await;
-    h.issue_certificate("shop.example.com", &[]).await;
-    h.moto
-        .set_distribution_progression(Progression::Never)
-        .await;
-    let create = h
-        .create(
-            "ShopDistribution",
-            with(
-                props(&reference.id, &["shop.example.com"]),
-                "WaitForDeployment",
-                "true",
-            ),
-        )
-        .await;
+    let (reference, create) = waiting_create(&h).await;
 
     h.dispatch(&create);
     assert!(
@@ -285,12 +271,9 @@ async fn malformed_or_forged_continuations_never_touch_a_distribution() {
 /// A Create with `WaitForDeployment` whose hand-off fails (the provider's environment is
 /// changed by `extra_env`): exactly one FAILED answer, before the deadline, that names
 /// the permission and carries the clone's id.
-async fn create_whose_hand_off_fails(extra_env: Vec<(String, String)>) -> (Harness, String) {
-    let h = Harness::start_with(Options {
-        extra_env,
-        ..short_lived()
-    })
-    .await;
+/// A reference, a certificate for shop.example.com, clones that never finish deploying,
+/// and a Create with `WaitForDeployment` (not yet sent).
+async fn waiting_create(h: &Harness) -> (cfclone_e2e::Reference, cfclone_e2e::Event) {
     let reference = h.seed_reference().await;
     h.issue_certificate("shop.example.com", &[]).await;
     h.moto
@@ -306,6 +289,16 @@ async fn create_whose_hand_off_fails(extra_env: Vec<(String, String)>) -> (Harne
             ),
         )
         .await;
+    (reference, create)
+}
+
+async fn create_whose_hand_off_fails(extra_env: Vec<(String, String)>) -> (Harness, String) {
+    let h = Harness::start_with(Options {
+        extra_env,
+        ..short_lived()
+    })
+    .await;
+    let (reference, create) = waiting_create(&h).await;
     h.dispatch(&create);
     h.settle().await;
     let responses = h.responses(&create).await;

@@ -30,18 +30,22 @@ fn stuck_function() -> PathBuf {
         .clone()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_invocation_past_its_deadline_is_killed_and_the_next_runs_in_a_fresh_process() {
-    let binary = stuck_function();
-    let lambda = Lambda::start(LambdaOptions {
-        binary,
+/// The harness's Lambda running [`stuck_function`] as the function `stuck`.
+async fn stuck_lambda(timeout: Duration) -> Lambda {
+    Lambda::start(LambdaOptions {
+        binary: stuck_function(),
         function_name: "stuck".into(),
         region: "eu-west-1".into(),
         account: "123456789012".into(),
-        timeout: Duration::from_secs(1),
+        timeout,
         env: Vec::new(),
     })
-    .await;
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invocation_past_its_deadline_is_killed_and_the_next_runs_in_a_fresh_process() {
+    let lambda = stuck_lambda(Duration::from_secs(1)).await;
 
     lambda.invoke_event(json!({"n": 1}));
     lambda.invoke_event(json!({"n": 2}));
@@ -69,16 +73,7 @@ async fn an_invocation_past_its_deadline_is_killed_and_the_next_runs_in_a_fresh_
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_invoke_api_queues_asynchronous_invocations_of_the_function_only() {
-    let binary = stuck_function();
-    let lambda = Lambda::start(LambdaOptions {
-        binary,
-        function_name: "stuck".into(),
-        region: "eu-west-1".into(),
-        account: "123456789012".into(),
-        timeout: Duration::from_secs(60),
-        env: Vec::new(),
-    })
-    .await;
+    let lambda = stuck_lambda(Duration::from_secs(60)).await;
     let http = reqwest::Client::new();
     let url = |name: &str| {
         format!(

@@ -15,6 +15,20 @@ async fn assert_reference_untouched(h: &Harness, reference: &Reference) {
 }
 
 /// The ResponseURL's query string (a credential) must never reach the logs.
+/// A Create that failed before making anything: a marker physical id, no distribution but
+/// the reference, and the reference as it was.
+async fn assert_nothing_made(h: &Harness, reference: &Reference, response: &cfclone_e2e::Response) {
+    assert!(
+        response
+            .physical_resource_id
+            .starts_with(NOT_CREATED_PREFIX),
+        "a marker id: {}",
+        response.physical_resource_id
+    );
+    assert_eq!(h.aws.distribution_ids().await, [reference.id.as_str()]);
+    assert_reference_untouched(h, reference).await;
+}
+
 fn assert_no_signature_in_logs(h: &Harness, events: &[&cfclone_e2e::Event]) {
     let logs = h.logs();
     assert!(!logs.is_empty(), "the provider wrote no logs");
@@ -306,13 +320,7 @@ async fn a_missing_reference_fails_naming_reference_distribution_id() {
         "{}",
         response.reason()
     );
-    assert!(
-        response
-            .physical_resource_id
-            .starts_with(NOT_CREATED_PREFIX)
-    );
-    assert_eq!(h.aws.distribution_ids().await, [reference.id.as_str()]);
-    assert_reference_untouched(&h, &reference).await;
+    assert_nothing_made(&h, &reference, &response).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -343,13 +351,7 @@ async fn an_alias_without_a_certificate_fails_naming_the_uncovered_alias() {
         !reason.contains(" shop.example.com"),
         "only the uncovered alias is named: {reason}"
     );
-    assert!(
-        response
-            .physical_resource_id
-            .starts_with(NOT_CREATED_PREFIX)
-    );
-    assert_eq!(h.aws.distribution_ids().await, [reference.id.as_str()]);
-    assert_reference_untouched(&h, &reference).await;
+    assert_nothing_made(&h, &reference, &response).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
