@@ -5,8 +5,11 @@
 setup:
 	bash scripts/setup
 
+# The demo runs the real provider binary: build it (and the demo) first, with cargo's
+# progress shown — a first build compiles the AWS SDK and takes several minutes.
 demo: setup
-	cargo run --release --quiet -p cfclone-e2e --bin demo
+	cargo build --release --workspace --bins
+	target/release/demo
 
 test: setup
 	bash scripts/test
