@@ -1,8 +1,9 @@
 """cfclone side by side with the baseline Lambda, on one local moto server, in one run.
 
 Called by bench/run (which builds what it measures); writes BENCHMARKS.md. Pieces:
-- moto (bench/moto_server.py) on a free loopback port, seeded with a reference
-  distribution and ISSUED ACM certificates in us-east-1;
+- the project's AWS emulator (emulator/server.py: moto with the project's patches) on a
+  free loopback port, seeded with a reference distribution and ISSUED ACM certificates in
+  us-east-1;
 - a Lambda Runtime API and a CloudFormation ResponseURL served here, for the provider
   binary;
 - a counting reverse proxy in front of moto, for the API calls per operation;
@@ -74,7 +75,7 @@ class Moto:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(os.path.join(logs, "moto.log"), "w")
         self.process = subprocess.Popen(
-            [PYTHON, os.path.join(HERE, "moto_server.py"), str(self.port)],
+            [PYTHON, os.path.join(ROOT, "emulator", "server.py"), "--port", str(self.port)],
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
@@ -1024,7 +1025,7 @@ def report(args, data: dict) -> str:
     add(f"- Provider: `{os.path.relpath(args.binary, ROOT)}`, cargo profile `dist` (fat LTO, 1 codegen unit, "
         f"stripped), {os.path.getsize(args.binary) / 1e6:.2f} MB")
     add(f"- Baseline: Python {m['python']}, boto3 {data['boto3']}. Emulator: moto[server] {data['moto']} on "
-        "loopback, plain HTTP (`bench/moto_server.py`)")
+        "loopback, plain HTTP, with the project's patches (`emulator/server.py`)")
     add("")
     add("## Summary")
     add("")
@@ -1166,7 +1167,7 @@ def report(args, data: dict) -> str:
         "per 12 s for the minutes CloudFront takes), `DeleteDistribution`. With SSM: `GetParameter` (do the "
         "parameters describe this clone?) and one `DeleteParameters`.")
     add(f"- **Summaries without SANs**: moto's own `ListCertificates` leaves the SANs out "
-        f"(`bench/moto_server.py` adds them, as ACM sends them; the proxy takes them out for this row). "
+        f"(`emulator/server.py` adds them, as ACM sends them; the proxy takes them out for this row). "
         f"{minimum_describes()} of the {len(CERTIFICATES)} seeded certificates are usable and do not cover "
         "the alias by their domain name, so each needs one `DescribeCertificate`.")
     add("- **Baseline**: `GetDistributionConfig`, `ListCertificates` (one page), `CreateDistribution`. It has "

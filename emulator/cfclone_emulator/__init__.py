@@ -1,0 +1,23 @@
+"""cfclone's patches to moto 5.2.1 (server mode), one module per service or concern.
+
+`apply()` patches moto's model and response classes in this process; `wrap(app)` puts
+the control API (faults, latency, the call log) in front of moto's WSGI application.
+"""
+
+from . import acm, cloudfront, control, tcp
+
+MOTO_VERSION = "5.2.1"
+
+
+def apply() -> None:
+    import moto
+
+    if moto.__version__ != MOTO_VERSION:
+        raise SystemExit(f"cfclone_emulator patches moto {MOTO_VERSION}, not {moto.__version__}")
+    cloudfront.apply()
+    acm.apply()
+    tcp.apply()
+
+
+def wrap(app, latency_ms: float = 0):  # type: ignore[no-untyped-def]
+    return control.Middleware(app, control.State(latency_ms))

@@ -1,0 +1,171 @@
+"""The control API (faults, latency, a log of calls) as a WSGI middleware around moto.
+
+Served by the emulator's own process under /_cfclone/, a path no AWS service uses:
+
+  POST   /_cfclone/faults   {"service": "cloudfront", "operation": "UpdateDistribution",
+                             "code": "Throttling", "status": 400, "message": "Rate exceeded",
+                             "count": 3}
+         Adds a fault. `operation` absent: every operation of the service. `status` and
+         `message` absent: the code's status in the service's model, else a table in
+         wire.py (Throttling 400, ServiceUnavailable 503, InternalError 500, AccessDenied
+         403, …, otherwise 400), and a stock message. `count` absent: 1; -1: until cleared.
+         Each matching AWS request uses one up and is answered with the error in the
+         service's own wire shape (wire.error_response) without reaching moto.
+  GET    /_cfclone/faults   the faults still armed, with what is left of their counts
+  DELETE /_cfclone/faults   clears them
+  POST   /_cfclone/latency  {"ms": 50}: wait that long before answering every AWS call
+         (not control or /moto-api/ calls); {"ms": 0} turns it off
+  GET    /_cfclone/latency  {"ms": …}
+  GET    /_cfclone/calls    [{"service", "operation", "status"}, …] of every AWS call
+         answered so far, in order; `status` is the HTTP status answered
+  DELETE /_cfclone/calls    forgets them
+  POST   /_cfclone/acm/certificate {"arn": …, "type": "PRIVATE" | "IMPORTED" |
+         "AMAZON_ISSUED", "managed_by": "CLOUDFRONT" or "", "status": "ISSUED" | …}
+
+Answers are JSON: 200 with the resulting state, 400 {"error": …} for a bad request,
+404 for an unknown control path. Everything is guarded by one lock: moto's server is
+threaded.
+"""
+
+from __future__ import annotations
+
+import http
+import json
+import threading
+import time
+from typing import Any, Callable, Iterable
+
+from . import acm, wire
+
+PREFIX = "/_cfclone/"
+
+
+class State:
+    def __init__(self, latency_ms: float = 0) -> None:
+        self.lock = threading.Lock()
+        self.faults: list[dict[str, Any]] = []
+        self.latency_ms = latency_ms
+        self.calls: list[dict[str, Any]] = []
+
+    def add_fault(self, spec: dict) -> dict:
+        if not isinstance(spec.get("service"), str) or not isinstance(spec.get("code"), str):
+            raise ValueError('a fault needs "service" and "code" (strings)')
+        service, code = spec["service"], spec["code"]
+        fault = {
+            "service": service,
+            "operation": spec.get("operation"),
+            "code": code,
+            "status": int(spec.get("status") or wire.default_status(service, code)),
+            "message": spec.get("message") or wire.default_message(code),
+            "count": int(spec.get("count", 1)),
+        }
+        if fault["count"] == 0 or fault["count"] < -1:
+            raise ValueError('"count" is a positive number, or -1 for until cleared')
+        with self.lock:
+            self.faults.append(fault)
+        return fault
+
+    def take_fault(self, service: str, operation: str | None) -> dict | None:
+        with self.lock:
+            for fault in self.faults:
+                if fault["service"] == service and fault["operation"] in (None, operation):
+                    if fault["count"] > 0:
+                        fault["count"] -= 1
+                        if fault["count"] == 0:
+                            self.faults.remove(fault)
+                    return dict(fault)
+        return None
+
+    def record(self, service: str, operation: str | None, status: int) -> None:
+        with self.lock:
+            self.calls.append({"service": service, "operation": operation, "status": status})
+
+
+def _status_line(status: int) -> str:
+    try:
+        return f"{status} {http.HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"{status} Error"
+
+
+def _json(start_response: Callable, status: int, value: Any) -> list[bytes]:
+    body = json.dumps(value).encode()
+    start_response(_status_line(status), [("Content-Type", "application/json"),
+                                          ("Content-Length", str(len(body)))])
+    return [body]
+
+
+class Middleware:
+    def __init__(self, app: Callable, state: State) -> None:
+        self.app = app
+        self.state = state
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path.startswith(PREFIX):
+            return self.control(environ, start_response)
+        service = wire.service_of(environ)
+        if service is None or path.startswith("/moto-api"):
+            return self.app(environ, start_response)
+        try:
+            operation = wire.operation_of(service, environ)
+        except Exception:  # an odd request is still moto's to answer
+            operation = None
+        with self.state.lock:
+            latency = self.state.latency_ms
+        if latency:
+            time.sleep(latency / 1000)
+        fault = self.state.take_fault(service, operation)
+        if fault is not None:
+            environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))  # drained
+            headers, body = wire.error_response(service, fault["code"], fault["status"],
+                                                fault["message"])
+            headers["Content-Length"] = str(len(body))
+            self.state.record(service, operation, fault["status"])
+            start_response(_status_line(fault["status"]), list(headers.items()))
+            return [body]
+
+        def recording_start_response(status: str, headers: list, *args: Any) -> Any:
+            self.state.record(service, operation, int(status.split(" ", 1)[0]))
+            return start_response(status, headers, *args)
+
+        return self.app(environ, recording_start_response)
+
+    def control(self, environ: dict, start_response: Callable) -> list[bytes]:
+        method, path = environ["REQUEST_METHOD"], environ["PATH_INFO"][len(PREFIX):]
+        state = self.state
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            body = json.loads(environ["wsgi.input"].read(length) or b"{}")
+            if not isinstance(body, dict):
+                raise ValueError("the body is a JSON object")
+            if path == "faults" and method == "POST":
+                return _json(start_response, 200, state.add_fault(body))
+            if path == "faults" and method in ("GET", "DELETE"):
+                with state.lock:
+                    if method == "DELETE":
+                        state.faults.clear()
+                    return _json(start_response, 200, [dict(f) for f in state.faults])
+            if path == "latency" and method == "POST":
+                ms = float(body["ms"])
+                if ms < 0:
+                    raise ValueError('"ms" is not negative')
+                with state.lock:
+                    state.latency_ms = ms
+            if path == "latency" and method in ("GET", "POST"):
+                with state.lock:
+                    return _json(start_response, 200, {"ms": state.latency_ms})
+            if path == "calls" and method in ("GET", "DELETE"):
+                with state.lock:
+                    if method == "DELETE":
+                        state.calls.clear()
+                    return _json(start_response, 200, list(state.calls))
+            if path == "acm/certificate" and method == "POST":
+                acm.set_certificate(body["arn"], body.get("type"), body.get("managed_by"),
+                                    body.get("status"))
+                return _json(start_response, 200, {"arn": body["arn"]})
+        except KeyError as e:
+            return _json(start_response, 400, {"error": f"missing or unknown: {e}"})
+        except (ValueError, TypeError) as e:
+            return _json(start_response, 400, {"error": str(e)})
+        return _json(start_response, 404, {"error": f"no control call {method} {PREFIX}{path}"})
