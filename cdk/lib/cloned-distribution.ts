@@ -1,8 +1,10 @@
-import { CustomResource, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { type CfnElement, CustomResource, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ClonedDistributionProvider, ssmStatement } from './provider';
+import { ClonedDistributionProvider, nagRendering, ssmStatement } from './provider';
 import {
   type AttributeName,
   MAX_ALIASES,
@@ -163,6 +165,38 @@ export interface ClonedDistributionProps {
   readonly provider?: ClonedDistributionProvider;
 }
 
+/** Options of `ClonedDistribution.grantOriginAccess`. */
+export interface OriginAccessOptions {
+  /**
+   * Only the objects under this key prefix (like `assets/`).
+   *
+   * @default - every object of the bucket
+   */
+  readonly keyPrefix?: string;
+
+  /**
+   * The KMS key the bucket's objects are encrypted with (SSE-KMS), usually `bucket.encryptionKey`.
+   * Its key policy gets the statement CloudFront's documentation gives for origin access
+   * control with SSE-KMS: `kms:Decrypt` for the service principal `cloudfront.amazonaws.com`
+   * where `AWS:SourceArn` is the clone (read-only; the documentation adds `kms:Encrypt` and
+   * `kms:GenerateDataKey*` for uploads through CloudFront). The key must be defined in this app
+   * (an imported key's policy cannot be changed). The key policy then depends on the clone, so
+   * the clone must not depend on the bucket or the key: give its origin's domain name as a
+   * literal (`my-bucket.s3.eu-west-1.amazonaws.com`), not `bucket.bucketRegionalDomainName`.
+   *
+   * @default - no key policy statement (objects encrypted with SSE-S3 need none)
+   */
+  readonly encryptionKey?: kms.IKey;
+}
+
+/** What `ClonedDistribution.grantOriginAccess` added. */
+export interface OriginAccessGrant {
+  /** The statement added to the bucket's policy. */
+  readonly bucketPolicyStatement: iam.PolicyStatement;
+  /** The statement added to the key's policy, with `encryptionKey`. */
+  readonly keyPolicyStatement?: iam.PolicyStatement;
+}
+
 /** A prop of `ClonedDistribution` holds a literal value the provider would refuse. */
 export class ClonedDistributionPropsError extends Error {
   constructor(
@@ -185,7 +219,10 @@ export class ClonedDistribution extends Construct {
   readonly distributionId: string;
   /** The clone's CloudFront domain name (`dxxxx.cloudfront.net`). */
   readonly domainName: string;
-  /** The clone's ARN. */
+  /**
+   * The clone's ARN, `arn:aws:cloudfront::ACCOUNT:distribution/ID` (the resource's `Arn`
+   * attribute): what an origin access control bucket policy's `AWS:SourceArn` names.
+   */
   readonly arn: string;
   /** The ACM certificate the clone uses (empty without aliases). */
   readonly certificateArn: string;
@@ -197,6 +234,8 @@ export class ClonedDistribution extends Construct {
   readonly provider: ClonedDistributionProvider;
   /** The SSM prefix the clone writes under, if any. */
   readonly ssmParameterPrefix?: string;
+  /** The resource's properties, to tell whether they refer to a bucket or a key. */
+  private readonly properties: Record<string, unknown>;
 
   constructor(scope: Construct, id: string, props: ClonedDistributionProps) {
     super(scope, id);
@@ -225,11 +264,12 @@ export class ClonedDistribution extends Construct {
       ReferenceRevision: props.referenceRevision,
     };
 
+    this.properties = dropUndefined(properties);
     this.resource = new CustomResource(this, 'Resource', {
       resourceType: RESOURCE_TYPE,
       serviceToken: this.provider.function.functionArn,
       serviceTimeout: props.serviceTimeout ?? Duration.seconds(MAX_SERVICE_TIMEOUT_SECONDS),
-      properties: dropUndefined(properties),
+      properties: this.properties,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
     });
     // Wait for the function and every policy of the provider (the self-invoke one included).
@@ -272,6 +312,80 @@ export class ClonedDistribution extends Construct {
     return ssmParameterName(this.ssmParameterPrefix, name);
   }
 
+  /**
+   * Lets the clone read `bucket` through the reference's origin access control (OAC): adds to
+   * the bucket's policy the statement CloudFront's documentation gives, `s3:GetObject` on the
+   * objects for the service principal `cloudfront.amazonaws.com` on condition that
+   * `AWS:SourceArn` is this clone's ARN (the `Arn` attribute). Without it S3 answers 403 to
+   * every request of the clone, since the bucket policy names only the reference
+   * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html).
+   * The provider never edits a bucket policy; its `OriginAccessControlBuckets` attribute names
+   * the S3 origins that use OAC.
+   *
+   * The bucket must be defined in this app, in this stack or another one of the same account
+   * and region (an imported bucket's policy cannot be changed: add the statement by hand, see
+   * the README). With `encryptionKey`, the key policy gets `kms:Decrypt` for the clone too.
+   */
+  grantOriginAccess(bucket: s3.IBucket, options: OriginAccessOptions = {}): OriginAccessGrant {
+    const { keyPrefix, encryptionKey } = options;
+    if (keyPrefix !== undefined && !Token.isUnresolved(keyPrefix) && (keyPrefix.startsWith('/') || keyPrefix.includes('*'))) {
+      throw new Error(
+        `cfclone: ${this.node.path} grantOriginAccess: keyPrefix ${JSON.stringify(keyPrefix)} must not start with "/" ` +
+          'nor contain "*" (object keys look like assets/…)',
+      );
+    }
+    const onlyThisClone = { StringEquals: { 'AWS:SourceArn': this.arn } };
+    const bucketPolicyStatement = new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal('cloudfront.amazonaws.com')],
+      actions: ['s3:GetObject'],
+      resources: [bucket.arnForObjects(`${keyPrefix ?? ''}*`)],
+      conditions: onlyThisClone,
+    });
+    if (!bucket.addToResourcePolicy(bucketPolicyStatement).statementAdded) {
+      throw new Error(
+        `cfclone: ${this.node.path} grantOriginAccess: the bucket ${bucket.node.path} is imported, so its policy ` +
+          'cannot be changed here; add the statement yourself (s3:GetObject on its objects for the service principal ' +
+          "cloudfront.amazonaws.com where AWS:SourceArn is the clone's ARN; see the README)",
+      );
+    }
+    if (encryptionKey === undefined) return { bucketPolicyStatement };
+
+    this.refuseDependencyOn(encryptionKey, 'the key');
+    if (bucket.encryptionKey === encryptionKey) this.refuseDependencyOn(bucket, 'the bucket, which refers to the key,');
+    const keyPolicyStatement = new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal('cloudfront.amazonaws.com')],
+      actions: ['kms:Decrypt'],
+      resources: ['*'],
+      conditions: onlyThisClone,
+    });
+    if (!encryptionKey.addToResourcePolicy(keyPolicyStatement).statementAdded) {
+      throw new Error(
+        `cfclone: ${this.node.path} grantOriginAccess: the key ${encryptionKey.node.path} is imported, so its policy ` +
+          'cannot be changed here; add the statement yourself (kms:Decrypt for the service principal ' +
+          "cloudfront.amazonaws.com where AWS:SourceArn is the clone's ARN; see the README)",
+      );
+    }
+    return { bucketPolicyStatement, keyPolicyStatement };
+  }
+
+  /**
+   * A key policy naming the clone while the clone refers to the key or to the bucket it
+   * encrypts would be a dependency cycle that only the deployment reports; say it at synth.
+   */
+  private refuseDependencyOn(resource: kms.IKey | s3.IBucket, what: string): void {
+    const stack = Stack.of(this);
+    const element = resource.node.defaultChild as CfnElement | undefined;
+    if (element === undefined || Stack.of(resource) !== stack) return;
+    const logicalId = stack.resolve(stack.getLogicalId(element));
+    if (JSON.stringify(stack.resolve(this.properties)).includes(`"${logicalId}"`)) {
+      throw new Error(
+        `cfclone: ${this.node.path} grantOriginAccess: the clone's properties refer to ${what}, and the key policy ` +
+          'would refer to the clone: a dependency cycle. Write the origin domain name as a literal ' +
+          '(like my-bucket.s3.eu-west-1.amazonaws.com) instead of bucket.bucketRegionalDomainName',
+      );
+    }
+  }
+
   private attribute(name: AttributeName): string {
     return this.resource.getAttString(name);
   }
@@ -280,18 +394,6 @@ export class ClonedDistribution extends Construct {
 /** The full name of one SSM parameter under `prefix`. */
 export function ssmParameterName(prefix: string, name: SsmParameterName): string {
   return `${prefix}/${name}`;
-}
-
-/** How cdk-nag writes a value in a finding id: literals as they are, Ref and GetAtt in <>. */
-function nagRendering(resolved: unknown): string | undefined {
-  if (typeof resolved === 'string') return resolved;
-  if (typeof resolved === 'object' && resolved !== null) {
-    const ref = (resolved as { Ref?: unknown }).Ref;
-    if (typeof ref === 'string') return `<${ref}>`;
-    const getAtt = (resolved as { 'Fn::GetAtt'?: unknown })['Fn::GetAtt'];
-    if (Array.isArray(getAtt) && getAtt.length === 2) return `<${getAtt[0]}.${getAtt[1]}>`;
-  }
-  return undefined;
 }
 
 function dropUndefined(record: Record<string, unknown>): Record<string, unknown> {

@@ -4,8 +4,9 @@ import { Aws, type CfnElement, Duration, Stack, Token, Validations } from 'aws-c
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, type IConstruct } from 'constructs';
-import { OWNER_STACK_TAG } from './schema';
+import { OWNER_STACK_TAG, RESERVED_TAG_PREFIX } from './schema';
 
 /** The repository root (`cdk/lib/..` is `cdk/`, its parent the repository). */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -112,7 +113,70 @@ export interface ClonedDistributionProviderProps {
    * @default - none
    */
   readonly environment?: Record<string, string>;
+
+  /**
+   * The S3 buckets the references log to (standard logging, `Logging.Bucket` in the
+   * reference's configuration): a bucket, or its name (`my-logs`, or `my-logs.s3.amazonaws.com`
+   * as `Logging.Bucket` spells it). On CreateDistribution and UpdateDistribution with standard
+   * logging, CloudFront checks that the caller may read and change the bucket's ACL, so the
+   * provider gets `s3:GetBucketAcl` and `s3:PutBucketAcl` on these buckets (CloudFront Developer
+   * Guide, "Permissions required to configure standard logging and to access your log files",
+   * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/AccessLogs.html; the
+   * bucket's ACL must also grant the account FULL_CONTROL).
+   *
+   * @default - none: cloning a reference that logs to S3 fails with AccessDenied
+   */
+  readonly logBuckets?: (s3.IBucket | string)[];
+
+  /**
+   * The Lambda@Edge functions the references' cache behaviours invoke, as function ARNs in
+   * us-east-1, with or without the version (`arn:aws:lambda:us-east-1:ACCOUNT:function:NAME`).
+   * CloudFront checks that the caller may use each associated version: the provider gets
+   * `lambda:GetFunction`, `lambda:EnableReplication*` and `lambda:DisableReplication*` on the
+   * function and its versions (`NAME` and `NAME:*`), and `iam:CreateServiceLinkedRole` for
+   * the two Lambda@Edge service-linked roles, which CloudFront creates the first time they are
+   * missing (CloudFront Developer Guide, "Set up IAM permissions and roles for Lambda@Edge",
+   * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-edge-permissions.html).
+   *
+   * @default - none: cloning a reference with Lambda@Edge associations fails with AccessDenied
+   */
+  readonly edgeFunctionArns?: string[];
+
+  /**
+   * The CloudFront VPC origins the references use (their ids). CreateDistribution and
+   * UpdateDistribution list `cloudfront:GetVpcOrigin` as a dependent action (Service
+   * Authorization Reference, Amazon CloudFront, resource type `vpcorigin`,
+   * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudfront.html);
+   * the provider gets it on `arn:PARTITION:cloudfront::ACCOUNT:vpcorigin/ID` for each id.
+   *
+   * @default - none: cloning a reference with a VPC origin fails with AccessDenied
+   */
+  readonly vpcOriginIds?: string[];
+
+  /**
+   * The AWS WAF (v2) web ACLs the references or the clones' `webAclId` use, as ARNs
+   * (`arn:aws:wafv2:us-east-1:ACCOUNT:global/webacl/NAME/ID`). CloudFront verifies that the
+   * caller may read the web ACL it associates (`InvalidWebACLId: Unable to verify read
+   * permissions on Web ACL` otherwise); the provider gets `wafv2:GetWebACL` on them.
+   *
+   * @default - none
+   */
+  readonly webAclArns?: string[];
 }
+
+/** A prop of `ClonedDistributionProvider` holds a value the provider's IAM cannot use. */
+export class ClonedDistributionProviderPropsError extends Error {
+  constructor(readonly prop: keyof ClonedDistributionProviderProps, detail: string, readonly constructPath: string) {
+    super(`ClonedDistributionProvider ${prop}: ${detail} (at ${constructPath})`);
+    this.name = 'ClonedDistributionProviderPropsError';
+  }
+}
+
+/** The service-linked roles Lambda@Edge uses; CloudFront creates them when they are missing. */
+export const EDGE_SERVICE_LINKED_ROLES = [
+  { service: 'replicator.lambda.amazonaws.com', role: 'AWSServiceRoleForLambdaReplicator' },
+  { service: 'logger.cloudfront.amazonaws.com', role: 'AWSServiceRoleForCloudFrontLogger' },
+] as const;
 
 /**
  * The `cfclone-provider` Lambda that backs every `Custom::ClonedDistribution` of one stack.
@@ -151,6 +215,8 @@ export class ClonedDistributionProvider extends Construct {
   readonly logGroup: logs.LogGroup;
   /** The SSM prefixes granted to every clone (see `ssmParameterPrefixes`). */
   readonly ssmParameterPrefixes: readonly string[];
+  /** The optional grants' statements by sid: later grants add their resources to them. */
+  private readonly statements = new Map<string, iam.PolicyStatement>();
 
   private constructor(scope: Stack, id: string, props: ClonedDistributionProviderProps) {
     super(scope, id);
@@ -194,6 +260,19 @@ export class ClonedDistributionProvider extends Construct {
         resources: [distributions],
       }),
     );
+    // Update removes the user tags that left the resource's Tags. Only on owned clones, and never
+    // an ownership tag (cfclone:…): the provider keeps them, and IAM backs that up.
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'UntagOwnedClones',
+        actions: ['cloudfront:UntagResource'],
+        resources: [distributions],
+        conditions: {
+          StringEquals: { [`aws:ResourceTag/${OWNER_STACK_TAG}`]: Aws.STACK_ID },
+          'ForAllValues:StringNotLike': { 'aws:TagKeys': [`${RESERVED_TAG_PREFIX}*`] },
+        },
+      }),
+    );
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'ChangeOwnedClones',
@@ -220,6 +299,10 @@ export class ClonedDistributionProvider extends Construct {
     for (const prefix of this.ssmParameterPrefixes) {
       this.role.addToPrincipalPolicy(ssmStatement(prefix));
     }
+    this.grantLogBuckets(...(props.logBuckets ?? []));
+    this.grantEdgeFunctions(...(props.edgeFunctionArns ?? []));
+    this.grantVpcOrigins(...(props.vpcOriginIds ?? []));
+    this.grantWebAcls(...(props.webAclArns ?? []));
 
     this.function = new lambda.Function(this, 'Function', {
       description: 'cfclone provider for Custom::ClonedDistribution',
@@ -236,17 +319,19 @@ export class ClonedDistributionProvider extends Construct {
       environment: props.environment,
     });
 
-    // Continuations: the function invokes itself asynchronously. This lives in a policy of its
-    // own, because the function depends on its role's default policy and a statement naming
-    // the function's ARN there would make a cycle. Clones depend on the whole provider, so
-    // they wait for this policy too.
+    // Continuations: the function invokes itself asynchronously, through the ARN the event came
+    // through: the function's, or a version's or an alias's (`ARN:QUALIFIER`), so that a hand-off
+    // runs on the same code. This lives in a policy of its own, because the function depends on
+    // its role's default policy and a statement naming the function's ARN there would make a
+    // cycle. Clones depend on the whole provider, so they wait for this policy too.
+    const qualifiedArns = `${this.function.functionArn}:*`;
     new iam.Policy(this, 'SelfInvokePolicy', {
       roles: [this.role],
       statements: [
         new iam.PolicyStatement({
           sid: 'ContinueLongWaits',
           actions: ['lambda:InvokeFunction'],
-          resources: [this.function.functionArn],
+          resources: [this.function.functionArn, qualifiedArns],
         }),
       ],
     });
@@ -273,7 +358,115 @@ export class ClonedDistributionProvider extends Construct {
         id: `AwsSolutions-IAM5[Resource::<${logGroupId}.Arn>:*]`,
         reason: "Lambda names its log streams at run time; scoped to the provider's own log group",
       },
+      {
+        id: `AwsSolutions-IAM5[Resource::${nagRendering(Stack.of(this).resolve(qualifiedArns))}]`,
+        reason:
+          'continuations invoke the version or alias the event came through, known only at run time; ' +
+          "scoped to the provider's own function",
+      },
     );
+  }
+
+  /**
+   * Lets the provider read and write the ACL of buckets that references log to
+   * (`s3:GetBucketAcl`, `s3:PutBucketAcl`; see `logBuckets`).
+   */
+  grantLogBuckets(...buckets: (s3.IBucket | string)[]): void {
+    if (buckets.length === 0) return;
+    this.statement('StandardLoggingBucketAcls', ['s3:GetBucketAcl', 's3:PutBucketAcl']).addResources(
+      ...buckets.map((bucket) => (typeof bucket === 'string' ? logBucketArn(bucket, this.node.path) : bucket.bucketArn)),
+    );
+  }
+
+  /**
+   * Lets the provider create and update distributions that invoke these Lambda@Edge functions
+   * (see `edgeFunctionArns`).
+   */
+  grantEdgeFunctions(...functionArns: string[]): void {
+    if (functionArns.length === 0) return;
+    // Two versions of one function are one function here.
+    const functions = [...new Set(functionArns.map((arn) => unqualifiedEdgeFunctionArn(arn, this.node.path)))];
+    const resources = functions.flatMap((unqualified) => [unqualified, `${unqualified}:*`]);
+    this.statement('EdgeFunctionReplication', [
+      'lambda:GetFunction',
+      'lambda:EnableReplication*',
+      'lambda:DisableReplication*',
+    ]).addResources(...resources);
+    if (!this.statements.has('EdgeServiceLinkedRoles')) {
+      this.statement('EdgeServiceLinkedRoles', ['iam:CreateServiceLinkedRole'], {
+        StringEquals: { 'iam:AWSServiceName': EDGE_SERVICE_LINKED_ROLES.map((r) => r.service) },
+      }).addResources(
+        ...EDGE_SERVICE_LINKED_ROLES.map(
+          (r) => `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/aws-service-role/${r.service}/${r.role}`,
+        ),
+      );
+    }
+    const stack = Stack.of(this);
+    Validations.of(this).acknowledge(
+      ...['lambda:EnableReplication*', 'lambda:DisableReplication*'].map((action) => ({
+        id: `AwsSolutions-IAM5[Action::${action}]`,
+        reason:
+          'CloudFront requires the trailing asterisk on this action (Developer Guide, "Set up IAM permissions ' +
+          'and roles for Lambda@Edge"); scoped to the listed edge functions',
+      })),
+      ...resources
+        .filter((_, i) => i % 2 === 1)
+        .flatMap((versions) => {
+          const rendered = nagRendering(stack.resolve(versions));
+          return rendered === undefined
+            ? []
+            : [
+                {
+                  id: `AwsSolutions-IAM5[Resource::${rendered}]`,
+                  reason: "the reference's associations name function versions; scoped to this function's versions",
+                },
+              ];
+        }),
+    );
+  }
+
+  /** Lets the provider use these CloudFront VPC origins in clones (see `vpcOriginIds`). */
+  grantVpcOrigins(...vpcOriginIds: string[]): void {
+    if (vpcOriginIds.length === 0) return;
+    this.statement('ReadVpcOrigins', ['cloudfront:GetVpcOrigin']).addResources(
+      ...vpcOriginIds.map((id) => {
+        if (!Token.isUnresolved(id) && !/^[A-Za-z0-9_-]+$/.test(id)) {
+          throw new ClonedDistributionProviderPropsError(
+            'vpcOriginIds',
+            `${JSON.stringify(id)} is not a VPC origin id (the Id of the reference's VpcOriginConfig)`,
+            this.node.path,
+          );
+        }
+        return `arn:${Aws.PARTITION}:cloudfront::${Aws.ACCOUNT_ID}:vpcorigin/${id}`;
+      }),
+    );
+  }
+
+  /** Lets the provider associate these AWS WAF web ACLs with clones (see `webAclArns`). */
+  grantWebAcls(...webAclArns: string[]): void {
+    if (webAclArns.length === 0) return;
+    for (const arn of webAclArns) {
+      if (!Token.isUnresolved(arn) && !/^arn:[a-z-]+:wafv2:us-east-1:\d{12}:global\/webacl\/[^/]+\/[^/]+$/.test(arn)) {
+        throw new ClonedDistributionProviderPropsError(
+          'webAclArns',
+          `${JSON.stringify(arn)} is not the ARN of a global (CloudFront) AWS WAF web ACL ` +
+            '(arn:aws:wafv2:us-east-1:ACCOUNT:global/webacl/NAME/ID)',
+          this.node.path,
+        );
+      }
+    }
+    this.statement('ReadWebAcls', ['wafv2:GetWebACL']).addResources(...webAclArns);
+  }
+
+  /** The role's statement with this sid, created on first use (one statement per sid). */
+  private statement(sid: string, actions: string[], conditions?: Record<string, unknown>): iam.PolicyStatement {
+    let statement = this.statements.get(sid);
+    if (statement === undefined) {
+      statement = new iam.PolicyStatement({ sid, actions, conditions });
+      this.statements.set(sid, statement);
+      this.role.addToPrincipalPolicy(statement);
+    }
+    return statement;
   }
 
   /** Whether `prefix` lies under one of the provider-wide SSM prefixes. */
@@ -281,6 +474,61 @@ export class ClonedDistributionProvider extends Construct {
     if (Token.isUnresolved(prefix)) return false;
     return this.ssmParameterPrefixes.some((root) => prefix === root || prefix.startsWith(`${root}/`));
   }
+}
+
+/**
+ * How cdk-nag writes a value in a finding id: literals as they are, `Ref` and `Fn::GetAtt` in
+ * `<>`, `Fn::Join` with an empty delimiter as its parts written one after another.
+ */
+export function nagRendering(resolved: unknown): string | undefined {
+  if (typeof resolved === 'string') return resolved;
+  if (typeof resolved === 'object' && resolved !== null) {
+    const ref = (resolved as { Ref?: unknown }).Ref;
+    if (typeof ref === 'string') return `<${ref}>`;
+    const getAtt = (resolved as { 'Fn::GetAtt'?: unknown })['Fn::GetAtt'];
+    if (Array.isArray(getAtt) && getAtt.length === 2) return `<${getAtt[0]}.${getAtt[1]}>`;
+    const join = (resolved as { 'Fn::Join'?: unknown })['Fn::Join'];
+    if (Array.isArray(join) && join[0] === '' && Array.isArray(join[1])) {
+      const parts = join[1].map(nagRendering);
+      return parts.every((p) => p !== undefined) ? parts.join('') : undefined;
+    }
+  }
+  return undefined;
+}
+
+/** `arn:…:s3:::NAME` for a bucket name, or for `NAME.s3.amazonaws.com` as `Logging.Bucket` spells it. */
+function logBucketArn(bucket: string, constructPath: string): string {
+  if (Token.isUnresolved(bucket)) return `arn:${Aws.PARTITION}:s3:::${bucket}`;
+  const name = bucket.replace(/\.s3(\.[a-z0-9-]+)?\.amazonaws\.com(\.cn)?$/, '');
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name)) {
+    throw new ClonedDistributionProviderPropsError(
+      'logBuckets',
+      `${JSON.stringify(bucket)} is not a bucket name (like my-logs, or my-logs.s3.amazonaws.com)`,
+      constructPath,
+    );
+  }
+  return `arn:${Aws.PARTITION}:s3:::${name}`;
+}
+
+/** The function's ARN without a version or alias; Lambda@Edge functions live in us-east-1. */
+function unqualifiedEdgeFunctionArn(arn: string, constructPath: string): string {
+  if (Token.isUnresolved(arn)) return arn;
+  const parts = arn.split(':');
+  if (parts.length < 7 || parts.length > 8 || parts[0] !== 'arn' || parts[2] !== 'lambda' || parts[5] !== 'function') {
+    throw new ClonedDistributionProviderPropsError(
+      'edgeFunctionArns',
+      `${JSON.stringify(arn)} is not a Lambda function ARN (arn:aws:lambda:us-east-1:ACCOUNT:function:NAME)`,
+      constructPath,
+    );
+  }
+  if (parts[3] !== 'us-east-1') {
+    throw new ClonedDistributionProviderPropsError(
+      'edgeFunctionArns',
+      `${JSON.stringify(arn)} is in ${parts[3]}; Lambda@Edge functions are in us-east-1`,
+      constructPath,
+    );
+  }
+  return parts.slice(0, 7).join(':');
 }
 
 /** SSM permissions under one prefix, in every region (SsmRegions may name any). */

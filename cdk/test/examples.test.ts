@@ -4,8 +4,11 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as cfninc from 'aws-cdk-lib/cloudformation-include';
 import { PROPERTY_NAMES, RESOURCE_TYPE } from '../lib/schema';
-import { REPO_ROOT } from './helpers';
+import { REPO_ROOT, newApp } from './helpers';
 
 const EVENTS = path.join(REPO_ROOT, 'examples', 'events');
 const read = (name: string) => JSON.parse(fs.readFileSync(path.join(EVENTS, name), 'utf8'));
@@ -66,5 +69,37 @@ describe('the sample events', () => {
       assert.equal(e.LogicalResourceId, create.LogicalResourceId);
       assert.notEqual(e.RequestId, create.RequestId);
     }
+  });
+});
+
+describe('examples/clones.yaml', () => {
+  function template() {
+    const stack = new Stack(newApp(), 'ClonesYaml');
+    new cfninc.CfnInclude(stack, 'Template', { templateFile: path.join(REPO_ROOT, 'examples', 'clones.yaml') });
+    return Template.fromStack(stack);
+  }
+
+  it('can own an origin-access bucket policy that lets the reference and both clones read, retained on deletion', () => {
+    const policies = template().findResources('AWS::S3::BucketPolicy');
+    assert.deepEqual(Object.keys(policies), ['OriginAccessBucketPolicy']);
+    const policy = policies.OriginAccessBucketPolicy;
+    assert.equal(policy.Condition, 'HasOriginAccessBucket');
+    assert.equal(policy.DeletionPolicy, 'Retain');
+    const [statement] = policy.Properties.PolicyDocument.Statement;
+    assert.deepEqual(statement.Principal, { Service: 'cloudfront.amazonaws.com' });
+    assert.equal(statement.Action, 's3:GetObject');
+    assert.deepEqual(statement.Condition.StringEquals['AWS:SourceArn'], [
+      { 'Fn::Sub': 'arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${ReferenceDistributionId}' },
+      { 'Fn::GetAtt': 'ShopDistribution.Arn' },
+      { 'Fn::GetAtt': 'BlogDistribution.Arn' },
+    ]);
+  });
+
+  it('writes no bucket policy unless a bucket is named', () => {
+    const stack = new Stack(newApp(), 'ClonesYaml');
+    new cfninc.CfnInclude(stack, 'Template', { templateFile: path.join(REPO_ROOT, 'examples', 'clones.yaml') });
+    const conditions = Template.fromStack(stack).toJSON().Conditions;
+    assert.deepEqual(conditions.HasOriginAccessBucket, { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'OriginAccessBucket' }, ''] }] });
+    assert.equal(Template.fromStack(stack).toJSON().Parameters.OriginAccessBucket.Default, '');
   });
 });

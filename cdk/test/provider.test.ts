@@ -7,9 +7,17 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cfninc from 'aws-cdk-lib/cloudformation-include';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { ClonedDistribution } from '../lib/cloned-distribution';
-import { ClonedDistributionProvider, PROVIDER_ZIP_ENV, ProviderBuildMissingError } from '../lib/provider';
+import {
+  ClonedDistributionProvider,
+  type ClonedDistributionProviderProps,
+  PROVIDER_ZIP_ENV,
+  ProviderBuildMissingError,
+} from '../lib/provider';
 import { REPO_ROOT, newApp, newStack, testCode } from './helpers';
 
 const shop = {
@@ -21,6 +29,29 @@ const shop = {
 const DISTRIBUTIONS = {
   'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudfront::', { Ref: 'AWS::AccountId' }, ':distribution/*']],
 };
+const join = (...parts: unknown[]) => ({ 'Fn::Join': ['', parts] });
+const PARTITION = { Ref: 'AWS::Partition' };
+const ACCOUNT = { Ref: 'AWS::AccountId' };
+
+/** Every optional grant of the provider, with the values the tests look for. */
+const EDGE_AUTH = 'arn:aws:lambda:us-east-1:123456789012:function:edge-auth';
+const EDGE_HEADERS = 'arn:aws:lambda:us-east-1:123456789012:function:edge-headers';
+const WEB_ACL = 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/shop/0123abcd-0000-1111-2222-333344445555';
+const everyGrant: ClonedDistributionProviderProps = {
+  logBuckets: ['shop-logs.s3.amazonaws.com', 'blog-logs'],
+  edgeFunctionArns: [`${EDGE_AUTH}:7`, `${EDGE_AUTH}:8`, EDGE_HEADERS],
+  vpcOriginIds: ['vo_0123456789abcdef'],
+  webAclArns: [WEB_ACL],
+};
+
+/** A stack whose provider has `props` (and the test code). */
+function stackWithProvider(props: ClonedDistributionProviderProps, app = newApp()): Stack {
+  const stack = new Stack(app, 'Granted', { env: { account: '123456789012', region: 'eu-west-1' } });
+  ClonedDistributionProvider.getOrCreate(stack, { code: testCode(stack), ...props });
+  new ClonedDistribution(stack, 'Shop', shop);
+  return stack;
+}
+
 const ssmUnder = (prefix: string) => ({
   'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:*:', { Ref: 'AWS::AccountId' }, `:parameter${prefix}/*`]],
 });
@@ -35,6 +66,13 @@ function statements(template: Template): Statement[] {
 }
 
 const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+
+/** Equal as sets: the CDK sorts the resources of a statement it minimizes. */
+function assertSameItems(actual: unknown, expected: unknown[]): void {
+  assert.ok(Array.isArray(actual), `expected a list, got ${JSON.stringify(actual)}`);
+  const sorted = (items: unknown[]) => items.map((i) => JSON.stringify(i)).sort();
+  assert.deepEqual(sorted(actual), sorted(expected));
+}
 
 function statementGranting(template: Template, action: string): Statement {
   const found = statements(template).filter((s) => actionsOf(s).includes(action));
@@ -83,6 +121,7 @@ describe('ClonedDistributionProvider', () => {
     // CreateDistribution has no resource-level permissions; the new clone is tagged by ARN.
     assert.equal(statementGranting(template, 'cloudfront:CreateDistribution').Resource, '*');
     assert.deepEqual(statementGranting(template, 'cloudfront:TagResource').Resource, DISTRIBUTIONS);
+    assert.equal(statementGranting(template, 'cloudfront:TagResource').Condition, undefined);
     for (const action of ['cloudfront:UpdateDistribution', 'cloudfront:DeleteDistribution']) {
       const s = statementGranting(template, action);
       assert.deepEqual(s.Resource, DISTRIBUTIONS);
@@ -101,9 +140,22 @@ describe('ClonedDistributionProvider', () => {
       'cloudfront:GetDistributionConfig',
       'cloudfront:ListTagsForResource',
       'cloudfront:TagResource',
+      'cloudfront:UntagResource',
       'cloudfront:UpdateDistribution',
     ]);
     assert.deepEqual(actions.filter((a) => a.includes('*')), []);
+  });
+
+  it('removes tags only from clones of its own stack, and never an ownership tag', () => {
+    const stack = newStack();
+    new ClonedDistribution(stack, 'Shop', shop);
+    const s = statementGranting(Template.fromStack(stack), 'cloudfront:UntagResource');
+    assert.deepEqual(actionsOf(s), ['cloudfront:UntagResource']);
+    assert.deepEqual(s.Resource, DISTRIBUTIONS);
+    assert.deepEqual(s.Condition, {
+      StringEquals: { 'aws:ResourceTag/cfclone:stack-id': { Ref: 'AWS::StackId' } },
+      'ForAllValues:StringNotLike': { 'aws:TagKeys': ['cfclone:*'] },
+    });
   });
 
   it('lists certificates (no resource-level permission exists) and describes only us-east-1 ones', () => {
@@ -152,12 +204,13 @@ describe('ClonedDistributionProvider', () => {
     );
   });
 
-  it('may invoke itself, and nothing else', () => {
+  it('may invoke itself through its own ARN or a version or alias of it, and nothing else', () => {
     const stack = newStack();
     new ClonedDistribution(stack, 'Shop', shop);
     const template = Template.fromStack(stack);
     const [fn] = Object.keys(template.findResources('AWS::Lambda::Function'));
-    assert.deepEqual(statementGranting(template, 'lambda:InvokeFunction').Resource, { 'Fn::GetAtt': [fn, 'Arn'] });
+    const arn = { 'Fn::GetAtt': [fn, 'Arn'] };
+    assert.deepEqual(statementGranting(template, 'lambda:InvokeFunction').Resource, [arn, join(arn, ':*')]);
     const lambdaActions = statements(template).flatMap(actionsOf).filter((a) => a.startsWith('lambda:'));
     assert.deepEqual(lambdaActions, ['lambda:InvokeFunction']);
   });
@@ -169,6 +222,92 @@ describe('ClonedDistributionProvider', () => {
     const [logGroup] = Object.keys(template.findResources('AWS::Logs::LogGroup'));
     assert.deepEqual(statementGranting(template, 'logs:PutLogEvents').Resource, { 'Fn::GetAtt': [logGroup, 'Arn'] });
     template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
+  });
+});
+
+describe('ClonedDistributionProvider grants for what references use', () => {
+  it('grants nothing for standard logging, Lambda@Edge, VPC origins or WAF unless asked', () => {
+    const stack = newStack();
+    new ClonedDistribution(stack, 'Shop', shop);
+    const actions = statements(Template.fromStack(stack)).flatMap(actionsOf);
+    assert.deepEqual(
+      actions.filter((a) => /^(s3|iam|wafv2):/.test(a) || ['lambda:GetFunction', 'cloudfront:GetVpcOrigin'].includes(a)),
+      [],
+    );
+  });
+
+  it("lets CloudFront check the log buckets' ACLs, for buckets and bucket names as Logging.Bucket spells them", () => {
+    const stack = new Stack(newApp(), 'Granted', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const logs = new s3.Bucket(stack, 'Logs');
+    ClonedDistributionProvider.getOrCreate(stack, { code: testCode(stack), logBuckets: ['shop-logs.s3.amazonaws.com', 'blog-logs', logs] });
+    const s = statementGranting(Template.fromStack(stack), 's3:PutBucketAcl');
+    assert.equal(s.Sid, 'StandardLoggingBucketAcls');
+    assert.deepEqual(actionsOf(s), ['s3:GetBucketAcl', 's3:PutBucketAcl']);
+    assertSameItems(s.Resource, [
+      join('arn:', PARTITION, ':s3:::shop-logs'),
+      join('arn:', PARTITION, ':s3:::blog-logs'),
+      { 'Fn::GetAtt': [stack.getLogicalId(logs.node.defaultChild as s3.CfnBucket), 'Arn'] },
+    ]);
+  });
+
+  it('lets CloudFront replicate the Lambda@Edge functions: each function (once) and its versions, and the service-linked roles', () => {
+    const template = Template.fromStack(stackWithProvider(everyGrant));
+    const replication = statementGranting(template, 'lambda:EnableReplication*');
+    assert.deepEqual(actionsOf(replication), ['lambda:DisableReplication*', 'lambda:EnableReplication*', 'lambda:GetFunction']);
+    assertSameItems(replication.Resource, [EDGE_AUTH, `${EDGE_AUTH}:*`, EDGE_HEADERS, `${EDGE_HEADERS}:*`]);
+    const roles = statementGranting(template, 'iam:CreateServiceLinkedRole');
+    assertSameItems(roles.Resource, [
+      join('arn:', PARTITION, ':iam::', ACCOUNT, ':role/aws-service-role/replicator.lambda.amazonaws.com/AWSServiceRoleForLambdaReplicator'),
+      join('arn:', PARTITION, ':iam::', ACCOUNT, ':role/aws-service-role/logger.cloudfront.amazonaws.com/AWSServiceRoleForCloudFrontLogger'),
+    ]);
+    assert.deepEqual(roles.Condition, {
+      StringEquals: { 'iam:AWSServiceName': ['replicator.lambda.amazonaws.com', 'logger.cloudfront.amazonaws.com'] },
+    });
+  });
+
+  it('reads only the VPC origins and web ACLs it is given', () => {
+    const template = Template.fromStack(stackWithProvider(everyGrant));
+    assert.deepEqual(statementGranting(template, 'cloudfront:GetVpcOrigin').Resource, join('arn:', PARTITION, ':cloudfront::', ACCOUNT, ':vpcorigin/vo_0123456789abcdef'));
+    assert.deepEqual(statementGranting(template, 'wafv2:GetWebACL').Resource, WEB_ACL);
+  });
+
+  it('adds later grants to the same statements', () => {
+    const stack = stackWithProvider({ logBuckets: ['shop-logs'], edgeFunctionArns: [EDGE_AUTH] });
+    const provider = ClonedDistributionProvider.getOrCreate(stack);
+    provider.grantLogBuckets('blog-logs');
+    provider.grantEdgeFunctions(EDGE_HEADERS);
+    const template = Template.fromStack(stack);
+    assert.equal((statementGranting(template, 's3:GetBucketAcl').Resource as unknown[]).length, 2);
+    assert.equal((statementGranting(template, 'lambda:GetFunction').Resource as unknown[]).length, 4);
+    assert.equal(statementGranting(template, 'iam:CreateServiceLinkedRole').Sid, 'EdgeServiceLinkedRoles');
+  });
+
+  const invalid: [string, ClonedDistributionProviderProps, RegExp][] = [
+    [
+      'a Lambda@Edge function outside us-east-1',
+      { edgeFunctionArns: ['arn:aws:lambda:eu-west-1:123456789012:function:edge'] },
+      /^ClonedDistributionProvider edgeFunctionArns: .* is in eu-west-1; Lambda@Edge functions are in us-east-1/,
+    ],
+    ['a function name instead of an ARN', { edgeFunctionArns: ['edge-auth'] }, /^ClonedDistributionProvider edgeFunctionArns: "edge-auth" is not a Lambda function ARN/],
+    ['a log bucket URL', { logBuckets: ['https://shop-logs'] }, /^ClonedDistributionProvider logBuckets: .* is not a bucket name/],
+    ['a VPC origin ARN instead of its id', { vpcOriginIds: ['arn:aws:cloudfront::123456789012:vpcorigin/vo_1'] }, /^ClonedDistributionProvider vpcOriginIds: .* is not a VPC origin id/],
+    ['a regional web ACL', { webAclArns: ['arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/shop/abc'] }, /^ClonedDistributionProvider webAclArns: .* global \(CloudFront\)/],
+  ];
+  for (const [what, props, message] of invalid) {
+    it(`refuses ${what}, naming the prop`, () => {
+      assert.throws(() => stackWithProvider(props), { name: 'ClonedDistributionProviderPropsError', message });
+    });
+  }
+
+  it('leaves no cdk-nag finding with every optional grant: each wildcard is acknowledged with its reason', () => {
+    const app = newApp();
+    stackWithProvider(everyGrant, app);
+    app.synth();
+    const report = new AwsSolutionsChecks(app).validateScope(app);
+    assert.deepEqual(
+      report.violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`),
+      [],
+    );
   });
 });
 
@@ -214,16 +353,66 @@ describe('the provider zip', () => {
 });
 
 describe('examples/provider.yaml', () => {
+  /** The template's role and self-invoke statements, each with the condition it is granted under. */
+  function templateStatements(): { condition?: string; statement: Statement }[] {
+    const stack = new Stack(newApp(), 'ProviderYaml');
+    new cfninc.CfnInclude(stack, 'Template', { templateFile: path.join(REPO_ROOT, 'examples', 'provider.yaml') });
+    const resources = Template.fromStack(stack).toJSON().Resources as Record<string, { Type: string; Properties: any }>;
+    const documents = Object.values(resources).flatMap((r) => {
+      if (r.Type === 'AWS::IAM::Role') return (r.Properties.Policies ?? []).map((p: any) => p.PolicyDocument);
+      if (r.Type === 'AWS::IAM::Policy') return [r.Properties.PolicyDocument];
+      return [];
+    });
+    return documents.flatMap((d: any) =>
+      (d.Statement as any[]).map((s) => {
+        const conditional = s['Fn::If'];
+        if (conditional === undefined) return { statement: s };
+        assert.deepEqual(conditional[2], { Ref: 'AWS::NoValue' }, 'a conditional statement is granted or left out');
+        return { condition: conditional[0] as string, statement: conditional[1] };
+      }),
+    );
+  }
+
+  const actionSet = (list: Statement[]) => [...new Set(list.flatMap(actionsOf))].sort();
+  const constructActions = (props: ClonedDistributionProviderProps) => actionSet(statements(Template.fromStack(stackWithProvider(props))));
+
   it('grants the same actions as the construct', () => {
-    const stack = newStack();
-    new ClonedDistribution(stack, 'Shop', shop);
-    const construct = new Set(statements(Template.fromStack(stack)).flatMap(actionsOf));
-    const yaml = fs
-      .readFileSync(path.join(REPO_ROOT, 'examples', 'provider.yaml'), 'utf8')
-      .split('\n')
-      .filter((line) => !line.trim().startsWith('#'))
-      .join('\n');
-    const template = new Set(yaml.match(/\b(cloudfront|acm|ssm|lambda|logs):[A-Z][A-Za-z]+\b/g));
-    assert.deepEqual([...template].sort(), [...construct].sort());
+    const unconditional = templateStatements().filter((s) => s.condition === undefined);
+    assert.deepEqual(actionSet(unconditional.map((s) => s.statement)), constructActions({}));
+  });
+
+  // Each optional grant: the template's parameter (a condition guards it) and the construct's prop.
+  const optional: [string, ClonedDistributionProviderProps][] = [
+    ['HasLogBuckets', { logBuckets: everyGrant.logBuckets }],
+    ['HasEdgeFunctions', { edgeFunctionArns: everyGrant.edgeFunctionArns }],
+    ['HasVpcOrigins', { vpcOriginIds: everyGrant.vpcOriginIds }],
+    ['HasWebAcls', { webAclArns: everyGrant.webAclArns }],
+  ];
+  for (const [condition, props] of optional) {
+    it(`grants under ${condition} what the construct grants for ${Object.keys(props)[0]}`, () => {
+      const granted = templateStatements().filter((s) => s.condition === condition).map((s) => s.statement);
+      assert.ok(granted.length > 0, `a statement is granted under ${condition}`);
+      const extra = constructActions(props).filter((a) => !constructActions({}).includes(a));
+      assert.deepEqual(actionSet(granted), extra);
+    });
+  }
+
+  it('grants nothing else under a condition', () => {
+    const conditions = new Set(templateStatements().flatMap((s) => (s.condition === undefined ? [] : [s.condition])));
+    assert.deepEqual([...conditions].sort(), optional.map(([c]) => c).sort());
+  });
+
+  it('removes tags only from owned clones and never an ownership tag, and invokes its function and its qualified ARNs', () => {
+    const all = templateStatements().map((s) => s.statement);
+    const untag = all.find((s) => actionsOf(s).includes('cloudfront:UntagResource'));
+    assert.ok(untag);
+    assert.deepEqual(untag.Condition, {
+      StringLike: {
+        'aws:ResourceTag/cfclone:stack-id': { 'Fn::Sub': 'arn:${AWS::Partition}:cloudformation:${AWS::Region}:${AWS::AccountId}:stack/*' },
+      },
+      'ForAllValues:StringNotLike': { 'aws:TagKeys': 'cfclone:*' },
+    });
+    const invoke = all.find((s) => actionsOf(s).includes('lambda:InvokeFunction'));
+    assert.deepEqual(invoke?.Resource, [{ 'Fn::GetAtt': 'Function.Arn' }, { 'Fn::Sub': '${Function.Arn}:*' }]);
   });
 });
