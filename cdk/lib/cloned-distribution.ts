@@ -228,6 +228,11 @@ export class ClonedDistribution extends Construct {
   readonly certificateArn: string;
   /** The reference the clone was copied from. */
   readonly referenceDistributionId: string;
+  /**
+   * The buckets (comma-separated) of the clone's S3 origins that use origin access control:
+   * each one's policy must allow the clone's ARN (see `grantOriginAccess`).
+   */
+  readonly originAccessControlBuckets: string;
   /** The custom resource. */
   readonly resource: CustomResource;
   /** The provider behind the resource. */
@@ -299,6 +304,7 @@ export class ClonedDistribution extends Construct {
     this.arn = this.attribute('Arn');
     this.certificateArn = this.attribute('CertificateArn');
     this.referenceDistributionId = this.attribute('ReferenceDistributionId');
+    this.originAccessControlBuckets = this.attribute('OriginAccessControlBuckets');
   }
 
   /**

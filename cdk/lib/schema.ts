@@ -39,6 +39,7 @@ export const ATTRIBUTE_NAMES = [
   'Arn',
   'CertificateArn',
   'ReferenceDistributionId',
+  'OriginAccessControlBuckets',
 ] as const;
 
 /** An attribute name of `Custom::ClonedDistribution`. */

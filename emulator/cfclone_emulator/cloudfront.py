@@ -21,7 +21,8 @@ What stock moto 5.2.1 does differently, and what this module does instead:
   real CloudFront also answers while the disabling update is still deploying).
 * Aliases: moto lets two distributions share a CNAME. Here an alias that another
   distribution already has (compared without regard to case) is 409 CNAMEAlreadyExists,
-  on Create and on Update; a distribution keeping its own aliases is fine.
+  on Create and on Update; a distribution keeping its own aliases is fine. A Create that
+  repeats a CallerReference still gets moto's DistributionAlreadyExists first.
 * Status: moto leaves an updated distribution `Deployed`. Here an update puts it back to
   `InProgress`, and it reaches `Deployed` the way a new one does: by the state manager's
   transition for `cloudfront::distribution` (default: after one read; settable with
@@ -138,7 +139,12 @@ _delete = Backend.delete_distribution
 
 def create_distribution_with_tags(self: Backend, distribution_config: dict, tags: list):
     with _lock:
-        _check_aliases(self, distribution_config, own_id=None)
+        # A repeated CallerReference is the idempotency check: it comes first, so a
+        # redelivered request meets DistributionAlreadyExists (naming the distribution it
+        # made), not its own aliases.
+        caller = distribution_config.get("CallerReference")
+        if self._distribution_with_caller_reference(caller) is None:
+            _check_aliases(self, distribution_config, own_id=None)
         return _create(self, distribution_config, tags)
 
 

@@ -77,6 +77,13 @@ fn certificates() -> Vec<Certificate> {
                     NOW + (rng.below(700) as i64 + 1) * DAY
                 }),
                 domain_name,
+                kind: if roll == 9 {
+                    "IMPORTED"
+                } else {
+                    "AMAZON_ISSUED"
+                }
+                .into(),
+                managed_by: String::new(),
             }
         })
         .collect();

@@ -15,7 +15,19 @@ pub struct Certificate {
     pub key_algorithm: String,
     /// Expiry, seconds since the epoch; `None` when ACM did not say.
     pub not_after: Option<i64>,
+    /// ACM's `Type`: `AMAZON_ISSUED`, `IMPORTED` or `PRIVATE`; empty when ACM did not say.
+    pub kind: String,
+    /// ACM's `ManagedBy`: `CLOUDFRONT` for the certificates CloudFront manages for its
+    /// distribution tenants; empty otherwise.
+    pub managed_by: String,
 }
+
+/// ACM's `Type` of a certificate it issued itself (DNS or e-mail validated).
+pub const AMAZON_ISSUED: &str = "AMAZON_ISSUED";
+/// ACM's `Type` of a certificate issued by an AWS Private CA: CloudFront refuses it.
+pub const PRIVATE: &str = "PRIVATE";
+/// ACM's `ManagedBy` of the certificates CloudFront manages for tenants: not for a clone.
+pub const MANAGED_BY_CLOUDFRONT: &str = "CLOUDFRONT";
 
 impl Certificate {
     /// An ISSUED RSA 2048 certificate with complete names (tests and benchmarks).
@@ -28,6 +40,8 @@ impl Certificate {
             status: "ISSUED".into(),
             key_algorithm: "RSA_2048".into(),
             not_after: Some(not_after),
+            kind: AMAZON_ISSUED.into(),
+            managed_by: String::new(),
         }
     }
 }
@@ -41,6 +55,14 @@ pub const CLOUDFRONT_KEY_ALGORITHMS: &[&str] = &[
     "EC_prime256v1",
 ];
 
+/// Whether CloudFront accepts this key type. ACM spells it two ways: `RSA_2048` in the
+/// `Includes.keyTypes` filter (and its API model), `RSA-2048` in what ListCertificates and
+/// DescribeCertificate answer (as real output and the aws-cli examples show).
+pub fn is_cloudfront_key_algorithm(algorithm: &str) -> bool {
+    let spelled = algorithm.replace('-', "_");
+    CLOUDFRONT_KEY_ALGORITHMS.contains(&spelled.as_str())
+}
+
 impl Certificate {
     /// Every name on the certificate: the domain name and the SANs (deduplicated, lower case).
     pub fn names(&self) -> impl Iterator<Item = &str> {
@@ -53,11 +75,22 @@ impl Certificate {
         )
     }
 
-    /// Whether this certificate could serve CloudFront at `now` (epoch seconds).
+    /// Whether this certificate could serve CloudFront at `now` (epoch seconds): issued,
+    /// unexpired, of a key type CloudFront accepts, not from a private CA (CloudFront
+    /// serves only publicly trusted certificates) and not one CloudFront manages for its
+    /// distribution tenants.
     pub fn is_usable(&self, now: i64) -> bool {
         self.status == "ISSUED"
-            && CLOUDFRONT_KEY_ALGORITHMS.contains(&self.key_algorithm.as_str())
+            && is_cloudfront_key_algorithm(&self.key_algorithm)
             && self.not_after.is_none_or(|t| t > now)
+            && self.kind != PRIVATE
+            && self.managed_by != MANAGED_BY_CLOUDFRONT
+    }
+
+    /// ACM renews the certificates it issued by itself; an imported one is renewed by
+    /// hand, so it comes second.
+    fn is_amazon_issued(&self) -> bool {
+        self.kind == AMAZON_ISSUED
     }
 
     /// Whether the names we have may be incomplete (summary without SANs or cut short).
@@ -103,7 +136,8 @@ pub struct NoCertificate {
 }
 
 /// Picks the certificate for `aliases`: usable at `now`, covering **every** alias; among
-/// several, the one that expires last (ties: the lowest ARN, so the choice is stable).
+/// several, an ACM-issued one before an imported one, then the one that expires last
+/// (ties: the lowest ARN, so the choice is stable).
 pub fn select<'a>(
     certificates: &'a [Certificate],
     aliases: &[String],
@@ -113,9 +147,13 @@ pub fn select<'a>(
     usable()
         .filter(|c| aliases.iter().all(|alias| c.covers(alias)))
         .max_by(|a, b| {
-            a.not_after
-                .unwrap_or(i64::MAX)
-                .cmp(&b.not_after.unwrap_or(i64::MAX))
+            a.is_amazon_issued()
+                .cmp(&b.is_amazon_issued())
+                .then_with(|| {
+                    a.not_after
+                        .unwrap_or(i64::MAX)
+                        .cmp(&b.not_after.unwrap_or(i64::MAX))
+                })
                 .then_with(|| b.arn.cmp(&a.arn))
         })
         .ok_or_else(|| {
@@ -229,6 +267,51 @@ mod tests {
         let err = select(&certs, &aliases(&["shop.example.com"]), NOW).unwrap_err();
         assert_eq!(err.uncovered, vec!["shop.example.com"]);
         assert!(err.to_string().contains("shop.example.com"));
+    }
+
+    #[test]
+    fn private_ca_and_tenant_certificates_are_never_chosen() {
+        let mut private = cert("arn:private", "shop.example.com", &[]);
+        private.kind = PRIVATE.into();
+        let mut tenant = cert("arn:tenant", "shop.example.com", &[]);
+        tenant.managed_by = MANAGED_BY_CLOUDFRONT.into();
+        let certs = [private, tenant];
+        let err = select(&certs, &aliases(&["shop.example.com"]), NOW).unwrap_err();
+        assert_eq!(err.uncovered, vec!["shop.example.com"]);
+    }
+
+    #[test]
+    fn an_acm_issued_certificate_wins_over_an_imported_one_that_expires_later() {
+        let issued = cert("arn:issued", "shop.example.com", &[]);
+        let mut imported = cert("arn:imported", "*.example.com", &[]);
+        imported.kind = "IMPORTED".into();
+        imported.not_after = Some(NOW + 5 * YEAR);
+        let certs = [imported.clone(), issued];
+        let chosen = select(&certs, &aliases(&["shop.example.com"]), NOW).unwrap();
+        assert_eq!(chosen.arn, "arn:issued");
+        // With only imported ones, the latest expiry still decides.
+        let mut early = imported.clone();
+        early.arn = "arn:early".into();
+        early.not_after = Some(NOW + YEAR);
+        let certs = [early, imported];
+        let chosen = select(&certs, &aliases(&["shop.example.com"]), NOW).unwrap();
+        assert_eq!(chosen.arn, "arn:imported");
+    }
+
+    #[test]
+    fn key_types_are_read_in_both_of_acms_spellings() {
+        for (algorithm, usable) in [
+            ("RSA-2048", true),
+            ("RSA_2048", true),
+            ("EC-prime256v1", true),
+            ("RSA-4096", true),
+            ("EC-secp384r1", false),
+            ("EC_secp521r1", false),
+        ] {
+            let mut c = cert("arn:x", "shop.example.com", &[]);
+            c.key_algorithm = algorithm.into();
+            assert_eq!(c.is_usable(NOW), usable, "{algorithm}");
+        }
     }
 
     #[test]

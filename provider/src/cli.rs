@@ -68,7 +68,8 @@ pub async fn run(cli: Cli, out: &mut impl Write) -> ExitCode {
             };
             let provider = Arc::new(crate::setup::provider(false).await);
             let deadline = crate::aws::Clock::now_ms(&provider.aws.clock) + timeout * 1000;
-            match provider.handle(payload, deadline).await {
+            let invocation = crate::handler::Invocation::new(deadline, "");
+            match provider.handle(payload, &invocation).await {
                 Handled::Answered { body, .. } => {
                     let value: serde_json::Value =
                         serde_json::from_slice(&body).unwrap_or_default();

@@ -18,8 +18,29 @@ use tracing::{error, info, warn};
 pub const CONTINUATION_KEY: &str = "cfcloneContinuation";
 /// Default time between two looks at a distribution that CloudFront is deploying.
 pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(12);
-/// A chain of continuations never grows longer than this.
-pub const MAX_HAND_OFFS: u32 = 60;
+/// A chain of continuations never grows longer than this: a safety net only, since every
+/// invocation waits before it hands off and the whole operation ends at the resource's
+/// `ServiceTimeout` (one hour at most, so a 10-second function needs about 500).
+pub const MAX_HAND_OFFS: u32 = 1000;
+
+/// What the runtime says about one invocation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invocation {
+    /// When Lambda stops the invocation, ms since the epoch.
+    pub deadline_ms: u64,
+    /// The function ARN the event came through (with its version or alias, if it was
+    /// invoked so): a continuation invokes exactly this, so it runs the same code.
+    pub function: String,
+}
+
+impl Invocation {
+    pub fn new(deadline_ms: u64, function: impl Into<String>) -> Self {
+        Self {
+            deadline_ms,
+            function: function.into(),
+        }
+    }
+}
 
 /// What a continuation carries besides the original event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -93,8 +114,9 @@ where
     K: Clock + 'static,
     I: SelfInvoke + 'static,
 {
-    /// Handles one payload with the invocation ending at `deadline_ms` (ms since epoch).
-    pub async fn handle(self: &Arc<Self>, payload: Value, deadline_ms: u64) -> Handled {
+    /// Handles one payload of `invocation`.
+    pub async fn handle(self: &Arc<Self>, payload: Value, invocation: &Invocation) -> Handled {
+        let deadline_ms = invocation.deadline_ms;
         let (event, continuation) = match split(payload) {
             Ok(parts) => parts,
             Err(why) => {
@@ -155,7 +177,7 @@ where
                             continue;
                         }
                         Continuer::Invoke(invoker) => {
-                            match self.hand_off(invoker, &request, next, deadline_ms).await {
+                            match self.hand_off(invoker, &request, next, invocation).await {
                                 Ok(hand_offs) => return Handled::HandedOff { hand_offs },
                                 Err(reason) => Answer::Failed {
                                     physical_id: fallback_id(&request, waiting_on),
@@ -263,8 +285,9 @@ where
         invoker: &X,
         request: &Request,
         next: Continuation,
-        deadline_ms: u64,
+        invocation: &Invocation,
     ) -> Result<u32, String> {
+        let deadline_ms = invocation.deadline_ms;
         let hand_offs = next.hand_offs;
         if hand_offs > MAX_HAND_OFFS {
             return Err(format!(
@@ -282,22 +305,24 @@ where
         let hard_stop =
             deadline_ms.saturating_sub(reserve(now, deadline_ms).as_millis() as u64 / 2);
         let limit = Duration::from_millis(hard_stop.saturating_sub(now));
-        let invoked = tokio::time::timeout(limit, invoker.invoke_async(payload))
-            .await
-            .unwrap_or_else(|_| {
-                Err(crate::aws::AwsError::new(
-                    "Invoke",
-                    crate::aws::ErrorKind::Transport,
-                    "no answer before the invocation's deadline",
-                ))
-            });
+        let invoked =
+            tokio::time::timeout(limit, invoker.invoke_async(&invocation.function, payload))
+                .await
+                .unwrap_or_else(|_| {
+                    Err(crate::aws::AwsError::new(
+                        "Invoke",
+                        crate::aws::ErrorKind::Transport,
+                        "no answer before the invocation's deadline",
+                    ))
+                });
         match invoked {
             Ok(()) => {
-                info!(hand_offs, "handed the work on to a fresh invocation");
+                info!(hand_offs, function = %invocation.function, "handed the work on to a fresh invocation");
                 Ok(hand_offs)
             }
             Err(e) => Err(format!(
-                "could not hand the wait on to a fresh invocation ({e}); the provider needs lambda:InvokeFunction on itself"
+                "could not hand the wait on to a fresh invocation ({e}); the provider needs lambda:InvokeFunction on {} (the ARN it was invoked through)",
+                invocation.function
             )),
         }
     }

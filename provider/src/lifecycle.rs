@@ -7,6 +7,7 @@ use crate::aws::{
     Adapters, AwsError, Certificates, Clock, Distribution, Distributions, ErrorKind, Parameters,
 };
 use crate::certificates;
+use crate::compare;
 use crate::plan::{self, PlanError};
 use crate::properties::{self, Properties, SsmOutputs};
 use aws_lambda_events::event::cloudformation::CloudFormationCustomResourceRequest;
@@ -14,9 +15,16 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
+use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tracing::{info, warn};
+
+mod budget;
+mod explain;
+
+pub use budget::{Budget, MIN_SLEEP, POLL_ALLOWANCE, WaitDecision};
+pub use explain::{existing_id, explain, explain_write, permissions_needed};
 
 /// Tag naming the stack that owns a clone.
 pub const OWNER_STACK_TAG: &str = "cfclone:stack-id";
@@ -26,6 +34,9 @@ pub const OWNER_LOGICAL_ID_TAG: &str = "cfclone:logical-id";
 pub const NOT_CREATED_PREFIX: &str = "cfclone-not-created-";
 /// How often a conflicting concurrent change (`PreconditionFailed`) is retried.
 pub const MAX_CONFLICT_RETRIES: usize = 5;
+/// How long answers that a new certificate or resource is not visible yet
+/// (`InvalidViewerCertificate`, `IllegalUpdate`) are retried on Create and Update.
+pub const CONSISTENCY_WINDOW: Duration = Duration::from_secs(60);
 /// Written to `{prefix}/certificate-arn` when the clone has no aliases (SSM refuses
 /// empty values).
 pub const NO_CERTIFICATE: &str = "none";
@@ -158,53 +169,6 @@ pub enum Outcome {
     },
 }
 
-/// Time limits of one invocation and of the whole operation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Budget {
-    /// When the operation began (first invocation), ms since the epoch.
-    pub started_ms: u64,
-    /// After this, this invocation must have handed off or answered.
-    pub invocation_deadline_ms: u64,
-    /// After this, the operation is given up (the resource's `ServiceTimeout` less a margin).
-    pub operation_deadline_ms: u64,
-    pub poll_interval: Duration,
-}
-
-/// What to do next while waiting for CloudFront.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WaitDecision {
-    /// Sleep this long, then look again.
-    Poll(Duration),
-    /// This invocation cannot fit another poll: continue in a fresh one.
-    HandOff,
-    /// The operation's time is up.
-    GiveUp,
-}
-
-impl Budget {
-    /// The pure heart of every wait.
-    pub fn decide(&self, now_ms: u64) -> WaitDecision {
-        if now_ms >= self.operation_deadline_ms {
-            return WaitDecision::GiveUp;
-        }
-        let interval = self.poll_interval.as_millis() as u64;
-        let sleep = interval.min(self.operation_deadline_ms - now_ms);
-        // The poll after the sleep must also fit, hence twice the sleep.
-        if now_ms + 2 * sleep.max(1) > self.invocation_deadline_ms {
-            return WaitDecision::HandOff;
-        }
-        WaitDecision::Poll(Duration::from_millis(sleep))
-    }
-
-    fn elapsed(&self, now_ms: u64) -> Duration {
-        Duration::from_millis(now_ms.saturating_sub(self.started_ms))
-    }
-
-    fn left(&self, now_ms: u64) -> Duration {
-        Duration::from_millis(self.operation_deadline_ms.saturating_sub(now_ms))
-    }
-}
-
 enum WaitEnd {
     Ready(Distribution),
     HandOff,
@@ -281,7 +245,17 @@ where
                     .map(|t| (t.key.clone(), t.value.clone())),
             )
             .collect();
-        let created = match self.aws.distributions.create(planned, tags).await {
+        let buckets = plan::origin_access_control_buckets(&planned);
+        if !buckets.is_empty() {
+            warn!(
+                buckets = %buckets.join(","),
+                "these S3 origins use origin access control: each bucket's policy must allow the clone's ARN (AWS:SourceArn) before S3 serves the clone"
+            );
+        }
+        let created = self
+            .until_consistent(|| self.aws.distributions.create(planned.clone(), tags.clone()))
+            .await;
+        let created = match created {
             Ok(d) => {
                 info!(distribution_id = %d.id, domain_name = %d.domain_name, "created the clone");
                 d
@@ -290,7 +264,7 @@ where
                 Ok(d) => d,
                 Err(reason) => return failed(unmade_id, reason),
             },
-            Err(e) => return failed(unmade_id, explain(&e)),
+            Err(e) => return failed(unmade_id, explain_write(&e, &planned)),
         };
         *self.made.lock().unwrap_or_else(|e| e.into_inner()) = Some(created.id.clone());
         self.settle(request, properties, created).await
@@ -323,6 +297,79 @@ where
         }
         info!(distribution_id = %id, "adopted the clone made by an earlier delivery of this request");
         Ok(existing)
+    }
+
+    /// Runs a Create or Update call again while CloudFront answers that something it refers
+    /// to is not visible yet (`InvalidViewerCertificate`, `IllegalUpdate`: a certificate
+    /// made in the same deployment takes a while to reach CloudFront), for up to
+    /// [`CONSISTENCY_WINDOW`] and as long as the invocation leaves room.
+    async fn until_consistent<T, F, Fut>(&self, mut call: F) -> Result<T, AwsError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, AwsError>>,
+    {
+        let first = self.aws.clock.now_ms();
+        let mut pause = Duration::from_secs(2);
+        loop {
+            let error = match call().await {
+                Err(e) if e.is(ErrorKind::NotYetConsistent) => e,
+                other => return other,
+            };
+            let now = self.aws.clock.now_ms();
+            let spent = Duration::from_millis(now.saturating_sub(first));
+            if spent + pause > CONSISTENCY_WINDOW || pause + POLL_ALLOWANCE > self.budget.room(now)
+            {
+                return Err(error);
+            }
+            warn!(error = %error, retry_in_s = pause.as_secs(), "CloudFront does not see everything yet; trying again");
+            self.aws.clock.sleep(pause).await;
+            pause = (pause * 2).min(Duration::from_secs(10));
+        }
+    }
+
+    /// `Tags` follow an Update: tags the new properties add or change are set, tags the
+    /// old properties had and the new ones do not are removed. Tags set by hand and the
+    /// ownership tags are left as they are. Nothing is called when `Tags` did not change.
+    async fn update_tags(
+        &self,
+        request: &Request,
+        properties: &Properties,
+        clone: &Distribution,
+    ) -> Result<(), AwsError> {
+        let old = request
+            .old_properties
+            .as_ref()
+            .and_then(|old| Properties::parse(old, request.stack_region()).ok())
+            .map(|old| old.tags)
+            .unwrap_or_default();
+        if old == properties.tags {
+            return Ok(());
+        }
+        let current = self.aws.distributions.tags(&clone.arn).await?;
+        let set: Vec<(String, String)> = properties
+            .tags
+            .iter()
+            .map(|t| (t.key.clone(), t.value.clone()))
+            .filter(|tag| !current.contains(tag))
+            .collect();
+        let remove: Vec<String> = old
+            .iter()
+            .map(|t| t.key.clone())
+            .filter(|key| !properties.tags.iter().any(|t| &t.key == key))
+            .filter(|key| current.iter().any(|(k, _)| k == key))
+            .filter(|key| !key.starts_with(properties::RESERVED_TAG_PREFIX))
+            .collect();
+        if !set.is_empty() {
+            self.aws.distributions.tag(&clone.arn, set.clone()).await?;
+        }
+        if !remove.is_empty() {
+            self.aws
+                .distributions
+                .untag(&clone.arn, remove.clone())
+                .await?;
+        }
+        info!(distribution_id = %clone.id, set = set.len(), removed = remove.len(), "updated the clone's tags");
+        Ok(())
     }
 
     /// Reads the reference and finds the certificate, at the same time: the two do not
@@ -423,24 +470,32 @@ where
                 Ok(planned) => planned,
                 Err(reason) => return failed(physical_id, reason),
             };
-            let result = if planned == current {
-                info!(distribution_id = %physical_id, "the clone already has this configuration");
+            let unchanged = compare::same_configuration(&planned, &current);
+            let result = if unchanged {
+                info!(distribution_id = %physical_id, "the clone already has this configuration; nothing to send");
                 self.aws.distributions.get(&physical_id).await
             } else {
-                self.aws
-                    .distributions
-                    .update(&physical_id, planned, &etag)
-                    .await
+                self.until_consistent(|| {
+                    self.aws
+                        .distributions
+                        .update(&physical_id, planned.clone(), &etag)
+                })
+                .await
             };
             match result {
                 Ok(updated) => {
-                    info!(distribution_id = %physical_id, "updated the clone in place");
+                    if !unchanged {
+                        info!(distribution_id = %physical_id, "updated the clone in place");
+                    }
+                    if let Err(e) = self.update_tags(request, &properties, &updated).await {
+                        return failed(physical_id, explain(&e));
+                    }
                     return self.settle(request, &properties, updated).await;
                 }
                 Err(e) if e.is(ErrorKind::PreconditionFailed) => {
                     warn!(distribution_id = %physical_id, "the clone changed while updating it; reading it again");
                 }
-                Err(e) => return failed(physical_id, explain(&e)),
+                Err(e) => return failed(physical_id, explain_write(&e, &planned)),
             }
         }
         failed(
@@ -602,6 +657,10 @@ where
                     "ReferenceDistributionId".to_owned(),
                     properties.reference_distribution_id.clone(),
                 ),
+                (
+                    "OriginAccessControlBuckets".to_owned(),
+                    plan::origin_access_control_buckets(&clone.config).join(","),
+                ),
             ]),
         }
     }
@@ -653,7 +712,9 @@ where
         }
 
         let mut owned_checked = false;
-        for _ in 0..MAX_CONFLICT_RETRIES {
+        let mut conflicts = 0;
+        let mut not_disabled_waited = false;
+        while conflicts < MAX_CONFLICT_RETRIES {
             let clone = match self.aws.distributions.get(&physical_id).await {
                 Ok(d) => d,
                 Err(e) if e.is(ErrorKind::NotFound) => {
@@ -687,7 +748,10 @@ where
                         info!(distribution_id = %physical_id, "disabled the clone");
                         d
                     }
-                    Err(e) if e.is(ErrorKind::PreconditionFailed) => continue,
+                    Err(e) if e.is(ErrorKind::PreconditionFailed) => {
+                        conflicts += 1;
+                        continue;
+                    }
                     Err(e) if e.is(ErrorKind::NotFound) => {
                         return self.deleted(&physical_id, outputs.as_ref()).await;
                     }
@@ -736,8 +800,36 @@ where
                 Err(e) if e.is(ErrorKind::NotFound) => {
                     return self.deleted(&physical_id, outputs.as_ref()).await;
                 }
-                Err(e) if e.is(ErrorKind::PreconditionFailed) || e.is(ErrorKind::NotDisabled) => {
-                    warn!(distribution_id = %physical_id, error = %e, "not deletable yet; reading it again");
+                Err(e) if e.is(ErrorKind::PreconditionFailed) => {
+                    conflicts += 1;
+                    warn!(distribution_id = %physical_id, error = %e, "the clone changed; reading it again");
+                }
+                Err(e) if e.is(ErrorKind::NotDisabled) => {
+                    // CloudFront can refuse for a while after it reports the disabled
+                    // clone Deployed: not ready yet, so wait a poll interval and retry.
+                    warn!(distribution_id = %physical_id, error = %e, "CloudFront does not take the delete yet; waiting");
+                    match self
+                        .budget
+                        .decide(self.aws.clock.now_ms(), not_disabled_waited)
+                    {
+                        WaitDecision::Poll(pause) => {
+                            self.aws.clock.sleep(pause).await;
+                            not_disabled_waited = true;
+                        }
+                        WaitDecision::HandOff => {
+                            return Outcome::Continue {
+                                phase: Phase::Delete,
+                            };
+                        }
+                        WaitDecision::GiveUp => {
+                            return failed(
+                                physical_id.clone(),
+                                format!(
+                                    "DeleteDistribution: CloudFront still answered DistributionNotDisabled for the disabled, Deployed {physical_id} when the resource's ServiceTimeout ran out; delete it by hand (aws cloudfront delete-distribution --id {physical_id} --if-match <ETag>), then retry the stack deletion"
+                                ),
+                            );
+                        }
+                    }
                 }
                 Err(e) => return failed(physical_id, explain(&e)),
             }
@@ -776,12 +868,14 @@ where
         goal: &str,
         ready: impl Fn(&Distribution) -> bool,
     ) -> Result<WaitEnd, AwsError> {
+        let mut waited = false;
         loop {
             let now = self.aws.clock.now_ms();
-            let decision = self.budget.decide(now);
+            let decision = self.budget.decide(now, waited);
             match decision {
                 WaitDecision::Poll(pause) => {
                     self.aws.clock.sleep(pause).await;
+                    waited = true;
                 }
                 WaitDecision::HandOff => {
                     info!(
@@ -830,27 +924,6 @@ fn failed(physical_id: String, reason: String) -> Outcome {
         physical_id,
         reason,
     }
-}
-
-/// An AWS failure as a reason for CloudFormation, with the way out where we know it.
-fn explain(error: &AwsError) -> String {
-    match error.kind {
-        ErrorKind::CnameAlreadyExists => format!(
-            "Aliases: {error}; another distribution already uses one of these aliases — remove it there or choose another alias"
-        ),
-        _ => error.to_string(),
-    }
-}
-
-/// CloudFront's `DistributionAlreadyExists` message ends with "Already exists: E…".
-fn existing_id(message: &str) -> Option<String> {
-    let (_, tail) = message.rsplit_once("Already exists:")?;
-    let id: String = tail
-        .trim()
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric())
-        .collect();
-    (!id.is_empty()).then_some(id)
 }
 
 /// What a plan is made from besides the properties: the reference's configuration and the

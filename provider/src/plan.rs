@@ -249,10 +249,43 @@ fn apply(
     Ok(())
 }
 
+/// Whether `domain_name` is an S3 bucket's REST endpoint, which an S3 origin needs:
+/// `bucket.s3.amazonaws.com`, `bucket.s3.REGION.amazonaws.com`, the dual-stack
+/// `bucket.s3.dualstack.REGION.amazonaws.com`, the legacy dash form
+/// `bucket.s3-REGION.amazonaws.com` (still served, and still in older references), or an
+/// access point alias. Website endpoints (`s3-website`) are custom origins.
 fn is_s3_rest_endpoint(domain_name: &str) -> bool {
-    (domain_name.ends_with(".amazonaws.com") || domain_name.ends_with(".amazonaws.com.cn"))
-        && domain_name.contains(".s3.")
+    let on_aws =
+        domain_name.ends_with(".amazonaws.com") || domain_name.ends_with(".amazonaws.com.cn");
+    let legacy_dash = domain_name
+        .split_once(".s3-")
+        .is_some_and(|(bucket, rest)| !bucket.is_empty() && !rest.starts_with("website"));
+    on_aws && (domain_name.contains(".s3.") || legacy_dash)
         || domain_name.contains(".s3-accesspoint.")
+}
+
+/// The buckets of the S3 origins that use origin access control: each one's bucket policy
+/// must allow the clone's ARN (`AWS:SourceArn`) before S3 serves the clone.
+pub fn origin_access_control_buckets(config: &DistributionConfig) -> Vec<String> {
+    let mut buckets: Vec<String> = config
+        .origins
+        .iter()
+        .flat_map(|o| o.items.iter())
+        .filter(|o| {
+            o.origin_access_control_id
+                .as_deref()
+                .is_some_and(|id| !id.is_empty())
+        })
+        .filter(|o| is_s3_rest_endpoint(&o.domain_name))
+        .filter_map(|o| {
+            o.domain_name
+                .split_once(".s3")
+                .map(|(bucket, _)| bucket.to_owned())
+        })
+        .collect();
+    buckets.sort();
+    buckets.dedup();
+    buckets
 }
 
 /// Every cache behaviour targets an existing origin or origin group, and every group
@@ -703,6 +736,36 @@ mod tests {
         let text = err.to_string();
         assert!(text.starts_with("Origins:"), "{text}");
         assert!(text.contains("api, assets, api-failover"), "{text}");
+    }
+
+    #[test]
+    fn legacy_and_dual_stack_bucket_endpoints_are_s3_origins_and_website_endpoints_are_not() {
+        for endpoint in [
+            "shop.s3.amazonaws.com",
+            "shop.s3.eu-west-1.amazonaws.com",
+            "shop.s3-eu-west-1.amazonaws.com",
+            "shop.s3-external-1.amazonaws.com",
+            "shop.s3.dualstack.eu-west-1.amazonaws.com",
+        ] {
+            assert!(is_s3_rest_endpoint(endpoint), "{endpoint}");
+            let config = plan_with(json!({"Origins": [{"Id": "assets", "DomainName": endpoint}]}));
+            assert!(config.is_ok(), "{endpoint}: {config:?}");
+        }
+        for endpoint in [
+            "shop.s3-website-eu-west-1.amazonaws.com",
+            "shop.s3-website.eu-west-1.amazonaws.com",
+            "shop.example.com",
+        ] {
+            assert!(!is_s3_rest_endpoint(endpoint), "{endpoint}");
+        }
+    }
+
+    #[test]
+    fn the_buckets_behind_origin_access_control_are_named() {
+        let config = plan_with(json!({})).unwrap();
+        assert_eq!(origin_access_control_buckets(&config), vec!["shop-assets"]);
+        let moved = plan_with(json!({"Origins": [{"Id": "assets", "DomainName": "tenant-assets.s3-eu-west-1.amazonaws.com"}]})).unwrap();
+        assert_eq!(origin_access_control_buckets(&moved), vec!["tenant-assets"]);
     }
 
     #[test]

@@ -5,6 +5,8 @@
 use serde_json::{Map, Value};
 use std::time::Duration;
 
+pub mod aws_limits;
+
 /// Every property `Custom::ClonedDistribution` accepts, in the order of the README.
 /// `schema/cloned-distribution.json` holds the same list for the CDK side; a test keeps
 /// both in step.
@@ -36,6 +38,7 @@ pub const ATTRIBUTE_NAMES: &[&str] = &[
     "Arn",
     "CertificateArn",
     "ReferenceDistributionId",
+    "OriginAccessControlBuckets",
 ];
 
 /// The names, under `SsmParameterPrefix`, of the parameters written to SSM.
@@ -233,6 +236,11 @@ impl Properties {
 
         let tags = reader.tags()?;
 
+        let web_acl_id = reader.string("WebAclId")?;
+        if let Some(id) = &web_acl_id {
+            aws_limits::validate_web_acl_id(id)?;
+        }
+
         let ssm_prefix = reader.string("SsmParameterPrefix")?;
         let ssm_regions = reader.string_list("SsmRegions")?;
         let ssm = match (ssm_prefix, ssm_regions) {
@@ -250,6 +258,7 @@ impl Properties {
                     _ => vec![stack_region.to_owned()],
                 };
                 validate_regions(&regions)?;
+                aws_limits::validate_ssm_names(&prefix, SSM_PARAMETER_NAMES, &regions)?;
                 Some(SsmOutputs { prefix, regions })
             }
         };
@@ -279,7 +288,7 @@ impl Properties {
             comment,
             enabled: reader.boolean("Enabled")?.unwrap_or(true),
             price_class,
-            web_acl_id: reader.string("WebAclId")?,
+            web_acl_id,
             logging_prefix,
             tags,
             ssm,
@@ -507,19 +516,8 @@ impl Reader<'_> {
                     ),
                 ));
             }
-            if key.len() > 128 {
-                return Err(PropertyError::new(
-                    "Tags",
-                    format!("`{key}` is longer than 128 characters"),
-                ));
-            }
             let value = get("Value").unwrap_or_default();
-            if value.len() > 256 {
-                return Err(PropertyError::new(
-                    "Tags",
-                    format!("the value of `{key}` is longer than 256 characters"),
-                ));
-            }
+            aws_limits::validate_tag(&key, &value)?;
             if tags.iter().any(|t| t.key == key) {
                 return Err(PropertyError::new("Tags", format!("`{key}` appears twice")));
             }

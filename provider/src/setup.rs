@@ -20,11 +20,10 @@ pub const POLL_INTERVAL_ENV: &str = "CFCLONE_POLL_INTERVAL_MS";
 pub async fn provider(in_lambda: bool) -> SdkProvider {
     let trust_roots = TrustRoots::from_system();
     let config = sdk::load_config(trust_roots.as_ref().map(TrustRoots::pem)).await;
-    let continuer = match std::env::var("AWS_LAMBDA_FUNCTION_NAME") {
-        Ok(name) if in_lambda && !name.is_empty() => {
-            Continuer::Invoke(SdkSelfInvoke::new(&config, name))
-        }
-        _ => Continuer::InProcess,
+    let continuer = if in_lambda && function_name().is_some() {
+        Continuer::Invoke(SdkSelfInvoke::new(&config))
+    } else {
+        Continuer::InProcess
     };
     let poll_interval = std::env::var(POLL_INTERVAL_ENV)
         .ok()
@@ -41,6 +40,25 @@ pub async fn provider(in_lambda: bool) -> SdkProvider {
         http: response_client(trust_roots.as_ref()),
         poll_interval,
     }
+}
+
+/// `AWS_LAMBDA_FUNCTION_NAME`, which Lambda sets for every function.
+pub fn function_name() -> Option<String> {
+    std::env::var("AWS_LAMBDA_FUNCTION_NAME")
+        .ok()
+        .filter(|name| !name.is_empty())
+}
+
+/// The invocation as the runtime describes it; the function is the ARN the event came
+/// through, or the function's name should the runtime not say.
+pub fn invocation(context: &lambda_runtime::Context) -> crate::handler::Invocation {
+    // Without the runtime's header, lambda_runtime fills the field with a sentence.
+    let function = if context.invoked_function_arn.starts_with("arn:") {
+        context.invoked_function_arn.clone()
+    } else {
+        function_name().unwrap_or_default()
+    };
+    crate::handler::Invocation::new(context.deadline, function)
 }
 
 /// CA bundles of the systems the provider runs on: Amazon Linux (Lambda's

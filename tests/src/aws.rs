@@ -182,6 +182,52 @@ impl Aws {
     }
 
     /// The ids of every distribution in the account.
+    /// Disables and deletes a distribution as someone outside the provider would: with
+    /// its ETag, and once CloudFront has deployed the disabled configuration.
+    pub async fn disable_and_delete(&self, id: &str) {
+        let out = self
+            .cloudfront
+            .get_distribution_config()
+            .id(id)
+            .send()
+            .await
+            .expect("GetDistributionConfig");
+        let mut config = out.distribution_config.expect("a configuration");
+        config.enabled = false;
+        let mut etag = self
+            .cloudfront
+            .update_distribution()
+            .id(id)
+            .if_match(out.e_tag.expect("an ETag"))
+            .distribution_config(config)
+            .send()
+            .await
+            .expect("UpdateDistribution")
+            .e_tag
+            .expect("an ETag");
+        for _ in 0..50 {
+            let d = self
+                .cloudfront
+                .get_distribution()
+                .id(id)
+                .send()
+                .await
+                .expect("GetDistribution");
+            etag = d.e_tag.expect("an ETag");
+            if d.distribution.is_some_and(|d| d.status == "Deployed") {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        self.cloudfront
+            .delete_distribution()
+            .id(id)
+            .if_match(etag)
+            .send()
+            .await
+            .expect("DeleteDistribution");
+    }
+
     pub async fn distribution_ids(&self) -> Vec<String> {
         let out = self
             .cloudfront

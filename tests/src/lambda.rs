@@ -37,6 +37,12 @@ pub struct LambdaOptions {
     pub account: String,
     /// The function timeout: each invocation's deadline.
     pub timeout: Duration,
+    /// The alias or version the harness's own invocations go through (CloudFormation's
+    /// ServiceToken may name one); `None` for the unqualified function.
+    pub qualifier: Option<String>,
+    /// The aliases (or versions) the Invoke API knows besides `$LATEST`; invoking another
+    /// is answered 404, as Lambda answers for a deleted alias.
+    pub aliases: Vec<String>,
     /// The process environment besides what Lambda itself sets.
     pub env: Vec<(String, String)>,
 }
@@ -82,6 +88,9 @@ impl Outcome {
 pub struct Invocation {
     pub id: String,
     pub source: Source,
+    /// The function ARN it was invoked through (qualified when a version or alias was
+    /// named), as the runtime reports it to the process.
+    pub function: String,
     pub payload: Value,
     pub outcome: Outcome,
 }
@@ -124,7 +133,15 @@ impl Shared {
         )
     }
 
-    fn enqueue(&self, source: Source, payload: Value) -> String {
+    /// The function ARN the harness's own invocations go through.
+    fn invoked_arn(&self) -> String {
+        match &self.options.qualifier {
+            Some(q) => format!("{}:{q}", self.function_arn()),
+            None => self.function_arn(),
+        }
+    }
+
+    fn enqueue(&self, source: Source, function: String, payload: Value) -> String {
         let id = crate::uuid();
         {
             let mut state = self.state();
@@ -132,6 +149,7 @@ impl Shared {
             state.invocations.push(Invocation {
                 id: id.clone(),
                 source,
+                function,
                 payload,
                 outcome: Outcome::Queued,
             });
@@ -221,7 +239,8 @@ impl Lambda {
 
     /// Queues an asynchronous invocation with this payload; returns its id.
     pub fn invoke_event(&self, payload: Value) -> String {
-        self.shared.enqueue(Source::Direct, payload)
+        self.shared
+            .enqueue(Source::Direct, self.shared.invoked_arn(), payload)
     }
 
     /// Every invocation so far, in the order they were queued.
@@ -478,6 +497,7 @@ fn error(status: StatusCode, error_type: &str, message: &str) -> hyper::Response
 async fn route(shared: &Arc<Shared>, request: Request<Incoming>) -> hyper::Response<Body> {
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
+    let query = request.uri().query().unwrap_or_default().to_owned();
     let headers = request.headers().clone();
     let body = match request.into_body().collect().await {
         Ok(collected) => collected.to_bytes(),
@@ -490,7 +510,7 @@ async fn route(shared: &Arc<Shared>, request: Request<Incoming>) -> hyper::Respo
         && let Some(name) = rest.strip_suffix("/invocations")
         && method == Method::POST
     {
-        return invoke(shared, name, &headers, body).await;
+        return invoke(shared, name, &query, &headers, body).await;
     }
     error(
         StatusCode::NOT_FOUND,
@@ -569,6 +589,7 @@ async fn next(shared: &Arc<Shared>) -> hyper::Response<Body> {
                 let invocation = &mut state.invocations[index];
                 invocation.outcome = Outcome::Running { instance };
                 let id = invocation.id.clone();
+                let function = invocation.function.clone();
                 let payload = invocation.payload.to_string();
                 drop(state);
                 shared.changed.notify_waiters();
@@ -586,7 +607,7 @@ async fn next(shared: &Arc<Shared>) -> hyper::Response<Body> {
                         "lambda-runtime-deadline-ms",
                         (now_ms() + timeout.as_millis() as u64).to_string(),
                     )
-                    .header("lambda-runtime-invoked-function-arn", shared.function_arn())
+                    .header("lambda-runtime-invoked-function-arn", function)
                     .header("lambda-runtime-trace-id", trace)
                     .body(Full::new(Bytes::from(payload)))
                     .expect("a valid response");
@@ -600,20 +621,39 @@ async fn next(shared: &Arc<Shared>) -> hyper::Response<Body> {
 async fn invoke(
     shared: &Arc<Shared>,
     name: &str,
+    query: &str,
     headers: &hyper::HeaderMap,
     body: Bytes,
 ) -> hyper::Response<Body> {
     let name = percent_decode(name);
-    let known = name == shared.options.function_name
-        || name == shared.function_arn()
-        || name.ends_with(&format!(":function:{}", shared.options.function_name));
-    if !known {
+    // NAME, NAME:QUALIFIER, or an ARN with or without a qualifier; `?Qualifier=` too.
+    let bare = name
+        .rsplit_once(":function:")
+        .map_or(name.as_str(), |(_, rest)| rest);
+    let (function, mut qualifier) = match bare.split_once(':') {
+        Some((f, q)) => (f, Some(q.to_owned())),
+        None => (bare, None),
+    };
+    if let Some(q) = query
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("Qualifier="))
+    {
+        qualifier = Some(percent_decode(q));
+    }
+    let known_qualifier = qualifier
+        .as_deref()
+        .is_none_or(|q| q == "$LATEST" || shared.options.aliases.iter().any(|a| a == q));
+    if function != shared.options.function_name || !known_qualifier {
         return error(
             StatusCode::NOT_FOUND,
             "ResourceNotFoundException",
             &format!("Function not found: {name}"),
         );
     }
+    let invoked = match &qualifier {
+        Some(q) => format!("{}:{q}", shared.function_arn()),
+        None => shared.function_arn(),
+    };
     let payload = if body.is_empty() {
         Value::Object(Default::default())
     } else {
@@ -634,7 +674,7 @@ async fn invoke(
         .unwrap_or("RequestResponse");
     match invocation_type {
         "Event" => {
-            let id = shared.enqueue(Source::InvokeApi, payload);
+            let id = shared.enqueue(Source::InvokeApi, invoked, payload);
             let mut response = reply(StatusCode::ACCEPTED, "");
             response
                 .headers_mut()
@@ -643,7 +683,7 @@ async fn invoke(
         }
         "DryRun" => reply(StatusCode::NO_CONTENT, ""),
         _ => {
-            let id = shared.enqueue(Source::InvokeApi, payload);
+            let id = shared.enqueue(Source::InvokeApi, invoked, payload);
             let end = tokio::time::Instant::now() + shared.options.timeout * 3;
             loop {
                 let mut changed = pin!(shared.changed.notified());

@@ -65,6 +65,10 @@ pub struct Options {
     pub extra_env: Vec<(String, String)>,
     /// How long [`Harness::send`] waits for the provider to fall idle.
     pub settle_timeout: Duration,
+    /// The alias CloudFormation invokes the function through (`None`: unqualified).
+    pub qualifier: Option<String>,
+    /// The aliases the Invoke API knows; `None`: just `qualifier`.
+    pub aliases: Option<Vec<String>>,
 }
 
 impl Default for Options {
@@ -75,6 +79,8 @@ impl Default for Options {
             log_level: "debug".into(),
             extra_env: Vec::new(),
             settle_timeout: Duration::from_secs(90),
+            qualifier: None,
+            aliases: None,
         }
     }
 }
@@ -117,6 +123,11 @@ impl Harness {
             region: REGION.into(),
             account: ACCOUNT.into(),
             timeout: options.function_timeout,
+            qualifier: options.qualifier.clone(),
+            aliases: options
+                .aliases
+                .clone()
+                .unwrap_or_else(|| options.qualifier.iter().cloned().collect()),
             env,
         })
         .await;

@@ -1,6 +1,9 @@
-//! moto in server mode: one process per test on a free loopback port.
+//! The strict emulator (`emulator/server.py`: moto in server mode with the project's
+//! patches, which make it answer as AWS does where stock moto is lenient): one process per
+//! test on a free loopback port, with its fault injection, latency and call log.
 
-use serde_json::json;
+use serde::Deserialize;
+use serde_json::{Value, json};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -16,9 +19,63 @@ pub enum Progression {
     Manual(u32),
     /// Stays `InProgress` until the progression is changed.
     Never,
+    /// `Deployed` this long (whole seconds) after it was made or last changed.
+    After(Duration),
 }
 
-/// A running moto server, killed on drop.
+/// An error to answer instead of the real one, in the service's own wire shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fault {
+    /// SigV4 service name: `cloudfront`, `acm`, `ssm`, `lambda`, `s3`.
+    pub service: &'static str,
+    /// The operation (`UpdateDistribution`); `None`: every operation of the service.
+    pub operation: Option<&'static str>,
+    pub code: &'static str,
+    /// HTTP status; `None`: the emulator's default for the code.
+    pub status: Option<u16>,
+    pub message: Option<String>,
+    /// How many matching calls it answers.
+    pub count: u32,
+}
+
+impl Fault {
+    /// `count` calls of `service`'s `operation` answered with `code`.
+    pub fn new(
+        service: &'static str,
+        operation: &'static str,
+        code: &'static str,
+        count: u32,
+    ) -> Self {
+        Self {
+            service,
+            operation: Some(operation),
+            code,
+            status: None,
+            message: None,
+            count,
+        }
+    }
+
+    pub fn status(mut self, status: u16) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    pub fn message(mut self, message: impl Into<String>) -> Self {
+        self.message = Some(message.into());
+        self
+    }
+}
+
+/// One AWS call the emulator answered.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Call {
+    pub service: String,
+    pub operation: String,
+    pub status: u16,
+}
+
+/// A running emulator, killed on drop.
 pub struct Moto {
     child: Child,
     port: u16,
@@ -28,18 +85,20 @@ impl Moto {
     /// Starts moto on a free port and waits until it answers. The virtual environment is
     /// `<workspace>/.venv` unless `CFCLONE_VENV` names another.
     pub async fn start() -> Self {
-        let server = venv().join("bin/moto_server");
+        let python = venv().join("bin/python");
+        let server = crate::workspace_dir().join("emulator/server.py");
         assert!(
-            server.is_file(),
+            python.is_file(),
             "{} is missing: run `make setup` (or scripts/setup) to install moto[server] into .venv, or set CFCLONE_VENV",
-            server.display()
+            python.display()
         );
         let http = reqwest::Client::new();
         let mut last_error = String::new();
         for _ in 0..4 {
             let port = free_port();
-            let mut child = Command::new(&server)
-                .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            let mut child = Command::new(&python)
+                .arg(&server)
+                .args(["--port", &port.to_string()])
                 // Requested certificates are ISSUED at once instead of after 60 s.
                 .env("MOTO_ACM_VALIDATION_WAIT", "0")
                 .stdin(Stdio::null())
@@ -80,6 +139,86 @@ impl Moto {
         format!("http://127.0.0.1:{}", self.port)
     }
 
+    async fn control(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let mut request =
+            reqwest::Client::new().request(method, format!("{}{path}", self.endpoint()));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request
+            .send()
+            .await
+            .expect("the emulator's control API answers");
+        let status = response.status();
+        let text = response.text().await.unwrap_or_default();
+        assert!(status.is_success(), "{path} answered {status}: {text}");
+        serde_json::from_str(&text).unwrap_or(Value::Null)
+    }
+
+    /// The next `fault.count` matching calls are answered with the fault.
+    pub async fn inject(&self, fault: Fault) {
+        let mut body = json!({"service": fault.service, "code": fault.code, "count": fault.count});
+        if let Some(operation) = fault.operation {
+            body["operation"] = operation.into();
+        }
+        if let Some(status) = fault.status {
+            body["status"] = status.into();
+        }
+        if let Some(message) = &fault.message {
+            body["message"] = message.clone().into();
+        }
+        self.control(reqwest::Method::POST, "/_cfclone/faults", Some(body))
+            .await;
+    }
+
+    /// A fixed delay before every AWS call is answered (0 turns it off).
+    pub async fn set_latency(&self, latency: Duration) {
+        self.control(
+            reqwest::Method::POST,
+            "/_cfclone/latency",
+            Some(json!({"ms": latency.as_millis() as u64})),
+        )
+        .await;
+    }
+
+    /// Every AWS call answered so far, in order.
+    pub async fn calls(&self) -> Vec<Call> {
+        let value = self
+            .control(reqwest::Method::GET, "/_cfclone/calls", None)
+            .await;
+        serde_json::from_value(value).expect("a list of calls")
+    }
+
+    /// Forgets the calls answered so far (e.g. the seeding's).
+    pub async fn clear_calls(&self) {
+        self.control(reqwest::Method::DELETE, "/_cfclone/calls", None)
+            .await;
+    }
+
+    /// How many calls of `operation` were answered so far.
+    pub async fn count(&self, operation: &str) -> usize {
+        self.calls()
+            .await
+            .iter()
+            .filter(|c| c.operation == operation)
+            .count()
+    }
+
+    /// Marks an ACM certificate as ACM would describe a private-CA (`PRIVATE`), imported
+    /// (`IMPORTED`) or CloudFront-managed (`managed_by: CLOUDFRONT`) one.
+    pub async fn set_certificate_kind(&self, arn: &str, kind: &str, managed_by: Option<&str>) {
+        let mut body = json!({"arn": arn, "type": kind});
+        if let Some(managed_by) = managed_by {
+            body["managed_by"] = managed_by.into();
+        }
+        self.control(
+            reqwest::Method::POST,
+            "/_cfclone/acm/certificate",
+            Some(body),
+        )
+        .await;
+    }
+
     /// Sets how distributions progress from `InProgress` to `Deployed`. It applies to
     /// every distribution at its next status read.
     pub async fn set_distribution_progression(&self, progression: Progression) {
@@ -87,6 +226,7 @@ impl Moto {
             Progression::Immediate => json!({"progression": "immediate"}),
             Progression::Manual(times) => json!({"progression": "manual", "times": times}),
             Progression::Never => json!({"progression": "manual", "times": u32::MAX}),
+            Progression::After(d) => json!({"progression": "time", "seconds": d.as_secs()}),
         };
         let response = reqwest::Client::new()
             .post(format!(

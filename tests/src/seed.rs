@@ -18,6 +18,10 @@ pub const API_ORIGIN_PATH: &str = "/prod";
 /// The S3 origin for static assets.
 pub const ASSETS_ORIGIN_ID: &str = "assets";
 pub const ASSETS_ORIGIN_DOMAIN: &str = "shop-assets.s3.eu-west-1.amazonaws.com";
+/// The S3 origin reads its bucket through origin access control (OAC).
+pub const ASSETS_ORIGIN_ACCESS_CONTROL: &str = "E2OACEXAMPLE01";
+/// The bucket behind the S3 origin.
+pub const ASSETS_BUCKET: &str = "shop-assets";
 /// A second custom origin (a legacy backend behind `/legacy/*`).
 pub const LEGACY_ORIGIN_ID: &str = "legacy";
 pub const LEGACY_ORIGIN_DOMAIN: &str = "legacy.example.net";
@@ -140,6 +144,7 @@ pub fn reference_config(caller_reference: &str, certificate_arn: &str) -> Distri
         .id(ASSETS_ORIGIN_ID)
         .domain_name(ASSETS_ORIGIN_DOMAIN)
         .s3_origin_config(S3OriginConfig::builder().origin_access_identity("").build())
+        .origin_access_control_id(ASSETS_ORIGIN_ACCESS_CONTROL)
         .build()
         .expect("assets origin");
     let legacy = Origin::builder()
@@ -318,18 +323,18 @@ pub async fn distribution(
     }
 }
 
-/// A distribution someone else made (no cfclone ownership tags unless `tags` say so).
+/// A distribution someone else made (no cfclone ownership tags unless `tags` say so),
+/// with an alias of its own (`blog-….example.org`: two distributions cannot share one).
 pub async fn foreign_distribution(aws: &Aws, tags: &[(&str, &str)]) -> Distribution {
-    let certificate_arn = certificate(aws, "legacy.example.org", &[]).await;
-    let mut config = reference_config(
-        &format!("foreign-{}", crate::random_hex(8)),
-        &certificate_arn,
-    );
+    let name = format!("foreign-{}", crate::random_hex(8));
+    let alias = format!("blog-{name}.example.org");
+    let certificate_arn = certificate(aws, &alias, &[]).await;
+    let mut config = reference_config(&name, &certificate_arn);
     config.comment = "a distribution cfclone did not make".into();
     config.aliases = Some(
         aws_sdk_cloudfront::types::Aliases::builder()
             .quantity(1)
-            .items("legacy.example.org")
+            .items(alias)
             .build()
             .expect("aliases"),
     );

@@ -292,12 +292,8 @@ async fn waiting_create(h: &Harness) -> (cfclone_e2e::Reference, cfclone_e2e::Ev
     (reference, create)
 }
 
-async fn create_whose_hand_off_fails(extra_env: Vec<(String, String)>) -> (Harness, String) {
-    let h = Harness::start_with(Options {
-        extra_env,
-        ..short_lived()
-    })
-    .await;
+async fn create_whose_hand_off_fails(options: Options) -> (Harness, String) {
+    let h = Harness::start_with(Options { ..options }).await;
     let (reference, create) = waiting_create(&h).await;
     h.dispatch(&create);
     h.settle().await;
@@ -330,11 +326,13 @@ async fn create_whose_hand_off_fails(extra_env: Vec<(String, String)>) -> (Harne
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_hand_off_answers_failed_with_the_clone_as_physical_id() {
-    // The function invokes a name Lambda does not know: a 404, not retried.
-    create_whose_hand_off_fails(vec![(
-        "AWS_LAMBDA_FUNCTION_NAME".into(),
-        "no-such-function".into(),
-    )])
+    // The event came through an alias that was deleted since: invoking it again is a
+    // 404, not retried.
+    create_whose_hand_off_fails(Options {
+        qualifier: Some("retired".into()),
+        aliases: Some(Vec::new()),
+        ..short_lived()
+    })
     .await;
 }
 
@@ -345,5 +343,9 @@ async fn an_unreachable_lambda_api_still_gets_an_answer_before_the_deadline() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         format!("http://{}", listener.local_addr().unwrap())
     };
-    create_whose_hand_off_fails(vec![("AWS_ENDPOINT_URL_LAMBDA".into(), refused)]).await;
+    create_whose_hand_off_fails(Options {
+        extra_env: vec![("AWS_ENDPOINT_URL_LAMBDA".into(), refused)],
+        ..short_lived()
+    })
+    .await;
 }

@@ -38,6 +38,8 @@ async fn stuck_lambda(timeout: Duration) -> Lambda {
         region: "eu-west-1".into(),
         account: "123456789012".into(),
         timeout,
+        qualifier: None,
+        aliases: Vec::new(),
         env: Vec::new(),
     })
     .await

@@ -497,14 +497,7 @@ async fn an_update_of_a_clone_that_vanished_creates_it_anew() {
     let create = h.create("ShopDistribution", properties.clone()).await;
     let old_id = h.send(&create).await.only().physical_resource_id;
     // Someone deletes the clone behind CloudFormation's back.
-    h.aws
-        .cloudfront
-        .delete_distribution()
-        .id(&old_id)
-        .if_match("any")
-        .send()
-        .await
-        .expect("DeleteDistribution");
+    h.aws.disable_and_delete(&old_id).await;
 
     let changed = with(properties.clone(), "Comment", "shop, recreated");
     let update = h

@@ -1,7 +1,8 @@
 //! In-memory AWS for the lifecycle's unit tests. Unlike moto, the fake CloudFront changes
 //! ETags on every write, enforces `IfMatch`, refuses to delete an enabled or undeployed
 //! distribution (`DistributionNotDisabled`) and refuses duplicate aliases
-//! (`CNAMEAlreadyExists`). Deployments finish `deploy_ms` after each change, on the fake
+//! (`CNAMEAlreadyExists`), and answers configurations in CloudFront's own shape
+//! ([`as_cloudfront_returns`]). Deployments finish `deploy_ms` after each change, on the fake
 //! clock, which advances only when the code under test sleeps.
 
 use super::{
@@ -13,6 +14,39 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
+
+/// What GetDistributionConfig returns for a configuration that was sent as `sent`: the
+/// deprecated `ViewerCertificate.Certificate`/`CertificateSource`, CloudFront's own
+/// settings for its default certificate, `Staging=false`, empty ids for what was left
+/// out, and empty lists without `Items` (as the strict emulator and AWS answer).
+#[allow(deprecated)]
+pub fn as_cloudfront_returns(sent: &DistributionConfig) -> DistributionConfig {
+    use aws_sdk_cloudfront::types::{
+        Aliases, CertificateSource, MinimumProtocolVersion, SslSupportMethod,
+    };
+    let mut back = sent.clone();
+    if let Some(v) = back.viewer_certificate.as_mut() {
+        match v.acm_certificate_arn.clone() {
+            Some(arn) => {
+                v.certificate = Some(arn);
+                v.certificate_source = Some(CertificateSource::Acm);
+            }
+            None => {
+                v.certificate_source = Some(CertificateSource::Cloudfront);
+                v.ssl_support_method = Some(SslSupportMethod::Vip);
+                v.minimum_protocol_version = Some(MinimumProtocolVersion::TlSv1);
+            }
+        }
+    }
+    if back.aliases.as_ref().is_some_and(|a| a.quantity == 0) {
+        back.aliases = Some(Aliases::builder().quantity(0).build().expect("quantity"));
+    }
+    back.staging.get_or_insert(false);
+    back.continuous_deployment_policy_id.get_or_insert_default();
+    back.anycast_ip_list_id.get_or_insert_default();
+    back.web_acl_id.get_or_insert_default();
+    back
+}
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
@@ -256,7 +290,7 @@ impl Distributions for &'static FakeCloudFront {
                 domain_name: format!("d{n:08}.cloudfront.net"),
                 status: "InProgress".into(),
                 etag: format!("{id}-v1"),
-                config,
+                config: as_cloudfront_returns(&config),
             },
             tags,
             deployed_at_ms: self.clock.now_ms() + self.deploy_ms.load(Ordering::SeqCst),
@@ -289,7 +323,7 @@ impl Distributions for &'static FakeCloudFront {
         }
         s.version += 1;
         s.distribution.etag = format!("{id}-v{}", s.version);
-        s.distribution.config = config;
+        s.distribution.config = as_cloudfront_returns(&config);
         s.deployed_at_ms = self.clock.now_ms() + self.deploy_ms.load(Ordering::SeqCst);
         Ok(self.view(s))
     }
@@ -328,6 +362,33 @@ impl Distributions for &'static FakeCloudFront {
             .find(|s| s.distribution.arn == arn)
             .map(|s| s.tags.clone())
             .ok_or_else(|| AwsError::new(OP, ErrorKind::NotFound, "no such resource"))
+    }
+
+    async fn tag(&self, arn: &str, tags: Vec<(String, String)>) -> Result<(), AwsError> {
+        const OP: &str = "TagResource";
+        self.enter(OP, arn).await?;
+        let mut stored = lock(&self.stored);
+        let s = stored
+            .values_mut()
+            .find(|s| s.distribution.arn == arn)
+            .ok_or_else(|| AwsError::new(OP, ErrorKind::NotFound, "no such resource"))?;
+        for (key, value) in tags {
+            s.tags.retain(|(k, _)| *k != key);
+            s.tags.push((key, value));
+        }
+        Ok(())
+    }
+
+    async fn untag(&self, arn: &str, keys: Vec<String>) -> Result<(), AwsError> {
+        const OP: &str = "UntagResource";
+        self.enter(OP, arn).await?;
+        let mut stored = lock(&self.stored);
+        let s = stored
+            .values_mut()
+            .find(|s| s.distribution.arn == arn)
+            .ok_or_else(|| AwsError::new(OP, ErrorKind::NotFound, "no such resource"))?;
+        s.tags.retain(|(k, _)| !keys.contains(k));
+        Ok(())
     }
 }
 
@@ -433,13 +494,16 @@ impl Parameters for &'static FakeSsm {
 #[derive(Debug, Default)]
 pub struct FakeInvoker {
     pub payloads: Mutex<Vec<Vec<u8>>>,
+    /// The function each invocation named.
+    pub functions: Mutex<Vec<String>>,
     pub fail: Mutex<bool>,
     /// Each call takes this long (real time) before it answers.
     pub stall: Mutex<Option<Duration>>,
 }
 
 impl SelfInvoke for &'static FakeInvoker {
-    async fn invoke_async(&self, payload: Vec<u8>) -> Result<(), AwsError> {
+    async fn invoke_async(&self, function: &str, payload: Vec<u8>) -> Result<(), AwsError> {
+        lock(&self.functions).push(function.to_owned());
         let stall = *lock(&self.stall);
         if let Some(duration) = stall {
             tokio::time::sleep(duration).await;

@@ -47,6 +47,9 @@ pub enum ErrorKind {
     AlreadyExists,
     NotDisabled,
     CnameAlreadyExists,
+    /// Something the request refers to is not visible to CloudFront yet (a certificate
+    /// made moments ago): `InvalidViewerCertificate`, `IllegalUpdate`.
+    NotYetConsistent,
     Throttled,
     AccessDenied,
     /// A timeout, a connection failure or a response that could not be read.
@@ -88,6 +91,7 @@ impl AwsError {
             "DistributionAlreadyExists" => ErrorKind::AlreadyExists,
             "DistributionNotDisabled" => ErrorKind::NotDisabled,
             "CNAMEAlreadyExists" => ErrorKind::CnameAlreadyExists,
+            "InvalidViewerCertificate" | "IllegalUpdate" => ErrorKind::NotYetConsistent,
             "Throttling"
             | "ThrottlingException"
             | "TooManyRequestsException"
@@ -153,6 +157,18 @@ pub trait Distributions: Send + Sync {
         &self,
         arn: &str,
     ) -> impl Future<Output = Result<Vec<(String, String)>, AwsError>> + Send;
+    /// `TagResource`: adds these tags, or changes their values.
+    fn tag(
+        &self,
+        arn: &str,
+        tags: Vec<(String, String)>,
+    ) -> impl Future<Output = Result<(), AwsError>> + Send;
+    /// `UntagResource`: removes the tags with these keys.
+    fn untag(
+        &self,
+        arn: &str,
+        keys: Vec<String>,
+    ) -> impl Future<Output = Result<(), AwsError>> + Send;
 }
 
 /// ACM certificates in us-east-1.
@@ -185,7 +201,13 @@ pub trait Parameters: Send + Sync {
 
 /// An asynchronous invocation of the provider's own function (continuations).
 pub trait SelfInvoke: Send + Sync {
-    fn invoke_async(&self, payload: Vec<u8>) -> impl Future<Output = Result<(), AwsError>> + Send;
+    /// Invokes `function` (the ARN the current event came through, version or alias
+    /// included, so the continuation runs the same code) with `InvocationType=Event`.
+    fn invoke_async(
+        &self,
+        function: &str,
+        payload: Vec<u8>,
+    ) -> impl Future<Output = Result<(), AwsError>> + Send;
 }
 
 /// Time, so that waits can be tested without waiting.
@@ -234,6 +256,8 @@ mod tests {
             ("DistributionAlreadyExists", ErrorKind::AlreadyExists),
             ("DistributionNotDisabled", ErrorKind::NotDisabled),
             ("CNAMEAlreadyExists", ErrorKind::CnameAlreadyExists),
+            ("InvalidViewerCertificate", ErrorKind::NotYetConsistent),
+            ("IllegalUpdate", ErrorKind::NotYetConsistent),
             ("Throttling", ErrorKind::Throttled),
             ("ThrottlingException", ErrorKind::Throttled),
             ("AccessDenied", ErrorKind::AccessDenied),

@@ -22,10 +22,32 @@ use std::time::Duration;
 /// The region CloudFront takes its ACM certificates from.
 pub const CERTIFICATE_REGION: &str = "us-east-1";
 
+/// The retry policy for every AWS call: the SDK's *standard* mode (exponential backoff
+/// with full jitter from 1 s, at most [`MAX_BACKOFF`] apart, [`MAX_ATTEMPTS`] attempts),
+/// which retries throttling and 5xx answers.
+///
+/// Not *adaptive* mode: its client-side rate limiter, after a throttle, slows a client that
+/// sends a few calls a second to a crawl (measured on the strict emulator: a Create that
+/// met three CloudFront and two ACM throttles took about 50 s, and failed under a
+/// 60-second function timeout). CloudFront's control plane throttles a stack of many
+/// clones as a matter of course; with this policy those throttles cost seconds (see
+/// BENCHMARKS.md, "throttled Create").
+pub fn retry_config() -> RetryConfig {
+    RetryConfig::standard()
+        .with_max_attempts(MAX_ATTEMPTS)
+        .with_initial_backoff(Duration::from_secs(1))
+        .with_max_backoff(MAX_BACKOFF)
+}
+
+/// Attempts per call, the first included.
+pub const MAX_ATTEMPTS: u32 = 8;
+/// The longest pause between two attempts.
+pub const MAX_BACKOFF: Duration = Duration::from_secs(10);
+
 /// Loads the shared SDK configuration once: credentials and endpoints from the standard
-/// environment (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_REGION`), adaptive
-/// retries for throttling (CloudFront's control plane throttles early), and per-attempt
-/// timeouts so that no call can eat the invocation's deadline.
+/// environment (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_REGION`), the
+/// [`retry_config`] for throttling, and per-attempt timeouts so that no call can eat the
+/// invocation's deadline.
 ///
 /// `trust_roots` is a PEM bundle every certificate of which is a usable trust anchor (see
 /// `setup::TrustRoots`): the SDK's HTTPS client then trusts exactly those, instead
@@ -33,11 +55,7 @@ pub const CERTIFICATE_REGION: &str = "us-east-1";
 /// `None` keeps the SDK's default client.
 pub async fn load_config(trust_roots: Option<&[u8]>) -> SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .retry_config(
-            RetryConfig::adaptive()
-                .with_max_attempts(6)
-                .with_max_backoff(Duration::from_secs(20)),
-        )
+        .retry_config(retry_config())
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(Duration::from_secs(5))
@@ -158,9 +176,22 @@ pub struct SdkDistributions {
 }
 
 impl SdkDistributions {
+    /// CloudFront's client, with a retry quota of its own that never runs dry: the SDK's
+    /// default quota (500 tokens per process and region, 5 per throttled retry, not
+    /// refilled over time) would stop retrying throttles after a burst, and CloudFront's
+    /// control plane throttles bursts as a matter of course. [`MAX_ATTEMPTS`] still bounds
+    /// every call.
     pub fn new(config: &SdkConfig) -> Self {
+        use aws_sdk_cloudfront::config::retry::{RetryPartition, TokenBucket};
+        let config = aws_sdk_cloudfront::config::Builder::from(config)
+            .retry_partition(
+                RetryPartition::custom("cfclone-cloudfront")
+                    .token_bucket(TokenBucket::unlimited())
+                    .build(),
+            )
+            .build();
         Self {
-            client: aws_sdk_cloudfront::Client::new(config),
+            client: aws_sdk_cloudfront::Client::from_conf(config),
         }
     }
 }
@@ -218,19 +249,7 @@ impl Distributions for SdkDistributions {
         tags: Vec<(String, String)>,
     ) -> Result<Distribution, AwsError> {
         const OP: &str = "CreateDistributionWithTags";
-        let tags = Tags::builder()
-            .set_items(Some(
-                tags.into_iter()
-                    .map(|(key, value)| {
-                        Tag::builder()
-                            .key(key)
-                            .value(value)
-                            .build()
-                            .expect("key is set")
-                    })
-                    .collect(),
-            ))
-            .build();
+        let tags = to_tags(tags);
         let out = self
             .client
             .create_distribution_with_tags()
@@ -292,6 +311,45 @@ impl Distributions for SdkDistributions {
             .map(|t| (t.key, t.value.unwrap_or_default()))
             .collect())
     }
+
+    async fn tag(&self, arn: &str, tags: Vec<(String, String)>) -> Result<(), AwsError> {
+        self.client
+            .tag_resource()
+            .resource(arn)
+            .tags(to_tags(tags))
+            .send()
+            .await
+            .map_err(|e| classify("TagResource", e))?;
+        Ok(())
+    }
+
+    async fn untag(&self, arn: &str, keys: Vec<String>) -> Result<(), AwsError> {
+        use aws_sdk_cloudfront::types::TagKeys;
+        self.client
+            .untag_resource()
+            .resource(arn)
+            .tag_keys(TagKeys::builder().set_items(Some(keys)).build())
+            .send()
+            .await
+            .map_err(|e| classify("UntagResource", e))?;
+        Ok(())
+    }
+}
+
+fn to_tags(tags: Vec<(String, String)>) -> Tags {
+    Tags::builder()
+        .set_items(Some(
+            tags.into_iter()
+                .map(|(key, value)| {
+                    Tag::builder()
+                        .key(key)
+                        .value(value)
+                        .build()
+                        .expect("key is set")
+                })
+                .collect(),
+        ))
+        .build()
 }
 
 /// ACM in us-east-1 on the SDK.
@@ -355,6 +413,11 @@ impl Certificates for SdkCertificates {
                         .map(|k| k.as_str().to_owned())
                         .unwrap_or_default(),
                     not_after: epoch_seconds(s.not_after),
+                    kind: s.r#type.map(|t| t.as_str().to_owned()).unwrap_or_default(),
+                    managed_by: s
+                        .managed_by
+                        .map(|m| m.as_str().to_owned())
+                        .unwrap_or_default(),
                 });
             }
             match out.next_token {
@@ -386,6 +449,11 @@ impl Certificates for SdkCertificates {
                 .map(|k| k.as_str().to_owned())
                 .unwrap_or_default(),
             not_after: epoch_seconds(c.not_after),
+            kind: c.r#type.map(|t| t.as_str().to_owned()).unwrap_or_default(),
+            managed_by: c
+                .managed_by
+                .map(|m| m.as_str().to_owned())
+                .unwrap_or_default(),
         })
     }
 }
@@ -465,26 +533,23 @@ impl Parameters for SdkParameters {
 #[derive(Debug, Clone)]
 pub struct SdkSelfInvoke {
     client: aws_sdk_lambda::Client,
-    function_name: String,
 }
 
 impl SdkSelfInvoke {
-    /// `function_name` is usually `AWS_LAMBDA_FUNCTION_NAME`.
-    pub fn new(config: &SdkConfig, function_name: impl Into<String>) -> Self {
+    pub fn new(config: &SdkConfig) -> Self {
         Self {
             client: aws_sdk_lambda::Client::new(config),
-            function_name: function_name.into(),
         }
     }
 }
 
 impl SelfInvoke for SdkSelfInvoke {
-    async fn invoke_async(&self, payload: Vec<u8>) -> Result<(), AwsError> {
+    async fn invoke_async(&self, function: &str, payload: Vec<u8>) -> Result<(), AwsError> {
         use aws_sdk_lambda::primitives::Blob;
         use aws_sdk_lambda::types::InvocationType;
         self.client
             .invoke()
-            .function_name(&self.function_name)
+            .function_name(function)
             .invocation_type(InvocationType::Event)
             .payload(Blob::new(payload))
             .send()

@@ -11,8 +11,8 @@ async fn main() -> Result<(), Error> {
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
         let provider = Arc::clone(&provider);
         async move {
-            let deadline_ms = event.context.deadline;
-            let handled = provider.handle(event.payload, deadline_ms).await;
+            let invocation = cfclone::setup::invocation(&event.context);
+            let handled = provider.handle(event.payload, &invocation).await;
             // Always Ok: the answer went to CloudFormation, and a Lambda retry of this
             // invocation must not send a second one.
             Ok::<Value, Error>(json!({ "handled": handled.summary() }))

@@ -9,6 +9,8 @@ use serde_json::json;
 use std::sync::atomic::Ordering;
 
 const NOW_MS: u64 = 1_800_000_000_000;
+/// Invoked through an alias: continuations must name it too.
+const FUNCTION_ARN: &str = "arn:aws:lambda:eu-west-1:123456789012:function:cfclone-provider:live";
 
 type FakeProvider = Provider<
     &'static FakeCloudFront,
@@ -43,6 +45,8 @@ fn setup(in_process: bool) -> Setup {
             status: "ISSUED".into(),
             key_algorithm: "EC_prime256v1".into(),
             not_after: None,
+            kind: crate::certificates::AMAZON_ISSUED.into(),
+            managed_by: String::new(),
         },
         true,
     );
@@ -106,7 +110,10 @@ async fn responses(server: &MockServer) -> httpmock::Mock<'_> {
 async fn create_clone(s: &Setup, server: &MockServer) -> String {
     let created = body_of(
         &s.provider
-            .handle(event(server, "Create", None), NOW_MS + 900_000)
+            .handle(
+                event(server, "Create", None),
+                &Invocation::new(NOW_MS + 900_000, FUNCTION_ARN),
+            )
             .await,
     );
     assert_eq!(created["Status"], "SUCCESS", "{created}");
@@ -130,7 +137,10 @@ async fn a_create_is_answered_once_with_the_clones_attributes() {
     let mock = responses(&server).await;
     let handled = s
         .provider
-        .handle(event(&server, "Create", None), NOW_MS + 900_000)
+        .handle(
+            event(&server, "Create", None),
+            &Invocation::new(NOW_MS + 900_000, FUNCTION_ARN),
+        )
         .await;
     let body = body_of(&handled);
     assert_eq!(body["Status"], "SUCCESS", "{body}");
@@ -152,7 +162,10 @@ async fn a_panic_becomes_a_failed_answer() {
     let mock = responses(&server).await;
     let body = body_of(
         &s.provider
-            .handle(event(&server, "Create", None), NOW_MS + 900_000)
+            .handle(
+                event(&server, "Create", None),
+                &Invocation::new(NOW_MS + 900_000, FUNCTION_ARN),
+            )
             .await,
     );
     assert_eq!(body["Status"], "FAILED");
@@ -178,7 +191,11 @@ async fn a_panic_after_creation_answers_with_the_clones_id() {
     let mut e = event(&server, "Create", None);
     e["ResourceProperties"]["WaitForDeployment"] = json!("true");
     s.cf.deploy_ms.store(60_000, Ordering::SeqCst);
-    let body = body_of(&s.provider.handle(e, NOW_MS + 900_000).await);
+    let body = body_of(
+        &s.provider
+            .handle(e, &Invocation::new(NOW_MS + 900_000, FUNCTION_ARN))
+            .await,
+    );
     assert_eq!(body["Status"], "FAILED");
     let id = body["PhysicalResourceId"].as_str().unwrap();
     assert!(
@@ -196,7 +213,10 @@ async fn a_call_that_outlasts_the_deadline_becomes_a_failed_answer_in_time() {
     let started = std::time::Instant::now();
     let body = body_of(
         &s.provider
-            .handle(event(&server, "Create", None), NOW_MS + 2_000)
+            .handle(
+                event(&server, "Create", None),
+                &Invocation::new(NOW_MS + 2_000, FUNCTION_ARN),
+            )
             .await,
     );
     assert!(
@@ -236,7 +256,11 @@ async fn a_long_delete_is_handed_off_without_answering_and_the_last_invocation_a
     let mut hand_offs = 0;
     loop {
         let deadline = s.clock.now_ms() + 120_000;
-        match s.provider.handle(payload.clone(), deadline).await {
+        match s
+            .provider
+            .handle(payload.clone(), &Invocation::new(deadline, FUNCTION_ARN))
+            .await
+        {
             Handled::HandedOff { hand_offs: n } => {
                 hand_offs = n;
                 let sent = s
@@ -261,6 +285,12 @@ async fn a_long_delete_is_handed_off_without_answering_and_the_last_invocation_a
         hand_offs >= 2,
         "the 10-minute wait needed several 2-minute invocations ({hand_offs})"
     );
+    let functions = s.invoker.functions.lock().unwrap().clone();
+    assert_eq!(functions.len(), hand_offs as usize);
+    assert!(
+        functions.iter().all(|f| f == FUNCTION_ARN),
+        "every continuation invokes the alias the event came through: {functions:?}"
+    );
     assert!(s.cf.get_stored(&id).is_none());
     assert_eq!(
         mock.calls_async().await,
@@ -281,7 +311,7 @@ async fn a_failed_hand_off_answers_failed_instead() {
         &s.provider
             .handle(
                 event(&server, "Delete", Some(&id)),
-                s.clock.now_ms() + 60_000,
+                &Invocation::new(s.clock.now_ms() + 60_000, FUNCTION_ARN),
             )
             .await,
     );
@@ -308,7 +338,7 @@ async fn in_process_the_wait_simply_continues() {
         &s.provider
             .handle(
                 event(&server, "Delete", Some(&id)),
-                s.clock.now_ms() + 3_600_000,
+                &Invocation::new(s.clock.now_ms() + 3_600_000, FUNCTION_ARN),
             )
             .await,
     );
@@ -329,7 +359,10 @@ async fn the_operation_ends_at_the_service_timeout_across_hand_offs() {
     let body = loop {
         match s
             .provider
-            .handle(payload.clone(), s.clock.now_ms() + 120_000)
+            .handle(
+                payload.clone(),
+                &Invocation::new(s.clock.now_ms() + 120_000, FUNCTION_ARN),
+            )
             .await
         {
             Handled::HandedOff { .. } => {
@@ -358,7 +391,7 @@ async fn a_malformed_continuation_is_refused_and_touches_nothing() {
         .provider
         .handle(
             json!({CONTINUATION_KEY: {"handOffs": "many"}, "event": {}}),
-            NOW_MS + 60_000,
+            &Invocation::new(NOW_MS + 60_000, FUNCTION_ARN),
         )
         .await;
     assert!(
@@ -369,7 +402,7 @@ async fn a_malformed_continuation_is_refused_and_touches_nothing() {
         .provider
         .handle(
             json!({CONTINUATION_KEY: {"handOffs": 1, "startedMs": 1, "phase": "delete"}}),
-            NOW_MS + 60_000,
+            &Invocation::new(NOW_MS + 60_000, FUNCTION_ARN),
         )
         .await;
     assert!(matches!(handled, Handled::Ignored { .. }), "{handled:?}");
@@ -387,7 +420,11 @@ async fn a_forged_delete_continuation_cannot_touch_an_unowned_distribution() {
     });
     let mut payload = payload;
     payload["event"]["ResourceProperties"]["ReferenceDistributionId"] = json!("EOTHER");
-    let body = body_of(&s.provider.handle(payload, NOW_MS + 60_000).await);
+    let body = body_of(
+        &s.provider
+            .handle(payload, &Invocation::new(NOW_MS + 60_000, FUNCTION_ARN))
+            .await,
+    );
     assert_eq!(body["Status"], "SUCCESS");
     let stored = s.cf.get_stored(REFERENCE_ID).unwrap();
     assert_eq!(stored.distribution.config, fixtures::reference());
@@ -406,7 +443,11 @@ async fn an_event_that_is_not_a_cloudformation_request_is_answered_failed_when_p
     let mock = responses(&server).await;
     let mut e = event(&server, "Create", None);
     e["RequestType"] = json!("Replace");
-    let body = body_of(&s.provider.handle(e, NOW_MS + 60_000).await);
+    let body = body_of(
+        &s.provider
+            .handle(e, &Invocation::new(NOW_MS + 60_000, FUNCTION_ARN))
+            .await,
+    );
     assert_eq!(body["Status"], "FAILED");
     assert!(
         body["Reason"]
@@ -417,7 +458,10 @@ async fn an_event_that_is_not_a_cloudformation_request_is_answered_failed_when_p
     assert_eq!(mock.calls_async().await, 1);
     let handled = s
         .provider
-        .handle(json!({"hello": "world"}), NOW_MS + 60_000)
+        .handle(
+            json!({"hello": "world"}),
+            &Invocation::new(NOW_MS + 60_000, FUNCTION_ARN),
+        )
         .await;
     assert!(matches!(handled, Handled::Ignored { .. }));
 }
@@ -431,7 +475,11 @@ async fn a_failed_hand_off_while_waiting_for_deployment_answers_with_the_clones_
     *s.invoker.fail.lock().unwrap() = true;
     let mut e = event(&server, "Create", None);
     e["ResourceProperties"]["WaitForDeployment"] = json!("true");
-    let body = body_of(&s.provider.handle(e, NOW_MS + 60_000).await);
+    let body = body_of(
+        &s.provider
+            .handle(e, &Invocation::new(NOW_MS + 60_000, FUNCTION_ARN))
+            .await,
+    );
     assert_eq!(body["Status"], "FAILED");
     let id = body["PhysicalResourceId"].as_str().unwrap();
     assert!(
@@ -454,7 +502,7 @@ async fn a_hand_off_that_does_not_answer_is_given_up_before_the_deadline() {
         &s.provider
             .handle(
                 event(&server, "Delete", Some(&id)),
-                s.clock.now_ms() + 5_000,
+                &Invocation::new(s.clock.now_ms() + 5_000, FUNCTION_ARN),
             )
             .await,
     );

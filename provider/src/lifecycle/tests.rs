@@ -650,6 +650,124 @@ async fn update_with_nothing_to_change_does_not_redeploy() {
 }
 
 #[tokio::test]
+async fn update_of_an_unchanged_clone_in_cloudfronts_own_shape_sends_nothing() {
+    // The fake answers with the deprecated certificate fields, Staging=false and empty
+    // ids, as CloudFront does: the plan must still compare equal.
+    let w = world();
+    let (first, id) = created(&w, props(json!({}))).await;
+    #[allow(deprecated)]
+    let stored = w.cf.get_stored(&id).unwrap().distribution.config;
+    #[allow(deprecated)]
+    let certificate = stored
+        .viewer_certificate
+        .as_ref()
+        .unwrap()
+        .certificate
+        .clone();
+    assert!(
+        certificate.is_some(),
+        "the fake answers in CloudFront's shape"
+    );
+    let new = props(json!({"ReferenceRevision": "2"}));
+    success(w.run(&update(&id, new, first.properties.clone())).await);
+    assert_eq!(w.cf.count("UpdateDistribution"), 0);
+    // and without aliases (CloudFront's default certificate) too
+    let (first, id) = created(&w, props(json!({"Aliases": []}))).await;
+    let new = props(json!({"Aliases": [], "ReferenceRevision": "2"}));
+    success(w.run(&update(&id, new, first.properties.clone())).await);
+    assert_eq!(w.cf.count("UpdateDistribution"), 0);
+}
+
+#[tokio::test]
+async fn tags_follow_an_update_and_the_ownership_tags_stay() {
+    let w = world();
+    let old =
+        props(json!({"Tags": [{"Key": "team", "Value": "web"}, {"Key": "cost", "Value": "1"}]}));
+    let (first, id) = created(&w, old.clone()).await;
+    let arn = w.cf.get_stored(&id).unwrap().distribution.arn;
+    // A tag someone set by hand is not the resource's to remove.
+    w.cf.tag(&arn, vec![("manual".into(), "yes".into())])
+        .await
+        .unwrap();
+    let new =
+        props(json!({"Tags": [{"Key": "team", "Value": "shop"}, {"Key": "env", "Value": "prod"}]}));
+    success(
+        w.run(&update(&id, new.clone(), first.properties.clone()))
+            .await,
+    );
+    let mut tags = w.cf.get_stored(&id).unwrap().tags;
+    tags.sort();
+    let keys: Vec<(&str, &str)> = tags.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(
+        keys,
+        vec![
+            (OWNER_LOGICAL_ID_TAG, "ShopClone"),
+            (OWNER_STACK_TAG, STACK),
+            ("env", "prod"),
+            ("manual", "yes"),
+            ("team", "shop"),
+        ]
+    );
+    assert_eq!(
+        w.cf.count("UpdateDistribution"),
+        0,
+        "tags alone redeploy nothing"
+    );
+    // Unchanged tags call nothing.
+    let calls = w.cf.calls().len();
+    success(w.run(&update(&id, new.clone(), new)).await);
+    let later: Vec<String> = w.cf.calls()[calls..].to_vec();
+    assert!(
+        !later.iter().any(|c| c.starts_with("TagResource")
+            || c.starts_with("UntagResource")
+            || c.starts_with("ListTagsForResource")),
+        "{later:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_certificate_cloudfront_cannot_see_yet_is_retried_for_a_while() {
+    let w = world();
+    for _ in 0..3 {
+        w.cf.fail_next(
+            "CreateDistributionWithTags",
+            ErrorKind::NotYetConsistent,
+            "The specified SSL certificate doesn't exist, isn't in us-east-1 region, isn't valid, or doesn't include a valid certificate chain.",
+        );
+    }
+    let before = w.clock.now_ms();
+    success(w.run(&create(props(json!({})))).await);
+    assert_eq!(w.cf.count("CreateDistributionWithTags"), 4);
+    assert!(w.clock.now_ms() - before >= 2_000 + 4_000 + 8_000);
+}
+
+#[tokio::test]
+async fn a_certificate_that_stays_invisible_fails_after_about_a_minute() {
+    let w = world();
+    for _ in 0..30 {
+        w.cf.fail_next(
+            "CreateDistributionWithTags",
+            ErrorKind::NotYetConsistent,
+            "The specified SSL certificate doesn't exist.",
+        );
+    }
+    let before = w.clock.now_ms();
+    let (physical, reason) = failure(w.run(&create(props(json!({})))).await);
+    assert!(physical.starts_with(NOT_CREATED_PREFIX));
+    assert!(reason.contains("SSL certificate"), "{reason}");
+    let spent = Duration::from_millis(w.clock.now_ms() - before);
+    assert!(spent <= CONSISTENCY_WINDOW, "{spent:?}");
+    assert!(spent >= Duration::from_secs(40), "{spent:?}");
+}
+
+#[tokio::test]
+async fn oac_buckets_are_answered_as_an_attribute() {
+    let w = world();
+    let (_, data) = success(w.run(&create(props(json!({})))).await);
+    assert_eq!(data["OriginAccessControlBuckets"], "shop-assets");
+}
+
+#[tokio::test]
 async fn update_moves_the_ssm_parameters_with_the_prefix_and_regions() {
     let w = world();
     let old = props(
@@ -841,12 +959,45 @@ async fn delete_reads_again_when_the_etag_changed() {
 }
 
 #[tokio::test]
-async fn delete_waits_again_when_cloudfront_says_not_disabled() {
+async fn delete_waits_out_distribution_not_disabled_a_poll_interval_at_a_time() {
     let w = world();
     let (_, id) = created(&w, props(json!({}))).await;
-    w.cf.fail_next("DeleteDistribution", ErrorKind::NotDisabled, "not disabled");
+    // More refusals than the conflict retries: they are waits, not conflicts.
+    for _ in 0..MAX_CONFLICT_RETRIES + 2 {
+        w.cf.fail_next("DeleteDistribution", ErrorKind::NotDisabled, "not disabled");
+    }
+    let before = w.clock.now_ms();
     success(w.run(&delete(&id, props(json!({})))).await);
     assert!(w.clones().is_empty());
+    let waited = Duration::from_millis(w.clock.now_ms() - before);
+    assert!(
+        waited >= POLL * (MAX_CONFLICT_RETRIES as u32 + 2),
+        "a poll interval after each refusal, not an immediate retry ({waited:?})"
+    );
+}
+
+#[tokio::test]
+async fn distribution_not_disabled_near_the_invocations_end_hands_off() {
+    let w = world();
+    let (_, id) = created(&w, props(json!({}))).await;
+    for _ in 0..20 {
+        w.cf.fail_next("DeleteDistribution", ErrorKind::NotDisabled, "not disabled");
+    }
+    let budget = w.budget(Duration::from_secs(60), Duration::from_secs(3540));
+    let outcome = w
+        .run_with(&delete(&id, props(json!({}))), None, budget)
+        .await;
+    assert_eq!(
+        outcome,
+        Outcome::Continue {
+            phase: Phase::Delete
+        }
+    );
+    assert!(w.clock.now_ms() <= budget.invocation_deadline_ms);
+    assert!(
+        w.cf.count("DeleteDistribution") >= 4,
+        "it waited and tried again"
+    );
 }
 
 #[tokio::test]
@@ -997,43 +1148,6 @@ async fn a_forged_continuation_cannot_claim_a_foreign_distribution() {
     w.reference_untouched();
 }
 
-// ----- The budget ------------------------------------------------------------------------
-
-fn budget(now: u64, invocation_left_s: u64, operation_left_s: u64) -> Budget {
-    Budget {
-        started_ms: now,
-        invocation_deadline_ms: now + invocation_left_s * 1000,
-        operation_deadline_ms: now + operation_left_s * 1000,
-        poll_interval: POLL,
-    }
-}
-
-#[test]
-fn the_budget_polls_while_two_intervals_fit() {
-    assert_eq!(budget(0, 600, 3600).decide(0), WaitDecision::Poll(POLL));
-    assert_eq!(budget(0, 24, 3600).decide(0), WaitDecision::Poll(POLL));
-}
-
-#[test]
-fn the_budget_hands_off_before_the_invocation_ends() {
-    assert_eq!(budget(0, 23, 3600).decide(0), WaitDecision::HandOff);
-    assert_eq!(budget(0, 600, 3600).decide(590_000), WaitDecision::HandOff);
-}
-
-#[test]
-fn the_budget_gives_up_at_the_operation_deadline() {
-    assert_eq!(budget(0, 600, 100).decide(100_000), WaitDecision::GiveUp);
-    assert_eq!(budget(0, 600, 100).decide(200_000), WaitDecision::GiveUp);
-}
-
-#[test]
-fn the_budget_shortens_the_last_poll_to_the_operation_deadline() {
-    assert_eq!(
-        budget(0, 600, 5).decide(0),
-        WaitDecision::Poll(Duration::from_secs(5))
-    );
-}
-
 #[test]
 fn caller_references_are_stable_per_request_and_distinct_across_requests() {
     let a = create(props(json!({})));
@@ -1044,17 +1158,6 @@ fn caller_references_are_stable_per_request_and_distinct_across_requests() {
     assert_eq!(a.caller_reference(), a.clone().caller_reference());
     assert_ne!(a.caller_reference(), b.caller_reference());
     assert!(a.caller_reference().len() <= 128);
-}
-
-#[test]
-fn the_existing_id_is_read_from_cloudfronts_message() {
-    assert_eq!(
-        existing_id(
-            "The caller reference ... another distribution. Already exists: E2ABCDEF123456"
-        ),
-        Some("E2ABCDEF123456".into())
-    );
-    assert_eq!(existing_id("something else"), None);
 }
 
 #[test]
