@@ -44,6 +44,10 @@ from moto.acm.responses import AWSCertificateManagerResponse as Response
 DEFAULT_KEY_TYPES = ("RSA_1024", "RSA_2048")
 DEFAULT_PAGE = 100
 SAN_SUMMARY_LIMIT = 100
+# What tests may shrink (POST /_cfclone/acm/limits) to reach paging and cut-short SAN
+# summaries without making a thousand certificates or a hundred names: a page of at most
+# `page` summaries (AWS does not promise full pages), `sans` names per summary.
+LIMITS = {"page": 1000, "sans": SAN_SUMMARY_LIMIT}
 _CURVES = {"secp256r1": "prime256v1", "secp384r1": "secp384r1", "secp521r1": "secp521r1"}
 _SUMMARY_FIELDS = (
     "CertificateArn", "DomainName", "SubjectAlternativeNameSummaries",
@@ -76,8 +80,8 @@ def describe(self: models.CertBundle) -> dict[str, Any]:
 def _summary(bundle: models.CertBundle) -> dict[str, Any]:
     cert = bundle.describe()["Certificate"]
     sans = cert.get("SubjectAlternativeNames") or []
-    cert["SubjectAlternativeNameSummaries"] = sans[:SAN_SUMMARY_LIMIT]
-    cert["HasAdditionalSubjectAlternativeNames"] = len(sans) > SAN_SUMMARY_LIMIT
+    cert["SubjectAlternativeNameSummaries"] = sans[: LIMITS["sans"]]
+    cert["HasAdditionalSubjectAlternativeNames"] = len(sans) > LIMITS["sans"]
     cert["InUse"] = bool(cert.get("InUseBy"))
     cert["Exported"] = bundle.cert_options.get("Export") == "ENABLED"
     return {k: cert[k] for k in _SUMMARY_FIELDS if k in cert}
@@ -111,7 +115,7 @@ def list_certificates(self: Response) -> Any:
         bundles.sort(key=lambda b: b.created_at, reverse=True)
     listed = [b for b in bundles if _matches(b, statuses, includes)]
     start = int(token or 0)
-    end = start + int(max_items)
+    end = start + min(int(max_items), LIMITS["page"])
     body: dict[str, Any] = {"CertificateSummaryList": [_summary(b) for b in listed[start:end]]}
     if end < len(listed):
         body["NextToken"] = str(end)
@@ -129,6 +133,17 @@ def request_certificate(self: Response) -> Any:
     if managed_by and arn:
         self.acm_backend.get_certificate(arn).managed_by = managed_by
     return answer
+
+
+def set_limits(page: int | None = None, sans: int | None = None) -> dict:
+    """For tests: the largest page ListCertificates answers and the SANs a summary
+    carries (defaults: 1000 and 100, as ACM)."""
+    for key, value in (("page", page), ("sans", sans)):
+        if value is not None:
+            if int(value) < 1:
+                raise ValueError(f'"{key}" is at least 1')
+            LIMITS[key] = int(value)
+    return dict(LIMITS)
 
 
 def set_certificate(arn: str, type: str | None = None, managed_by: str | None = None,

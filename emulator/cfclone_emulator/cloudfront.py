@@ -23,6 +23,8 @@ What stock moto 5.2.1 does differently, and what this module does instead:
   distribution already has (compared without regard to case) is 409 CNAMEAlreadyExists,
   on Create and on Update; a distribution keeping its own aliases is fine. A Create that
   repeats a CallerReference still gets moto's DistributionAlreadyExists first.
+* CallerReference: moto lets an update change it. Here that is 400 IllegalUpdate ("You
+  can't change the value of CallerReference", UpdateDistribution reference).
 * Status: moto leaves an updated distribution `Deployed`. Here an update puts it back to
   `InProgress`, and it reaches `Deployed` the way a new one does: by the state manager's
   transition for `cloudfront::distribution` (default: after one read; settable with
@@ -83,6 +85,11 @@ class PreconditionFailed(CloudFrontException):
 class DistributionNotDisabled(CloudFrontException):
     code = "DistributionNotDisabled"
     message = "The distribution you are trying to delete has not been disabled."
+
+
+class IllegalUpdate(CloudFrontException):
+    code = "IllegalUpdate"
+    message = "The update contains modifications that are not allowed."
 
 
 class CNAMEAlreadyExists(CloudFrontException):
@@ -154,6 +161,9 @@ def update_distribution(self: Backend, dist_config: dict, _id: str, if_match: st
         if dist is None:
             raise NoSuchDistribution()
         _check_if_match(dist, if_match)
+        # "You can't change the value of CallerReference" (UpdateDistribution reference).
+        if dist_config.get("CallerReference") != dist.distribution_config.caller_reference:
+            raise IllegalUpdate()
         _check_aliases(self, dist_config, own_id=_id)
         _update(self, dist_config, _id, if_match)
         dist.etag = models.random_id()

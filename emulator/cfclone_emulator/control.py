@@ -21,6 +21,9 @@ Served by the emulator's own process under /_cfclone/, a path no AWS service use
   DELETE /_cfclone/calls    forgets them
   POST   /_cfclone/acm/certificate {"arn": …, "type": "PRIVATE" | "IMPORTED" |
          "AMAZON_ISSUED", "managed_by": "CLOUDFRONT" or "", "status": "ISSUED" | …}
+  POST   /_cfclone/acm/limits {"page": 2, "sans": 1}: ListCertificates answers pages of
+         at most `page` summaries and `sans` names per summary (defaults 1000 and 100),
+         so that tests reach paging and cut-short summaries with a few certificates
 
 Answers are JSON: 200 with the resulting state, 400 {"error": …} for a bad request,
 404 for an unknown control path. Everything is guarded by one lock: moto's server is
@@ -160,6 +163,8 @@ class Middleware:
                     if method == "DELETE":
                         state.calls.clear()
                     return _json(start_response, 200, list(state.calls))
+            if path == "acm/limits" and method == "POST":
+                return _json(start_response, 200, acm.set_limits(body.get("page"), body.get("sans")))
             if path == "acm/certificate" and method == "POST":
                 acm.set_certificate(body["arn"], body.get("type"), body.get("managed_by"),
                                     body.get("status"))

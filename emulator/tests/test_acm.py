@@ -90,6 +90,23 @@ def test_pages_follow_max_items(stock, emulator):
         assert e.value.response["Error"]["Code"] == "InvalidArgsException"
 
 
+def test_limits_shrink_pages_and_san_summaries_for_tests(emulator):
+    arns = {import_cert(emulator, [unique("knob") + ".example.com"]) for _ in range(3)}
+    many = import_cert(emulator, [unique("sans") + f"-{i}.example.com" for i in range(3)])
+    emulator.control("POST", "acm/limits", {"page": 2, "sans": 1})
+    try:
+        acm = emulator.client("acm")
+        first = acm.list_certificates(MaxItems=1000, Includes={"keyTypes": EVERY_KEY_TYPE})
+        assert len(first["CertificateSummaryList"]) == 2 and first["NextToken"]
+        listed = list_all(emulator, MaxItems=1000, Includes={"keyTypes": EVERY_KEY_TYPE})
+        assert arns | {many} <= {s["CertificateArn"] for s in listed}
+        summary = next(s for s in listed if s["CertificateArn"] == many)
+        assert len(summary["SubjectAlternativeNameSummaries"]) == 1
+        assert summary["HasAdditionalSubjectAlternativeNames"] is True
+    finally:
+        emulator.control("POST", "acm/limits", {"page": 1000, "sans": 100})
+
+
 def test_default_page_is_100(emulator):
     cert, key = self_signed([unique("fill") + ".example.com"])
     for _ in range(101 - len(list_all(emulator))):

@@ -271,6 +271,33 @@ def test_caller_reference_reuse_already_refused_by_moto(stock, emulator):
         assert error(e) == ("DistributionAlreadyExists", 409)
 
 
+def test_caller_reference_cannot_change_on_update(stock, emulator):
+    for server in (stock, emulator):
+        cf = server.client("cloudfront")
+        dist_id, _ = create(server)
+        got = cf.get_distribution_config(Id=dist_id)
+        config = got["DistributionConfig"]
+        config["CallerReference"] = unique("other")
+        if server is stock:
+            cf.update_distribution(Id=dist_id, IfMatch=got["ETag"], DistributionConfig=config)
+            continue
+        with pytest.raises(ClientError) as e:
+            cf.update_distribution(Id=dist_id, IfMatch=got["ETag"], DistributionConfig=config)
+        assert error(e) == ("IllegalUpdate", 400)
+
+
+def test_a_repeated_caller_reference_is_refused_before_its_aliases(stock, emulator):
+    # A redelivered create (same CallerReference, same aliases) must learn which
+    # distribution it made, not that its aliases are taken.
+    for server in (stock, emulator):
+        reference, alias = unique("again"), unique("again") + ".example.com"
+        first, _ = create(server, reference=reference, aliases=[alias])
+        with pytest.raises(ClientError) as e:
+            create(server, reference=reference, aliases=[alias])
+        assert error(e) == ("DistributionAlreadyExists", 409)
+        assert first in e.value.response["Error"]["Message"]
+
+
 def test_arn_has_an_empty_region_field(stock, emulator):
     for server in (stock, emulator):
         cf = server.client("cloudfront")

@@ -219,6 +219,18 @@ impl Moto {
         .await;
     }
 
+    /// ListCertificates answers pages of at most `page` summaries, each with at most
+    /// `sans` names (ACM's own: 1000 and 100), so that a test reaches paging and
+    /// cut-short summaries with a few certificates.
+    pub async fn set_acm_limits(&self, page: u32, sans: u32) {
+        self.control(
+            reqwest::Method::POST,
+            "/_cfclone/acm/limits",
+            Some(json!({"page": page, "sans": sans})),
+        )
+        .await;
+    }
+
     /// Sets how distributions progress from `InProgress` to `Deployed`. It applies to
     /// every distribution at its next status read.
     pub async fn set_distribution_progression(&self, progression: Progression) {

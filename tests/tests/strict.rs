@@ -494,3 +494,109 @@ async fn a_stale_etag_is_read_again_and_the_update_lands() {
     assert_eq!(updates, [412, 200]);
     assert_reference_untouched(&h, &reference).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn certificates_are_found_across_pages_and_cut_short_summaries_are_described() {
+    let h = Harness::start().await;
+    let reference = h.seed_reference().await;
+    for i in 0..4 {
+        h.issue_certificate(&format!("other{i}.example.org"), &[])
+            .await;
+    }
+    // The one that covers both aliases comes last, and only its second name is www.
+    let wanted = h
+        .issue_certificate(
+            "shop.example.com",
+            &["shop.example.com", "www.shop.example.com"],
+        )
+        .await;
+    h.moto.set_acm_limits(2, 1).await;
+    h.moto.clear_calls().await;
+    let response = h
+        .send(
+            &h.create(
+                "Shop",
+                props(&reference.id, &["shop.example.com", "www.shop.example.com"]),
+            )
+            .await,
+        )
+        .await
+        .only();
+    assert_eq!(response.status, "SUCCESS", "{}", response.reason());
+    assert_eq!(response.data["CertificateArn"], wanted);
+    let calls = h.moto.calls().await;
+    let pages = calls
+        .iter()
+        .filter(|c| c.operation == "ListCertificates")
+        .count();
+    assert!(pages >= 3, "every page was read ({pages})");
+    assert!(
+        calls.iter().any(|c| c.operation == "DescribeCertificate"),
+        "a summary cut short is described: {calls:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_alias_another_distribution_has_is_refused_naming_aliases() {
+    let h = Harness::start().await;
+    let reference = h.seed_reference().await;
+    let foreign = cfclone_e2e::seed::foreign_distribution(&h.aws, &[]).await;
+    let alias = foreign
+        .config
+        .aliases
+        .as_ref()
+        .unwrap()
+        .items
+        .clone()
+        .unwrap()[0]
+        .clone();
+    h.issue_certificate(&alias, &[]).await;
+    let response = h
+        .send(
+            &h.create("Blog", props(&reference.id, &[alias.as_str()]))
+                .await,
+        )
+        .await
+        .only();
+    assert_eq!(response.status, "FAILED");
+    assert!(
+        response.reason().starts_with("Aliases: ")
+            && response.reason().contains("CNAMEAlreadyExists"),
+        "{}",
+        response.reason()
+    );
+    assert!(
+        response
+            .physical_resource_id
+            .starts_with(cfclone_e2e::NOT_CREATED_PREFIX)
+    );
+    assert_eq!(
+        h.aws.distribution_ids().await.len(),
+        2,
+        "nothing new was made"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_multi_tenant_reference_is_refused_pointing_to_tenants() {
+    let h = Harness::start().await;
+    let certificate = h.issue_certificate("www.example.com", &[]).await;
+    let mut config = cfclone_e2e::seed::reference_config("tenant-template", &certificate);
+    config.connection_mode = Some(aws_sdk_cloudfront::types::ConnectionMode::TenantOnly);
+    let template = cfclone_e2e::seed::distribution(&h.aws, config, &[]).await;
+    h.issue_certificate("shop.example.com", &[]).await;
+    let response = h
+        .send(
+            &h.create("Shop", props(&template.id, &["shop.example.com"]))
+                .await,
+        )
+        .await
+        .only();
+    assert_eq!(response.status, "FAILED");
+    assert!(
+        response.reason().starts_with("ReferenceDistributionId: ")
+            && response.reason().contains("tenant"),
+        "{}",
+        response.reason()
+    );
+}
