@@ -2,8 +2,13 @@
 Lambda's Python runtime would, and prints one JSON line of measurements.
 
 Usage: python bench/baseline_child.py BASELINE_PY MODE ARG
-  cold EVENT_JSON   import the module, call lambda_handler once
-  warm EVENT_JSON:N import, call once to warm up, then N timed calls
+  cold EVENT_JSON   import the module, call lambda_handler once (an exception it raises,
+                    or its exit(1), is reported as "error" in the result)
+  warm EVENT_JSON:N import, call once to warm up, then N timed calls; "{n}" in the
+                    event's domain is replaced by a fresh number per call (CloudFront
+                    refuses an alias another distribution has)
+  serve -           import, print {"ready": ...}, then for every line of stdin (an
+                    event) call lambda_handler and print {"s", "result", "error"}
   match N           the baseline's own certificate matching over N summaries
 
 Clocks: time.monotonic() is CLOCK_MONOTONIC, the same clock the harness reads, so the
@@ -47,11 +52,25 @@ def load(path: str):
     return module
 
 
+def call(module, event: dict, request_id: str):
+    """lambda_handler's result; what it raised (or its exit) as {"error": ...}."""
+    try:
+        return module.lambda_handler(event, Context(request_id))
+    except BaseException as error:  # noqa: BLE001 - the baseline calls exit(1) on no certificate
+        return {"error": f"{type(error).__name__}: {error}"}
+
+
+def with_domain(event: dict, n) -> dict:
+    params = dict(event["queryStringParameters"])
+    params["domain"] = params["domain"].replace("{n}", str(n))
+    return {**event, "queryStringParameters": params}
+
+
 def cold(path: str, event: dict) -> dict:
     module = load(path)
     imported = time.monotonic()
     imported_cpu = cpu_seconds()
-    result = module.lambda_handler(event, Context("cold-0"))
+    result = call(module, event, "cold-0")
     done = time.monotonic()
     return {
         "started": STARTED,
@@ -66,14 +85,30 @@ def cold(path: str, event: dict) -> dict:
 
 def warm(path: str, event: dict, count: int) -> dict:
     module = load(path)
-    module.lambda_handler(event, Context("warm-up"))
+    module.lambda_handler(with_domain(event, "up"), Context("warm-up"))
+    events = [with_domain(event, i) for i in range(count)]
     times = []
     cpu_before = cpu_seconds()
     for i in range(count):
         t0 = time.monotonic()
-        module.lambda_handler(event, Context(f"warm-{i}"))
+        result = module.lambda_handler(events[i], Context(f"warm-{i}"))
         times.append(time.monotonic() - t0)
+        if result.get("statusCode") != 200:
+            raise SystemExit(f"warm call {i}: {result}")
     return {"times": times, "cpu_s": cpu_seconds() - cpu_before}
+
+
+def serve(path: str) -> None:
+    module = load(path)
+    sys.stdout.write(json.dumps({"ready": time.monotonic()}) + "\n")
+    sys.stdout.flush()
+    for i, line in enumerate(sys.stdin):
+        event = json.loads(line)
+        t0 = time.monotonic()
+        result = call(module, event, f"serve-{i}")
+        t1 = time.monotonic()
+        sys.stdout.write(json.dumps({"s": t1 - t0, "result": result}, default=str) + "\n")
+        sys.stdout.flush()
 
 
 def summaries(count: int) -> list:
@@ -163,6 +198,9 @@ def main() -> None:
     elif mode == "warm":
         event, count = arg.rsplit(":", 1)
         out = warm(path, json.loads(event), int(count))
+    elif mode == "serve":
+        serve(path)
+        return
     elif mode == "match":
         out = match(path, int(arg))
     else:

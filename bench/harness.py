@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import itertools
 import http.client
 import json
 import os
@@ -42,7 +43,17 @@ ACCOUNT = "123456789012"
 REGION = "us-east-1"
 FUNCTION = "cfclone-bench"
 STACK_ID = f"arn:aws:cloudformation:{REGION}:{ACCOUNT}:stack/bench/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
-ALIAS = "shop.example.com"
+# CloudFront (and the strict emulator) refuses an alias another distribution already has
+# (CNAMEAlreadyExists), so every Create gets a fresh one: shop-1.example.com, shop-2…, each
+# covered by the *.example.com certificates only.
+ALIAS = "shop-1.example.com"  # the shape every fresh alias has (for minimum_describes)
+_ALIASES = itertools.count(1)
+
+
+def fresh_alias(tag: str = "") -> str:
+    return f"shop-{tag}{next(_ALIASES)}.example.com"
+
+
 NEW_ORIGIN = "shop-origin.example.net"
 UPDATED_ORIGIN = "shop-origin-v2.example.net"
 CREDENTIALS = {
@@ -102,6 +113,32 @@ class Moto:
             conn.request("POST", "/moto-api/state-manager/set-transition", json.dumps(body))
         conn.getresponse().read()
         conn.close()
+
+    def control(self, method: str, path: str, body: dict | None = None):
+        """The emulator's control API (/_cfclone/…)."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        conn.request(method, f"/_cfclone/{path}", None if body is None else json.dumps(body),
+                     {"Content-Type": "application/json"})
+        response = conn.getresponse()
+        data = response.read()
+        conn.close()
+        if response.status != 200:
+            raise SystemExit(f"the emulator refused {method} /_cfclone/{path}: {response.status} {data!r}")
+        return json.loads(data)
+
+    def faults(self, *faults: dict) -> None:
+        """Clears the faults, then arms these."""
+        self.control("DELETE", "faults")
+        for fault in faults:
+            self.control("POST", "faults", fault)
+
+    def latency(self, ms: float) -> None:
+        self.control("POST", "latency", {"ms": ms})
+
+    def take_calls(self) -> list[dict]:
+        calls = self.control("GET", "calls")
+        self.control("DELETE", "calls")
+        return calls
 
     def stop(self) -> None:
         self.process.terminate()
@@ -345,7 +382,8 @@ class Runtime:
     """A Lambda Runtime API (one function, one invocation at a time) and the ResponseURL
     endpoint CloudFormation would give (any URL that accepts PUT will do)."""
 
-    def __init__(self):
+    def __init__(self, timeout_s: float = 900):
+        self.timeout_s = timeout_s  # the function's timeout, as the event's deadline says
         self.events: queue.Queue = queue.Queue()
         self.lock = threading.Condition()
         self.handed_out: dict[str, float] = {}
@@ -370,7 +408,7 @@ class Runtime:
                     runtime.pid_known.wait(5)
                     runtime.first_next_cpu = cpu_seconds(runtime.pid)
                 request_id, payload = runtime.events.get()
-                deadline_ms = int(time.time() * 1000) + 900_000
+                deadline_ms = int((time.time() + runtime.timeout_s) * 1000)
                 with runtime.lock:
                     runtime.handed_out[request_id] = time.monotonic()
                 self.reply(
@@ -473,8 +511,10 @@ def cfn_event(runtime: Runtime, request_type: str, properties: dict, physical_id
     return request_id, event
 
 
-def clone_properties(reference: str, origin: str = NEW_ORIGIN, **extra) -> dict:
-    return {"ReferenceDistributionId": reference, "Aliases": [ALIAS], "OriginDomainName": origin, **extra}
+def clone_properties(reference: str, origin: str = NEW_ORIGIN, alias: str | None = None, **extra) -> dict:
+    """A clone of the reference with one alias (a fresh one unless given)."""
+    return {"ReferenceDistributionId": reference, "Aliases": [alias or fresh_alias()], "OriginDomainName": origin,
+            **extra}
 
 
 # ----- the provider process ----------------------------------------------------------------
@@ -532,9 +572,10 @@ class Provider:
     """One provider process under its own Runtime API (a fresh one per process, so that no
     request of an earlier process is still waiting for the next event)."""
 
-    def __init__(self, binary: str, endpoint: str, logs: str, name: str, extra_env: dict | None = None):
+    def __init__(self, binary: str, endpoint: str, logs: str, name: str, extra_env: dict | None = None,
+                 timeout_s: float = 900):
         self.binary, self.endpoint, self.extra_env = binary, endpoint, extra_env
-        self.runtime = Runtime()
+        self.runtime = Runtime(timeout_s)
         self.log = open(os.path.join(logs, f"provider-{name}.log"), "w")
         self.process: subprocess.Popen | None = None
         self.started = 0.0
@@ -592,8 +633,11 @@ def baseline_env(endpoint: str) -> dict:
     }
 
 
-def baseline_event(reference: str) -> dict:
-    return {"queryStringParameters": {"domain": ALIAS, "origin": NEW_ORIGIN, "ref_dist": reference}}
+def baseline_event(reference: str, domain: str | None = None) -> dict:
+    """The baseline's event; a fresh alias unless given (a template with {n} for the warm
+    child, which fills in a fresh number per call)."""
+    return {"queryStringParameters": {"domain": domain or fresh_alias(), "origin": NEW_ORIGIN,
+                                      "ref_dist": reference}}
 
 
 def run_baseline(baseline: str, endpoint: str, mode: str, arg: str, logs: str, name: str) -> tuple[float, dict]:
@@ -657,6 +701,7 @@ class CountingProxy:
     def __init__(self, upstream_port: int):
         self.counts: Counter = Counter()
         self.times: list[tuple[float, str]] = []
+        self.spans: list[tuple[float, float, str]] = []  # (sent upstream, answered, operation)
         self.recorded: dict[str, tuple[int, list, bytes]] = {}
         self.strip_san_summaries = False
         self.replay = False
@@ -691,10 +736,13 @@ class CountingProxy:
                 with proxy.lock:
                     proxy.counts[op] += 1
                     proxy.times.append((time.monotonic(), op))
+                started = time.monotonic()
                 if proxy.replay:
                     status, headers, data = proxy.recorded[op]
                 else:
                     status, headers, data = self.upstream(op, body)
+                with proxy.lock:
+                    proxy.spans.append((started, time.monotonic(), op))
                 self.reply(status, data, headers)
 
             do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = forward
@@ -707,7 +755,13 @@ class CountingProxy:
         with self.lock:
             counts, self.counts = self.counts, Counter()
             self.times = []
+            self.spans = []
             return counts
+
+    def take_spans(self) -> list[tuple[float, float, str]]:
+        with self.lock:
+            spans, self.spans = self.spans, []
+            return spans
 
     def stop(self) -> None:
         self.server.shutdown()
@@ -822,15 +876,32 @@ def measure_warm(args, endpoint: str, reference: str, name: str) -> dict:
         p.stop()
     provider = {"times": times, "cpu_s": cpu}
     _, baseline = run_baseline(args.baseline, endpoint, "warm",
-                               f"{json.dumps(baseline_event(reference))}:{args.warm}", args.logs, f"warm-{name}")
+                               f"{json.dumps(baseline_event(reference, f'shop-warm-{name}-{{n}}.example.com'))}:"
+                               f"{args.warm}", args.logs, f"warm-{name}")
     log(f"warm ({name}): provider {median(times) * 1000:.2f} ms/event, "
         f"baseline {median(baseline['times']) * 1000:.2f} ms/event")
     return {"provider": provider, "baseline": baseline}
 
 
-def measure_calls(args, proxy: CountingProxy, reference: str) -> dict:
+def chosen_certificate(endpoint: str, distribution_id: str, seeded: dict) -> str:
+    """Which seeded certificate a clone uses: its names and key type."""
+    import boto3
+
+    client = boto3.client("cloudfront", endpoint_url=endpoint, region_name=REGION,
+                          aws_access_key_id="testing", aws_secret_access_key="testing")
+    arn = client.get_distribution_config(Id=distribution_id)["DistributionConfig"]["ViewerCertificate"].get(
+        "ACMCertificateArn")
+    if arn not in seeded["certificates"]:
+        return f"not a seeded certificate ({arn})"
+    names, key_type, _ = CERTIFICATES[seeded["certificates"].index(arn)]
+    return f"{names[0]} ({key_type})"
+
+
+def measure_calls(args, proxy: CountingProxy, reference: str, seeded: dict, endpoint: str) -> dict:
     results = {}
-    p = Provider(args.binary, proxy.url, args.logs, "calls").start()
+    # An update (the Delete's disable) leaves the clone InProgress until the next read, so
+    # each Delete polls once: a short poll interval saves the shipped 12 s per Delete.
+    p = Provider(args.binary, proxy.url, args.logs, "calls", {"CFCLONE_POLL_INTERVAL_MS": str(CALLS_POLL_MS)}).start()
     try:
         def run(name: str, request_type: str, props: dict, physical=None, old=None) -> dict:
             request_id, event = p.event(request_type, props, physical, old)
@@ -840,33 +911,51 @@ def measure_calls(args, proxy: CountingProxy, reference: str) -> dict:
             results[name] = dict(proxy.take())
             return body
 
-        created = run("Create", "Create", clone_properties(reference))
+        alias = fresh_alias()
+        created = run("Create", "Create", clone_properties(reference, alias=alias))
         clone = created["PhysicalResourceId"]
-        run("Update", "Update", clone_properties(reference, UPDATED_ORIGIN), clone, clone_properties(reference))
-        run("Delete", "Delete", clone_properties(reference, UPDATED_ORIGIN), clone)
+        run("Update", "Update", clone_properties(reference, UPDATED_ORIGIN, alias), clone,
+            clone_properties(reference, alias=alias))
+        run("Delete", "Delete", clone_properties(reference, UPDATED_ORIGIN, alias), clone)
 
         ssm = {"SsmParameterPrefix": "/cfclone/bench"}
-        created = run("Create with SsmParameterPrefix", "Create", clone_properties(reference, **ssm))
+        alias = fresh_alias()
+        created = run("Create with SsmParameterPrefix", "Create", clone_properties(reference, alias=alias, **ssm))
         clone = created["PhysicalResourceId"]
-        run("Update with SsmParameterPrefix", "Update", clone_properties(reference, UPDATED_ORIGIN, **ssm), clone,
-            clone_properties(reference, **ssm))
-        run("Delete with SsmParameterPrefix", "Delete", clone_properties(reference, UPDATED_ORIGIN, **ssm), clone)
+        run("Update with SsmParameterPrefix", "Update", clone_properties(reference, UPDATED_ORIGIN, alias, **ssm),
+            clone, clone_properties(reference, alias=alias, **ssm))
+        run("Delete with SsmParameterPrefix", "Delete", clone_properties(reference, UPDATED_ORIGIN, alias, **ssm),
+            clone)
 
         proxy.strip_san_summaries = True
-        created = run("Create, summaries without SANs (moto's shape)", "Create", clone_properties(reference))
+        alias = fresh_alias()
+        created = run("Create, summaries without SANs (moto's shape)", "Create",
+                      clone_properties(reference, alias=alias))
         proxy.strip_san_summaries = False
-        run("(clean-up)", "Delete", clone_properties(reference), created["PhysicalResourceId"])
+        run("(clean-up)", "Delete", clone_properties(reference, alias=alias), created["PhysicalResourceId"])
         results.pop("(clean-up)")
         # Leave the answers of a plain Create as the ones to replay.
-        run("(record)", "Create", clone_properties(reference))
+        recorded = run("(record)", "Create", clone_properties(reference))
         results.pop("(record)")
+        provider_choice = chosen_certificate(endpoint, recorded["PhysicalResourceId"], seeded)
     finally:
         p.stop()
 
     proxy.take()
-    run_baseline(args.baseline, proxy.url, "cold", json.dumps(baseline_event(reference)), args.logs, "calls")
+    event = baseline_event(reference)
+    _, out = run_baseline(args.baseline, proxy.url, "cold", json.dumps(event), args.logs, "calls")
     results["Baseline create"] = dict(proxy.take())
-    return results
+    if out["result"].get("statusCode") != 200:
+        raise SystemExit(f"the baseline's Create failed: {out['result']}")
+    baseline_choice = chosen_certificate(endpoint, json.loads(out["result"]["body"])["distributionId"], seeded)
+    # The same request again (a retry, or a second click): the alias is now the first clone's.
+    # Straight to the emulator: the proxy's recorded answers (replayed in row 3a) stay a success.
+    _, again = run_baseline(args.baseline, endpoint, "cold", json.dumps(event), args.logs, "calls-again")
+    return {"counts": results, "certificate": {"provider": provider_choice, "baseline": baseline_choice},
+            "baseline_again": again["result"]}
+
+
+CALLS_POLL_MS = 500
 
 
 def measure_teardown(args, moto: Moto, reference: str) -> dict:
@@ -877,22 +966,25 @@ def measure_teardown(args, moto: Moto, reference: str) -> dict:
     moto.set_transition({"progression": "time", "seconds": deploy_s})
     p = Provider(args.binary, proxy.url, args.logs, "teardown").start()
     try:
-        request_id, event = p.event("Create", clone_properties(reference))
+        alias = fresh_alias()
+        request_id, event = p.event("Create", clone_properties(reference, alias=alias))
         proxy.take()
         body = p.handle(request_id, event)[2]
         expect_success(body, "teardown Create")
         created_at = next(t for t, op in proxy.times if op.endswith("CreateDistributionWithTags"))
         clone = body["PhysicalResourceId"]
-        request_id, event = p.event("Delete", clone_properties(reference), clone)
+        request_id, event = p.event("Delete", clone_properties(reference, alias=alias), clone)
         handed_out, answered, body = p.handle(request_id, event)
         expect_success(body, "teardown Delete")
         deleted_at = next(t for t, op in proxy.times if op.endswith("DeleteDistribution"))
+        # The emulator restarts the deployment at every update, the Delete's disable included.
+        disabled_at = next(t for t, op in proxy.times if op.endswith("UpdateDistribution"))
         polls = sum(1 for _, op in proxy.times if op.endswith("GetDistribution"))
     finally:
         p.stop()
         moto.set_transition(None)
         proxy.stop()
-    deployed_at = created_at + deploy_s
+    deployed_at = max(created_at, disabled_at) + deploy_s
     return {
         "deploy_s": deploy_s,
         "after_deployed_s": deleted_at - deployed_at,
@@ -901,9 +993,331 @@ def measure_teardown(args, moto: Moto, reference: str) -> dict:
     }
 
 
+# ----- latency, throttling, bursts (the emulator's control API) -------------------------------
+
+
+class BaselineServer:
+    """A warm baseline process (baseline_child.py serve) that handles one event at a time,
+    so that its events can be interleaved with the provider's."""
+
+    def __init__(self, baseline: str, endpoint: str, logs: str, name: str):
+        self.err = open(os.path.join(logs, f"baseline-{name}.log"), "w")
+        self.process = subprocess.Popen(
+            [PYTHON, os.path.join(HERE, "baseline_child.py"), baseline, "serve", "-"],
+            env=baseline_env(endpoint), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.err,
+            text=True, bufsize=1,
+        )
+        line = self.process.stdout.readline()
+        if not line:
+            raise SystemExit(f"the baseline (serve) did not start; see {logs}/baseline-{name}.log")
+
+    def call(self, event: dict) -> tuple[float, dict]:
+        """(seconds inside lambda_handler, its result)."""
+        self.process.stdin.write(json.dumps(event) + "\n")
+        self.process.stdin.flush()
+        out = json.loads(self.process.stdout.readline())
+        return out["s"], out["result"]
+
+    def stop(self) -> None:
+        self.process.stdin.close()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.err.close()
+
+
+def expect_baseline(result: dict, what: str) -> None:
+    if result.get("statusCode") != 200:
+        raise SystemExit(f"{what}: the baseline answered {result}")
+
+
+def rounds_of(spans: list[tuple[float, float, str]], tolerance_s: float = 0.005) -> list[list[str]]:
+    """The calls of one event as rounds of round trips: a call is in the round after the
+    latest call that was answered before it was sent (within tolerance_s); calls of one
+    round were in flight together."""
+    spans = sorted(spans)
+    depth: list[int] = []
+    for started, _, _ in spans:
+        before = [depth[j] for j, (_, ended, _) in enumerate(spans[:len(depth)]) if ended <= started + tolerance_s]
+        depth.append(1 + max(before, default=0))
+    out: list[list[str]] = [[] for _ in range(max(depth, default=0))]
+    for d, (_, _, op) in zip(depth, spans):
+        out[d - 1].append(op.split(" ", 1)[1])
+    return out
+
+
+LATENCY_MS = 50
+
+
+def measure_latency(args, moto: Moto, proxy: CountingProxy, reference: str) -> dict:
+    """Warm Creates with every AWS call answered LATENCY_MS late (POST /_cfclone/latency),
+    cfclone's and the baseline's events interleaved one by one. Each side's calls per event
+    come from GET /_cfclone/calls; their rounds (which calls were in flight together) from
+    one more event per side through the proxy, which times each call."""
+    moto.latency(LATENCY_MS)
+    p = b = None
+    try:
+        p = Provider(args.binary, moto.url, args.logs, "latency").start()
+        b = BaselineServer(args.baseline, moto.url, args.logs, "latency")
+        request_id, event = p.event("Create", clone_properties(reference))
+        expect_success(p.handle(request_id, event)[2], "latency warm-up Create")
+        expect_baseline(b.call(baseline_event(reference))[1], "latency warm-up")
+        provider_times, baseline_times, provider_calls, baseline_calls = [], [], [], []
+        for i in range(args.latency_runs):
+            moto.take_calls()
+            request_id, event = p.event("Create", clone_properties(reference))
+            handed_out, answered, body = p.handle(request_id, event)
+            expect_success(body, "latency Create")
+            provider_times.append(answered - handed_out)
+            provider_calls.append([c["operation"] for c in moto.take_calls()])
+            seconds, result = b.call(baseline_event(reference))
+            expect_baseline(result, "latency Create")
+            baseline_times.append(seconds)
+            baseline_calls.append([c["operation"] for c in moto.take_calls()])
+        p.stop()
+        b.stop()
+        p = b = None
+        shapes = {}
+        p = Provider(args.binary, proxy.url, args.logs, "latency-shape").start()
+        for _ in range(2):  # warm-up, then the one whose calls are timed
+            proxy.take()
+            request_id, event = p.event("Create", clone_properties(reference))
+            expect_success(p.handle(request_id, event)[2], "latency shape Create")
+        shapes["provider"] = rounds_of(proxy.take_spans())
+        b = BaselineServer(args.baseline, proxy.url, args.logs, "latency-shape")
+        for _ in range(2):
+            proxy.take()
+            expect_baseline(b.call(baseline_event(reference))[1], "latency shape")
+        shapes["baseline"] = rounds_of(proxy.take_spans())
+    finally:
+        if p is not None:
+            p.stop()
+        if b is not None:
+            b.stop()
+        moto.latency(0)
+        proxy.take()
+    log(f"latency {LATENCY_MS} ms: provider {median(provider_times) * 1000:.1f} ms ({shapes['provider']}), "
+        f"baseline {median(baseline_times) * 1000:.1f} ms ({shapes['baseline']})")
+    return {
+        "ms": LATENCY_MS,
+        "provider": {"times": provider_times, "calls": provider_calls, "rounds": shapes["provider"]},
+        "baseline": {"times": baseline_times, "calls": baseline_calls, "rounds": shapes["baseline"]},
+    }
+
+
+def throttling(code: str, operation: str, count: int, service: str = "cloudfront") -> dict:
+    return {"service": service, "operation": operation, "code": code, "count": count}
+
+
+def throttled_faults(create: str) -> list[dict]:
+    """3 CloudFront throttles (1 on reading the reference, 2 on the create) and 2 ACM ones."""
+    return [
+        throttling("Throttling", "GetDistributionConfig", 1),
+        throttling("Throttling", create, 2),
+        throttling("ThrottlingException", "ListCertificates", 2, service="acm"),
+    ]
+
+
+def calls_summary(calls: list[dict]) -> dict:
+    """{operation: {status: n}} of a call log."""
+    out: dict = {}
+    for c in calls:
+        by_status = out.setdefault(f"{c['service']} {c['operation']}", {})
+        by_status[str(c["status"])] = by_status.get(str(c["status"]), 0) + 1
+    return out
+
+
+def measure_throttled(args, moto: Moto, reference: str) -> dict:
+    """One Create end to end (a fresh process, the event waiting, as a cold Lambda) while
+    CloudFront throttles 3 calls and ACM 2; faults re-armed and the call log cleared before
+    every run; the two sides alternate. The baseline makes CreateDistribution, not
+    CreateDistributionWithTags, so its 2 create throttles go there."""
+    provider, baseline = [], []
+    try:
+        for i in range(args.throttle_runs):
+            moto.faults(*throttled_faults("CreateDistributionWithTags"))
+            moto.take_calls()
+            p = Provider(args.binary, moto.url, args.logs, f"throttled-{i}")
+            try:
+                request_id, event = p.event("Create", clone_properties(reference))
+                p.runtime.invoke(event, request_id)
+                p.start()
+                answered, body = p.runtime.wait_answer(request_id, p.process, timeout=180)
+            finally:
+                p.stop()
+            left = moto.control("GET", "faults")
+            provider.append({
+                "total_s": answered - p.started,
+                "status": body.get("Status"),
+                "reason": body.get("Reason"),
+                "faults_left": sum(f["count"] for f in left),
+                "calls": calls_summary(moto.take_calls()),
+            })
+            moto.faults(*throttled_faults("CreateDistribution"))
+            started, out = run_baseline(args.baseline, moto.url, "cold", json.dumps(baseline_event(reference)),
+                                        args.logs, f"throttled-{i}")
+            left = moto.control("GET", "faults")
+            baseline.append({
+                "total_s": out["done"] - started,
+                "status": "SUCCESS" if out["result"].get("statusCode") == 200 else "FAILED",
+                "reason": out["result"].get("error"),
+                "faults_left": sum(f["count"] for f in left),
+                "calls": calls_summary(moto.take_calls()),
+            })
+            log(f"throttled run {i + 1}/{args.throttle_runs}: provider {provider[-1]['total_s']:.2f} s "
+                f"{provider[-1]['status']}, baseline {baseline[-1]['total_s']:.2f} s {baseline[-1]['status']}")
+    finally:
+        moto.faults()
+    return {"provider": provider, "baseline": baseline, "faults": throttled_faults("CreateDistributionWithTags")}
+
+
+BURST = 10
+BURST_TIMEOUT_S = 60
+
+
+def burst_faults(create: str) -> list[dict]:
+    return [throttling("Throttling", create, 30), throttling("Throttling", "GetDistributionConfig", 10)]
+
+
+def measure_burst(args, moto: Moto, reference: str) -> dict:
+    """BURST concurrent Creates (BURST fresh processes started together, each with its own
+    event and a BURST_TIMEOUT_S deadline) while CloudFront throttles 30 creates and 10
+    reads of the reference; the baseline's burst the same way (10 fresh Python processes),
+    in turn with cfclone's, round by round."""
+    rounds = []
+    try:
+        for r in range(args.burst_rounds):
+            moto.faults(*burst_faults("CreateDistributionWithTags"))
+            moto.take_calls()
+            processes = [Provider(args.binary, moto.url, args.logs, f"burst-{r}-{k}", timeout_s=BURST_TIMEOUT_S)
+                         for k in range(BURST)]
+            ids = []
+            for p in processes:
+                request_id, event = p.event("Create", clone_properties(reference))
+                p.runtime.invoke(event, request_id)
+                ids.append(request_id)
+            try:
+                for p in processes:
+                    p.start()
+                provider = []
+                for p, request_id in zip(processes, ids):
+                    try:
+                        answered, body = p.runtime.wait_answer(request_id, p.process, timeout=BURST_TIMEOUT_S + 60)
+                        provider.append({"total_s": answered - p.started, "status": body.get("Status"),
+                                         "reason": body.get("Reason")})
+                    except SystemExit as gone:
+                        provider.append({"total_s": None, "status": "NO ANSWER", "reason": str(gone)})
+            finally:
+                for p in processes:
+                    p.stop()
+            provider_left = sum(f["count"] for f in moto.control("GET", "faults"))
+            provider_calls = calls_summary(moto.take_calls())
+
+            moto.faults(*burst_faults("CreateDistribution"))
+            children = []
+            for k in range(BURST):
+                err = open(os.path.join(args.logs, f"baseline-burst-{r}-{k}.log"), "w")
+                started = time.monotonic()
+                child = subprocess.Popen(
+                    [PYTHON, os.path.join(HERE, "baseline_child.py"), args.baseline, "cold",
+                     json.dumps(baseline_event(reference))],
+                    env=baseline_env(moto.url), stdout=subprocess.PIPE, stderr=err, text=True)
+                children.append((started, child, err))
+            baseline = []
+            for started, child, err in children:
+                stdout, _ = child.communicate(timeout=BURST_TIMEOUT_S + 120)
+                err.close()
+                try:
+                    out = json.loads(stdout.strip().splitlines()[-1])
+                    ok = out["result"].get("statusCode") == 200
+                    baseline.append({"total_s": out["done"] - started, "status": "SUCCESS" if ok else "FAILED",
+                                     "reason": out["result"].get("error")})
+                except (IndexError, ValueError, KeyError):
+                    baseline.append({"total_s": None, "status": "CRASHED", "reason": f"exit {child.returncode}"})
+            baseline_left = sum(f["count"] for f in moto.control("GET", "faults"))
+            baseline_calls = calls_summary(moto.take_calls())
+            rounds.append({
+                "provider": provider, "provider_faults_left": provider_left, "provider_calls": provider_calls,
+                "baseline": baseline, "baseline_faults_left": baseline_left, "baseline_calls": baseline_calls,
+            })
+
+            def brief(rows):
+                ok = [x["total_s"] for x in rows if x["status"] == "SUCCESS"]
+                return f"{len(ok)}/{len(rows)} succeeded, slowest {max(ok, default=float('nan')):.1f} s"
+            log(f"burst round {r + 1}/{args.burst_rounds}: provider {brief(provider)}, baseline {brief(baseline)}")
+    finally:
+        moto.faults()
+    return {"size": BURST, "timeout_s": BURST_TIMEOUT_S, "faults": burst_faults("CreateDistributionWithTags"),
+            "rounds": rounds}
+
+
 def measure_match(args) -> dict:
     _, out = run_baseline(args.baseline, "http://127.0.0.1:9", "match", "10000", args.logs, "match")
     return out
+
+
+# ----- what else ran ----------------------------------------------------------------------------
+
+
+class OtherWork:
+    """CPU time of every process on the machine that is not this harness or one of its
+    children (the emulator, the provider and baseline processes), from /proc, sampled
+    every few seconds: what else shared the 2 cores during the run."""
+
+    def __init__(self, interval_s: float = 5):
+        self.interval_s = interval_s
+        self.cpu: Counter = Counter()  # command name -> CPU seconds
+        self.stop_event = threading.Event()
+        self.last = self.sample()
+        self.started = time.monotonic()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    @staticmethod
+    def sample() -> dict:
+        out = {}
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    raw = stat.read()
+            except OSError:
+                continue
+            comm = raw[raw.index("(") + 1:raw.rindex(")")]
+            fields = raw.rsplit(")", 1)[1].split()
+            out[int(entry)] = (comm, int(fields[1]), int(fields[11]) + int(fields[12]))  # ppid, utime+stime
+        return out
+
+    @staticmethod
+    def ours(pid: int, procs: dict) -> bool:
+        me = os.getpid()
+        while pid in procs and pid > 1:
+            if pid == me:
+                return True
+            pid = procs[pid][1]
+        return False
+
+    def run(self) -> None:
+        tick = os.sysconf("SC_CLK_TCK")
+        while not self.stop_event.wait(self.interval_s):
+            now = self.sample()
+            for pid, (comm, _, ticks) in now.items():
+                if self.ours(pid, now):
+                    continue
+                before = self.last.get(pid)
+                delta = ticks - before[2] if before and before[0] == comm else 0
+                if delta > 0:
+                    self.cpu[comm] += delta / tick
+            self.last = now
+
+    def finish(self) -> dict:
+        self.stop_event.set()
+        self.thread.join()
+        return {"wall_s": time.monotonic() - self.started,
+                "cpu_s": {k: round(v, 1) for k, v in self.cpu.most_common()}}
 
 
 # ----- the report ---------------------------------------------------------------------------------
@@ -961,7 +1375,7 @@ MINIMUM = {
         "CloudFront UpdateDistribution": 1,
     },
     "Delete": {
-        "CloudFront GetDistribution": 1,
+        "CloudFront GetDistribution": 2,  # the read, and one poll: the disable leaves it InProgress
         "CloudFront ListTagsForResource": 1,
         "CloudFront UpdateDistribution": 1,
         "CloudFront DeleteDistribution": 1,
@@ -985,9 +1399,33 @@ def calls_text(counts: dict) -> str:
                      for op, n in sorted(counts.items()))
 
 
+def floor_s(latency: dict, side: str) -> float:
+    return len(latency[side]["rounds"]) * latency["ms"] / 1000
+
+
+def burst_times(burst: dict, side: str) -> tuple[int, int, list[float]]:
+    rows = [r for rnd in burst["rounds"] for r in rnd[side]]
+    ok = [r["total_s"] for r in rows if r["status"] == "SUCCESS"]
+    return len(ok), len(rows), ok
+
+
+def burst_stats(burst: dict, side: str) -> str:
+    ok_n, n, ok = burst_times(burst, side)
+    failed = [r["total_s"] for rnd in burst["rounds"] for r in rnd[side] if r["status"] != "SUCCESS" and r["total_s"]]
+    text = f"{ok_n}/{n}; {max(ok):.1f} s; {median(ok):.1f} s" if ok else f"0/{n}"
+    if failed:
+        text += f" (failed after {min(failed):.1f}–{max(failed):.1f} s)"
+    return text
+
+
 def report(args, data: dict) -> str:
     m = data["machine"]
-    cold, warm, replay, calls, match = data["cold"], data["warm"], data["warm_replay"], data["calls"], data["match"]
+    if data.get("counts"):  # the run's own counts (--render of a run with other ones)
+        args.runs, args.warm = data["counts"]["runs"], data["counts"]["warm"]
+    cold, warm, replay, match = data["cold"], data["warm"], data["warm_replay"], data["match"]
+    calls_data = data["calls"]
+    calls = calls_data.get("counts", calls_data)
+    latency, throttled, burst = data.get("latency"), data.get("throttled"), data.get("burst")
     crit, zips, teardown, roots = data["criterion"], data["zips"], data.get("teardown"), data.get("roots") or {}
 
     def med(rows: list, key: str) -> float:
@@ -1011,17 +1449,27 @@ def report(args, data: dict) -> str:
     add("# Benchmarks")
     add("")
     add("cfclone's provider side by side with the original Python Lambda "
-        "(`../shared/baseline/seed_clone_lambda.py`, boto3) on the same local moto server, in one run. "
-        "The work: clone the reference distribution (3 origins, 3 cache behaviours, 3 error pages, logging, "
-        "an ACM certificate) with one alias and a new origin, choosing among 8 ISSUED ACM certificates in "
-        "us-east-1.")
+        "(`../shared/baseline/seed_clone_lambda.py`, boto3) on the same local AWS emulator (moto with the "
+        "project's patches, `emulator/server.py`), in one run. The work: clone the reference distribution "
+        "(3 origins, 3 cache behaviours, 3 error pages, logging, an ACM certificate) with one alias (a fresh one "
+        "per Create) and a new origin, choosing among 8 ISSUED ACM certificates in us-east-1.")
     add("")
     add("**Generated by `make bench` (`bash bench/run`); do not edit by hand.**")
     add("")
     add(f"- Date: {data['date']}")
     add(f"- Command: `{data['command']}`")
     add(f"- Machine: {m['nproc']} CPUs ({m['cpu']}), {m['memory_gib']:.1f} GiB memory, Linux {m['kernel']}; "
-        f"load average {data['load']} at the start (other work shares the machine, so single runs vary)")
+        f"load average {data['load']} at the start" + (f", {data['load_end']} at the end" if data.get("load_end")
+                                                        else "") + " (other work shares the machine, so single "
+        "runs vary)")
+    other = data.get("other_work")
+    if other:
+        busy = [(k, v) for k, v in other["cpu_s"].items() if v >= 1]
+        total = sum(other["cpu_s"].values())
+        add(f"- Other work during the harness's {other['wall_s'] / 60:.0f} minutes (CPU time of every process "
+            f"not the harness's, from /proc): {total:.0f} s in all, about {total / other['wall_s']:.2f} of "
+            f"{m['nproc']} cores" + (": " + ", ".join(f"{k} {v:.0f} s" for k, v in busy[:8]) if busy else "")
+            + ". The side-by-side rows interleave the two sides, so both meet the same load.")
     add(f"- Provider: `{os.path.relpath(args.binary, ROOT)}`, cargo profile `dist` (fat LTO, 1 codegen unit, "
         f"stripped), {os.path.getsize(args.binary) / 1e6:.2f} MB")
     add(f"- Baseline: Python {m['python']}, boto3 {data['boto3']}. Emulator: moto[server] {data['moto']} on "
@@ -1059,13 +1507,76 @@ def report(args, data: dict) -> str:
         elif "error" in z:
             add(f"| 6. Lambda zip, {arch} | build failed: {z['error']} | — | — | < 8 MB | **missed** |")
         else:
-            add(f"| 6. Lambda zip, {arch} | {z['bytes'] / 1e6:.2f} MB | — | — | < 8 MB | "
-                f"{verdict(z['bytes'] < 8e6)} |")
+            add(f"| 6. Lambda zip, {arch}{' (' + z['note'] + ')' if z.get('note') else ''} | "
+                f"{z['bytes'] / 1e6:.2f} MB | — | — | < 8 MB | {verdict(z['bytes'] < 8e6)} |")
+    if latency:
+        lp, lb = median(latency["provider"]["times"]), median(latency["baseline"]["times"])
+        fp, fb = floor_s(latency, "provider"), floor_s(latency, "baseline")
+        add(f"| 7. Create with a fixed per-call latency of {latency['ms']} ms (as a regional control plane answers), "
+            f"warm (median of {len(latency['provider']['times'])}) | {ms(lp)} | {ms(lb)} | {ratio(lp, lb)} | — | |")
+        add(f"| 7a. … its round-trip floor (sequential rounds of calls × {latency['ms']} ms) | {ms(fp)} "
+            f"({len(latency['provider']['rounds'])} rounds) | {ms(fb)} ({len(latency['baseline']['rounds'])} rounds) "
+            f"| {ratio(fp, fb)} | — | |")
+        add(f"| 7b. … above the floor | {ms(lp - fp)} | {ms(lb - fb)} | {ratio(lp - fp, lb - fb)} | — | |")
+    if throttled:
+        tp = [r["total_s"] for r in throttled["provider"] if r["status"] == "SUCCESS"]
+        tb = [r["total_s"] for r in throttled["baseline"] if r["status"] == "SUCCESS"]
+        n = len(throttled["provider"])
+        cell = lambda v, rows: (f"{median(v):.2f} s" + ("" if len(v) == len(rows) else  # noqa: E731
+                                f" ({len(v)}/{len(rows)} succeeded)")) if v else f"0/{len(rows)} succeeded"
+        add(f"| 8. Throttled Create (CloudFront throttles 3 calls, ACM 2), process start → response (median of {n}) "
+            f"| {cell(tp, throttled['provider'])} | {cell(tb, throttled['baseline'])} | "
+            f"{ratio(median(tp), median(tb)) if tp and tb else '—'} | ≤ 15 s | "
+            f"{verdict(len(tp) == n and median(tp) <= 15)} |")
+    if burst:
+        bp, bb = burst_stats(burst, "provider"), burst_stats(burst, "baseline")
+        add(f"| 9. Burst: {burst['size']} concurrent Creates, CloudFront throttling 30 creates and 10 reads "
+            f"({len(burst['rounds'])} burst{'s' if len(burst['rounds']) != 1 else ''}): succeeded; slowest; median | {bp} | {bb} | — | within the "
+            f"{burst['timeout_s']} s function timeout | measured |")
     add("")
     if p_warm * 3 > b_warm:
         add(f"Warm time on moto misses its target because both sides wait for the same emulator: moto takes "
             f"most of each event (cfclone spends {ms(p_cpu)} of CPU per event of its {ms(p_warm)}). With moto's "
             f"answers replayed (row 3a) the same events take {ms(r_warm)} against {ms(rb_warm)}.")
+        add("")
+    if calls_data.get("certificate"):
+        chosen = calls_data["certificate"]
+        again = calls_data.get("baseline_again") or {}
+        delete_gets = calls.get("Delete", {}).get("CloudFront GetDistribution", 0)
+        add("## On the strict emulator")
+        add("")
+        add("This run is the first on the project's strict emulator (`emulator/server.py`: moto 5.2.1 with patches "
+            "that answer as AWS does where cfclone depends on it; see `emulator/README.md`) instead of stock moto "
+            "with SAN summaries added. What that changes here:")
+        add("")
+        add("- **Aliases.** CloudFront refuses an alias another distribution already has (409 "
+            "`CNAMEAlreadyExists`), and so does the emulator. Earlier runs cloned `shop.example.com` hundreds of "
+            "times over, which stock moto let them; now every Create takes a fresh alias, `shop-N.example.com`, "
+            f"covered by the `*.example.com` certificates only. Chosen certificate: cfclone {chosen['provider']}, "
+            f"the baseline {chosen['baseline']}.")
+        if again:
+            outcome = ("succeeded again" if again.get("statusCode") == 200
+                       else f"fails: `{again.get('error', again)}`")
+            add("- **Finding: the baseline is not idempotent.** Given the same request a second time (a retry, a "
+                f"second click), it {outcome} — it makes a new `CallerReference` from the clock every time and "
+                "never looks for the distribution it made before.")
+        add("- **ACM.** `ListCertificates` pages (100 summaries by default; both sides ask for 1,000, so one page "
+            "here) and spells key algorithms as ACM does (`RSA-2048`, `EC-prime256v1`). Without "
+            "`Includes.keyTypes` it lists only RSA_1024 and RSA_2048 certificates, as ACM does: the baseline "
+            f"passes no `Includes`, so it sees {sum(1 for _, k, _ in CERTIFICATES if k in ('RSA_1024', 'RSA_2048'))} "
+            f"of the {len(CERTIFICATES)} seeded certificates (not the P-256, P-384 or RSA_3072 ones); cfclone asks "
+            "for every key type CloudFront accepts.")
+        add("- **ETags and IfMatch.** Every update answers a new ETag and a stale `IfMatch` is 412: cfclone's "
+            "Update and Delete send the ETag their read answered, in the same calls as before. The baseline never "
+            "updates or deletes a distribution, so it meets neither `IfMatch` nor `DistributionNotDisabled` — "
+            "not a failure on this emulator, but it cannot take down what it made.")
+        add("- **Updates go `InProgress`.** The Delete's disable leaves the clone `InProgress` until CloudFront "
+            f"reports it `Deployed` (here: at the next read), so each Delete now polls: `GetDistribution` "
+            f"×{delete_gets} in section 4, which runs with a {CALLS_POLL_MS} ms poll interval rather than wait "
+            "12 s per Delete (the teardown row keeps the shipped 12 s).")
+        add("- **`ViewerCertificate`** comes back as CloudFront returns it (`Certificate`, `CertificateSource`); "
+            "the baseline copies it unchanged into its `CreateDistribution`, which the emulator takes.")
+        add("- **Faults and latency** through the emulator's control API: rows 7–9, new in this report.")
         add("")
     add("## 1–2. Cold Create and peak memory")
     add("")
@@ -1141,8 +1652,10 @@ def report(args, data: dict) -> str:
     add("## 4. AWS API calls per operation")
     add("")
     add("Counted by a reverse proxy in front of moto (CloudFront by method and path, ACM and SSM by "
-        "`X-Amz-Target`). The ResponseURL PUT is not an AWS call and is not counted. Moto reports every "
-        "distribution `Deployed` at once, so this Delete needs no `GetDistribution` poll.")
+        "`X-Amz-Target`). The ResponseURL PUT is not an AWS call and is not counted. The emulator reports a "
+        "distribution `Deployed` at the first read after a change (moto's immediate transition), so the "
+        "Delete's wait for the disabled clone is one `GetDistribution` poll (after a "
+        f"{CALLS_POLL_MS} ms poll interval here, 12 s as shipped).")
     add("")
     add("| Operation | Calls made | Minimum the design implies | Beyond the minimum |")
     add("|---|---|---|---|")
@@ -1163,7 +1676,7 @@ def report(args, data: dict) -> str:
         "`GetDistributionConfig` of the reference (re-read, re-plan), `ListCertificates` (the plan's "
         "certificate), `UpdateDistribution` with `IfMatch`. With SSM: the 4 `PutParameter` again.")
     add("- **Delete**: `GetDistribution` (config, ETag, status, ARN), `ListTagsForResource` (ownership), "
-        "`UpdateDistribution` (disable), `GetDistribution` every poll until `Deployed` (none here; on AWS one "
+        "`UpdateDistribution` (disable), `GetDistribution` every poll until `Deployed` (one here; on AWS one "
         "per 12 s for the minutes CloudFront takes), `DeleteDistribution`. With SSM: `GetParameter` (do the "
         "parameters describe this clone?) and one `DeleteParameters`.")
     add(f"- **Summaries without SANs**: moto's own `ListCertificates` leaves the SANs out "
@@ -1176,9 +1689,10 @@ def report(args, data: dict) -> str:
     if teardown:
         add("### Teardown after `Deployed` (cfclone only)")
         add("")
-        add(f"A clone that is still deploying (moto set to report `Deployed` {teardown['deploy_s']:.0f} s after "
-            "creation), deleted with the shipped 12 s poll interval: cfclone deleted it "
-            f"{teardown['after_deployed_s']:.1f} s after it became `Deployed`; the Delete was answered "
+        add(f"A clone that is still deploying (the emulator set to report `Deployed` {teardown['deploy_s']:.0f} s "
+            "after each change: the creation, and again the Delete's disable), deleted with the shipped 12 s poll "
+            "interval: cfclone deleted it "
+            f"{teardown['after_deployed_s']:.1f} s after the disabled clone became `Deployed`; the Delete was answered "
             f"{teardown['delete_total_s']:.1f} s after the event, with {teardown['get_distribution_calls']} "
             "`GetDistribution` calls. The bound is one poll interval (12 s) plus two calls. The baseline never "
             "deletes anything.")
@@ -1211,10 +1725,148 @@ def report(args, data: dict) -> str:
         add("|---|---|---|")
         for arch, z in zips.items():
             size = f"{z['bytes']:,} bytes" if "bytes" in z else f"failed: {z['error']}"
+            if z.get("note"):
+                size += f" ({z['note']})"
             add(f"| {arch} | {size} | `{z['command']}` |")
     else:
         add("Not built in this run (`bash bench/run --no-zip`).")
     add("")
+    if latency:
+        add(f"## 7. Create at {latency['ms']} ms per call")
+        add("")
+        add(f"The emulator holds every AWS call {latency['ms']} ms before answering it (`POST /_cfclone/latency "
+            f"{{\"ms\": {latency['ms']}}}`), standing in for the round trip to a regional control plane that "
+            "loopback does not have. One warm process per side (one warm-up event), then "
+            f"{len(latency['provider']['times'])} Creates per side, the two sides' events interleaved one by one; "
+            "times as in row 3. Each side's calls per event come from `GET /_cfclone/calls` (cleared before "
+            "every event); which of them were in flight together, from one more Create per side through the "
+            "harness's proxy, which times every call (a call is in the round after the last call answered "
+            "before it was sent). The floor is what the rounds alone cost: rounds × "
+            f"{latency['ms']} ms.")
+        add("")
+        add("| | cfclone | Baseline |")
+        add("|---|---|---|")
+        pt, bt = latency["provider"]["times"], latency["baseline"]["times"]
+        add(f"| Median | {ms(median(pt))} | {ms(median(bt))} |")
+        add(f"| Min–max | {ms(min(pt))}–{ms(max(pt))} | {ms(min(bt))}–{ms(max(bt))} |")
+
+        def calls_cell(side: str) -> str:
+            shapes = Counter(tuple(c) for c in latency[side]["calls"])
+            cells = [f"{len(shape)}: {', '.join(shape)}" + (f" (in {n} of {len(latency[side]['calls'])} events)"
+                                                              if len(shapes) > 1 else "")
+                     for shape, n in shapes.most_common()]
+            return "; ".join(cells)
+
+        def rounds_cell(side: str) -> str:
+            return ", then ".join(" ‖ ".join(r) for r in latency[side]["rounds"])
+
+        add(f"| AWS calls per event (`GET /_cfclone/calls`, in order answered) | {calls_cell('provider')} | "
+            f"{calls_cell('baseline')} |")
+        add(f"| Rounds (‖: in flight together) | {len(latency['provider']['rounds'])}: {rounds_cell('provider')} | "
+            f"{len(latency['baseline']['rounds'])}: {rounds_cell('baseline')} |")
+        fp, fb = floor_s(latency, "provider"), floor_s(latency, "baseline")
+        add(f"| Round-trip floor (rounds × {latency['ms']} ms) | {ms(fp)} | {ms(fb)} |")
+        add(f"| Median above the floor (the emulator's own work, each side's CPU, local HTTP) | "
+            f"{ms(median(pt) - fp)} | {ms(median(bt) - fb)} |")
+        add("")
+        same = (Counter(len(c) for c in latency["provider"]["calls"]).most_common(1)[0][0]
+                == Counter(len(c) for c in latency["baseline"]["calls"]).most_common(1)[0][0])
+        add(("Both sides make as many calls; " if same else "")
+            + f"cfclone's calls take {len(latency['provider']['rounds'])} rounds against the baseline's "
+            f"{len(latency['baseline']['rounds'])}: it reads the reference and lists the certificates at the same "
+            "time. What is above the floor is the emulator's own work per call (as in row 3), each side's CPU "
+            "and loopback HTTP.")
+        add("")
+    if throttled:
+        add("## 8. Throttled Create")
+        add("")
+        add("Before every run the harness clears the emulator's faults and call log and arms: CloudFront "
+            "`Throttling` (HTTP 400) on 1 `GetDistributionConfig` and 2 `CreateDistributionWithTags` (the "
+            "baseline calls `CreateDistribution`, so its 2 go there), ACM `ThrottlingException` on 2 "
+            "`ListCertificates`. One Create end to end: a fresh process with the event waiting, as a cold "
+            "Lambda, process start → response (cfclone: the ResponseURL PUT; baseline: `lambda_handler` "
+            "returns); the two sides alternate run by run.")
+        add("")
+        add("| | cfclone | Baseline |")
+        add("|---|---|---|")
+        rows = {side: throttled[side] for side in ("provider", "baseline")}
+        ok = {side: [r["total_s"] for r in rows[side] if r["status"] == "SUCCESS"] for side in rows}
+        add(f"| Succeeded | {len(ok['provider'])}/{len(rows['provider'])} | "
+            f"{len(ok['baseline'])}/{len(rows['baseline'])} |")
+        fmt_s = lambda v, f: f"{f(v):.2f} s" if v else "—"  # noqa: E731
+        add(f"| Median (successful runs) | {fmt_s(ok['provider'], median)} | {fmt_s(ok['baseline'], median)} |")
+        add(f"| Min–max | {fmt_s(ok['provider'], min)}–{fmt_s(ok['provider'], max)} | "
+            f"{fmt_s(ok['baseline'], min)}–{fmt_s(ok['baseline'], max)} |")
+
+        def used(side: str) -> str:
+            armed = sum(f["count"] for f in throttled["faults"])
+            left = [r["faults_left"] for r in rows[side]]
+            return f"{armed - max(left)}–{armed - min(left)} of {armed}" if len(set(left)) > 1 else \
+                f"{armed - left[0]} of {armed}"
+
+        add(f"| Throttles met per run | {used('provider')} | {used('baseline')} |")
+
+        def attempts(side: str) -> str:
+            total = Counter()
+            for r in rows[side]:
+                for op, by_status in r["calls"].items():
+                    total[op] += sum(by_status.values())
+            n = len(rows[side])
+            return ", ".join(f"{op.split(' ', 1)[1]} {v / n:g}" for op, v in sorted(total.items()))
+
+        add(f"| Requests per run (mean), throttled ones included | {attempts('provider')} | "
+            f"{attempts('baseline')} |")
+        add("| Retry policy | the SDK's standard mode: 8 attempts, backoff with full jitter from 1 s, at most 10 s "
+            "(`provider/src/aws/sdk.rs`, `retry_config`); CloudFront's client with a retry quota that never runs "
+            f"dry | boto3 {data['boto3']}'s default: standard mode, 3 attempts, full jitter from 1 s for "
+            "throttles, at most 20 s, 500-token quota |")
+        failures = [r for side in rows for r in rows[side] if r["status"] != "SUCCESS"]
+        add("")
+        if failures:
+            for side in rows:
+                reasons = Counter(r["reason"] for r in rows[side] if r["status"] != "SUCCESS")
+                for reason, n in reasons.items():
+                    add(f"- {'cfclone' if side == 'provider' else 'Baseline'} failed {n}×: {reason}")
+            add("")
+        add("Expected, with full jitter: each retry waits a uniform share of 1 s, then 2 s, …, so the 2 "
+            "create throttles cost about 0.5 + 1 s and the reads (reference and certificates, cfclone in "
+            "parallel) about as much again. Before the provider moved to standard mode it used the SDK's adaptive "
+            "mode, under which the same Create took about 50 s on this emulator (a previous session's "
+            "measurement, quoted in `provider/src/aws/sdk.rs`; not measured in this run).")
+        add("")
+    if burst:
+        add("## 9. Burst under heavy throttling")
+        add("")
+        add(f"{burst['size']} Creates at once: {burst['size']} fresh provider processes, each with its own event "
+            f"waiting and a {burst['timeout_s']} s deadline in the Runtime API's `Lambda-Runtime-Deadline-Ms` (a "
+            f"{burst['timeout_s']}-second function), started together; CloudFront answers `Throttling` to the "
+            "first 30 `CreateDistributionWithTags` and the first 10 `GetDistributionConfig` calls, whoever "
+            "makes them. Then the baseline the same way (10 fresh Python processes, throttles on its "
+            f"`CreateDistribution`), faults re-armed; {len(burst['rounds'])} burst{'s' if len(burst['rounds']) != 1 else ''} per side, in turn. Times: "
+            "each process's start → its response. A measurement, not a pass/fail.")
+        add("")
+        add("| Burst | cfclone: succeeded; slowest; median | throttles met | Baseline: succeeded; slowest; median | "
+            "throttles met |")
+        add("|---|---|---|---|---|")
+        armed = sum(f["count"] for f in burst["faults"])
+        for i, rnd in enumerate(burst["rounds"], 1):
+            one = {"rounds": [rnd], "size": burst["size"]}
+            add(f"| {i} | {burst_stats(one, 'provider')} | {armed - rnd['provider_faults_left']} of {armed} | "
+                f"{burst_stats(one, 'baseline')} | {armed - rnd['baseline_faults_left']} of {armed} |")
+        add(f"| All | {burst_stats(burst, 'provider')} | | {burst_stats(burst, 'baseline')} | |")
+        add("")
+        for side, label in (("provider", "cfclone"), ("baseline", "Baseline")):
+            reasons = Counter(r["reason"] for rnd in burst["rounds"] for r in rnd[side] if r["status"] != "SUCCESS")
+            for reason, n in reasons.items():
+                add(f"- {label}: {n} of {sum(len(rnd[side]) for rnd in burst['rounds'])} failed: {reason}")
+        over = [t for rnd in burst["rounds"] for t in [r["total_s"] for r in rnd["provider"]] if t and
+                t > burst["timeout_s"]]
+        add(f"- cfclone answers over the {burst['timeout_s']} s timeout: {len(over)}.")
+        add("- The throttles are a fixed number, first come first served: 30 create throttles among 10 clients "
+            "that make at most 3 attempts per call (boto3's default) can refuse every attempt of every client; "
+            "a cfclone process, with 8 attempts per call, fails only if it meets 8 of them in one call. On AWS the throttling lasts as long as the rate "
+            "stays high, not for a fixed count.")
+        add("")
     add("## What is and is not measured")
     add("")
     for note in NOTES:
@@ -1237,7 +1889,11 @@ def main() -> None:
     parser.add_argument("--json-out")
     parser.add_argument("--provider-env", action="append", default=[], metavar="KEY=VALUE",
                         help="extra environment for the provider (experiments)")
-    parser.add_argument("--only", help="comma-separated phases: calls,cold,warm,match,teardown")
+    parser.add_argument("--latency-runs", type=int, default=20, help="warm Creates per side at 50 ms latency")
+    parser.add_argument("--throttle-runs", type=int, default=10, help="throttled Creates per side")
+    parser.add_argument("--burst-rounds", type=int, default=3, help="bursts of 10 concurrent Creates per side")
+    parser.add_argument("--only", help="comma-separated phases: calls,cold,warm,match,teardown,latency,"
+                        "throttled,burst")
     parser.add_argument("--render", metavar="JSON",
                         help="write the report from a previous run's --json-out, measuring nothing")
     args = parser.parse_args()
@@ -1263,16 +1919,18 @@ def main() -> None:
         "criterion": json.load(open(args.criterion)),
         "zips": json.load(open(args.zips)),
     }
+    other = OtherWork()
     log("starting moto and seeding the reference distribution and certificates")
     moto = Moto(args.logs)
     proxy = CountingProxy(moto.port)
-    phases = set(args.only.split(",")) if args.only else {"calls", "cold", "warm", "match", "teardown"}
+    phases = set(args.only.split(",")) if args.only else {"calls", "cold", "warm", "match", "teardown", "latency",
+                                                              "throttled", "burst"}
     try:
         seeded = seed(moto.url)
         reference = seeded["reference"]
         log(f"reference distribution {reference}, {len(seeded['certificates'])} certificates")
         if "calls" in phases or "warm" in phases:
-            data["calls"] = measure_calls(args, proxy, reference)
+            data["calls"] = measure_calls(args, proxy, reference, seeded, moto.url)
             log(f"API calls: {json.dumps(data['calls'])}")
         if "cold" in phases:
             data["cold"] = measure_cold(args, moto.url, reference)
@@ -1286,9 +1944,19 @@ def main() -> None:
             data["match"] = measure_match(args)
         if "teardown" in phases:
             data["teardown"] = measure_teardown(args, moto, reference)
+        if "latency" in phases:
+            data["latency"] = measure_latency(args, moto, proxy, reference)
+        if "throttled" in phases:
+            data["throttled"] = measure_throttled(args, moto, reference)
+        if "burst" in phases:
+            data["burst"] = measure_burst(args, moto, reference)
     finally:
         proxy.stop()
         moto.stop()
+        data["other_work"] = other.finish()
+        data["load_end"] = " / ".join(f"{x:.2f}" for x in os.getloadavg())
+        data["counts"] = {"runs": args.runs, "warm": args.warm, "latency_runs": args.latency_runs,
+                          "throttle_runs": args.throttle_runs, "burst_rounds": args.burst_rounds}
     if args.json_out:
         with open(args.json_out, "w") as out:
             json.dump(data, out, indent=1, default=str)
@@ -1301,8 +1969,9 @@ def main() -> None:
 
 
 NOTES = [
-    "moto is plain HTTP on loopback: no TLS handshake, DNS lookup or TCP round trip to a region happens on "
-    "either side, and in Lambda each adds the same network time to both. What TLS costs before the first "
+    "The emulator is plain HTTP on loopback: no TLS handshake, DNS lookup or TCP round trip to a region happens "
+    "on either side (row 7 adds a fixed 50 ms per call to stand in for the round trip), and in Lambda each adds "
+    "the same network time to both. What TLS costs before the first "
     "handshake is measured all the same: cfclone loads its trust roots at start-up whatever the endpoint "
     "(see above), and boto3 loads certifi's bundle only when it opens its first HTTPS connection, which "
     "it never does here — so the baseline's cold time here lacks that cost and cfclone's includes it.",
@@ -1310,6 +1979,9 @@ NOTES = [
     "both processes and adds alike to both.",
     "Both take credentials and region from environment variables, as in Lambda, so neither credential chain "
     "reaches IMDS or a profile file.",
+    "Throttles (rows 8–9) are the emulator's answers, not AWS's rate limits: a fixed number of calls is "
+    "refused, whoever makes them, and then every call goes through; AWS keeps throttling while the rate stays "
+    "high.",
     "Wall times include moto, one Python server answering both sides; the CPU-time and replay rows show each "
     "side's own work. Timings vary with the machine's other load; cold runs alternate between the two sides so "
     "that both see the same.",
