@@ -189,6 +189,16 @@ impl Moto {
         serde_json::from_value(value).expect("a list of calls")
     }
 
+    /// The HTTP statuses answered to `operation` so far, in order.
+    pub async fn statuses(&self, operation: &str) -> Vec<u16> {
+        self.calls()
+            .await
+            .into_iter()
+            .filter(|c| c.operation == operation)
+            .map(|c| c.status)
+            .collect()
+    }
+
     /// Forgets the calls answered so far (e.g. the seeding's).
     pub async fn clear_calls(&self) {
         self.control(reqwest::Method::DELETE, "/_cfclone/calls", None)

@@ -165,14 +165,7 @@ async fn delete_waits_out_distribution_not_disabled_after_deployment() {
         h.diagnostics()
     );
     assert!(h.aws.distribution(&id).await.is_none());
-    let deletes: Vec<u16> = h
-        .moto
-        .calls()
-        .await
-        .into_iter()
-        .filter(|c| c.operation == "DeleteDistribution")
-        .map(|c| c.status)
-        .collect();
+    let deletes = h.moto.statuses("DeleteDistribution").await;
     assert_eq!(
         deletes,
         [409, 409, 409, 204],
@@ -289,14 +282,7 @@ async fn a_certificate_cloudfront_does_not_see_yet_is_retried() {
         )
         .await;
     create_shop(&h, &reference, json!({})).await;
-    let creates: Vec<u16> = h
-        .moto
-        .calls()
-        .await
-        .into_iter()
-        .filter(|c| c.operation == "CreateDistributionWithTags")
-        .map(|c| c.status)
-        .collect();
+    let creates = h.moto.statuses("CreateDistributionWithTags").await;
     assert_eq!(creates, [400, 400, 201]);
 }
 
@@ -483,14 +469,7 @@ async fn a_stale_etag_is_read_again_and_the_update_lands() {
         h.aws.distribution_config(&id).await.comment,
         "shop, second edition"
     );
-    let updates: Vec<u16> = h
-        .moto
-        .calls()
-        .await
-        .into_iter()
-        .filter(|c| c.operation == "UpdateDistribution")
-        .map(|c| c.status)
-        .collect();
+    let updates = h.moto.statuses("UpdateDistribution").await;
     assert_eq!(updates, [412, 200]);
     assert_reference_untouched(&h, &reference).await;
 }

@@ -188,6 +188,23 @@ impl FakeCloudFront {
         }
     }
 
+    /// One tag write (`operation`) on the distribution with this ARN.
+    async fn edit_tags(
+        &self,
+        operation: &'static str,
+        arn: &str,
+        edit: impl FnOnce(&mut Vec<(String, String)>),
+    ) -> Result<(), AwsError> {
+        self.enter(operation, arn).await?;
+        let mut stored = lock(&self.stored);
+        let s = stored
+            .values_mut()
+            .find(|s| s.distribution.arn == arn)
+            .ok_or_else(|| AwsError::new(operation, ErrorKind::NotFound, "no such resource"))?;
+        edit(&mut s.tags);
+        Ok(())
+    }
+
     fn view(&self, stored: &Stored) -> Distribution {
         let mut d = stored.distribution.clone();
         d.status = if self.clock.now_ms() >= stored.deployed_at_ms {
@@ -365,30 +382,20 @@ impl Distributions for &'static FakeCloudFront {
     }
 
     async fn tag(&self, arn: &str, tags: Vec<(String, String)>) -> Result<(), AwsError> {
-        const OP: &str = "TagResource";
-        self.enter(OP, arn).await?;
-        let mut stored = lock(&self.stored);
-        let s = stored
-            .values_mut()
-            .find(|s| s.distribution.arn == arn)
-            .ok_or_else(|| AwsError::new(OP, ErrorKind::NotFound, "no such resource"))?;
-        for (key, value) in tags {
-            s.tags.retain(|(k, _)| *k != key);
-            s.tags.push((key, value));
-        }
-        Ok(())
+        self.edit_tags("TagResource", arn, |stored| {
+            for (key, value) in tags {
+                stored.retain(|(k, _)| *k != key);
+                stored.push((key, value));
+            }
+        })
+        .await
     }
 
     async fn untag(&self, arn: &str, keys: Vec<String>) -> Result<(), AwsError> {
-        const OP: &str = "UntagResource";
-        self.enter(OP, arn).await?;
-        let mut stored = lock(&self.stored);
-        let s = stored
-            .values_mut()
-            .find(|s| s.distribution.arn == arn)
-            .ok_or_else(|| AwsError::new(OP, ErrorKind::NotFound, "no such resource"))?;
-        s.tags.retain(|(k, _)| !keys.contains(k));
-        Ok(())
+        self.edit_tags("UntagResource", arn, |stored| {
+            stored.retain(|(k, _)| !keys.contains(k));
+        })
+        .await
     }
 }
 
