@@ -69,7 +69,7 @@ fn viewer_certificate(mut v: ViewerCertificate) -> ViewerCertificate {
 mod tests {
     use super::*;
     use crate::aws::fake::as_cloudfront_returns;
-    use crate::plan::fixtures::{CERT, REFERENCE_ID, reference};
+    use crate::test_support::{CERT, REFERENCE_ID, reference};
     use serde_json::json;
 
     fn planned(aliases: &[&str], certificate: Option<&str>) -> DistributionConfig {

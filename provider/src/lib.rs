@@ -1,36 +1,27 @@
-//! cfclone: clone a reference CloudFront distribution as a CloudFormation custom resource
-//! (`Custom::ClonedDistribution`).
+//! cfclone: clone a reference CloudFront distribution, as a CloudFormation custom resource
+//! (`Custom::ClonedDistribution`), from an operator CLI or a REST API — one core, thin fronts.
 //!
-//! The pure core — [`properties`], [`plan`], [`compare`], [`certificates`] — decides; the [`aws`]
-//! adapters talk to AWS; [`lifecycle`] runs Create, Update and Delete over them;
-//! [`handler`] wraps it all so that every request gets exactly one [`response`].
+//! The pure core decides: [`event`] and [`properties`] read the input once, [`plan`],
+//! [`compare`], [`certificates`] and [`permissions`] are functions of values. The
+//! [`lifecycle`] runs the operations over the [`aws`] adapters and ends in an outcome; its
+//! failures stay typed ([`error`]) until [`response`] writes them. [`handler`] is the
+//! CloudFormation front; [`setup`] builds the real adapters. See ARCHITECTURE.md.
 
 pub mod aws;
 pub mod certificates;
-pub mod cli;
 pub mod compare;
+pub mod error;
+pub mod event;
 pub mod handler;
 pub mod lifecycle;
+pub mod permissions;
 pub mod plan;
 pub mod properties;
 pub mod response;
 pub mod setup;
 
+#[cfg(test)]
+pub(crate) mod test_support;
+
 /// The CloudFormation resource type this provider serves.
 pub const RESOURCE_TYPE: &str = "Custom::ClonedDistribution";
-
-/// An error and its sources, joined by `: `: the whole reason in one line (a TLS failure
-/// hides two levels below "error sending request").
-pub(crate) fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(e) = source {
-        let next = e.to_string();
-        if !next.is_empty() && !text.ends_with(&next) {
-            text.push_str(": ");
-            text.push_str(&next);
-        }
-        source = e.source();
-    }
-    text
-}

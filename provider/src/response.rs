@@ -1,37 +1,25 @@
 //! The answer to CloudFormation: an outcome as a JSON body of at most 4096 bytes, PUT to
 //! the pre-signed `ResponseURL` with an empty content type, retried with backoff.
 
-use crate::lifecycle::Request;
+use crate::event::Ids;
+use crate::lifecycle::Answer;
 use aws_lambda_events::event::cloudformation::{
     CloudFormationCustomResourceResponse, CloudFormationCustomResourceResponseStatus,
 };
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::time::Duration;
 use tracing::{info, warn};
 
 /// CloudFormation refuses response bodies larger than this.
 pub const MAX_BODY_BYTES: usize = 4096;
 
-/// The final answer for one request.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Answer {
-    Success {
-        physical_id: String,
-        data: BTreeMap<String, String>,
-    },
-    Failed {
-        physical_id: String,
-        reason: String,
-    },
-}
-
 /// The JSON body for `answer`, bounded to [`MAX_BODY_BYTES`]: the reason is truncated
 /// first, then the data dropped (with a reason that says so).
-pub fn body(request: &Request, answer: &Answer) -> Vec<u8> {
+pub fn body(ids: &Ids, answer: &Answer) -> Vec<u8> {
     let mut response = CloudFormationCustomResourceResponse::default();
-    response.stack_id = request.stack_id.clone();
-    response.request_id = request.request_id.clone();
-    response.logical_resource_id = request.logical_resource_id.clone();
+    response.stack_id = ids.stack_id.clone();
+    response.request_id = ids.request_id.clone();
+    response.logical_resource_id = ids.logical_resource_id.clone();
     let mut reason;
     match answer {
         Answer::Success { physical_id, data } => {
@@ -40,13 +28,10 @@ pub fn body(request: &Request, answer: &Answer) -> Vec<u8> {
             response.data = data.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
             reason = String::new();
         }
-        Answer::Failed {
-            physical_id,
-            reason: why,
-        } => {
+        Answer::Failed(failure) => {
             response.status = CloudFormationCustomResourceResponseStatus::Failed;
-            response.physical_resource_id = physical_id.clone();
-            reason = why.clone();
+            response.physical_resource_id = failure.physical_id.clone();
+            reason = failure.reason();
         }
     }
     loop {
@@ -135,7 +120,8 @@ pub async fn send_with_backoff(
                     break;
                 }
             }
-            Err(e) => last = without_query(&crate::error_chain(&e)),
+            // Without the URL: its query string is a credential.
+            Err(e) => last = crate::aws::error_chain(&e.without_url()),
         }
         warn!(url = redact(url), attempt, error = %last, "response not delivered; retrying");
         tokio::time::sleep(first_backoff * 2u32.pow(attempt - 1)).await;
@@ -147,209 +133,5 @@ pub async fn send_with_backoff(
     })
 }
 
-/// reqwest errors quote the URL; strip any query string from the text.
-fn without_query(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut in_query = false;
-    for c in text.chars() {
-        match c {
-            '?' => in_query = true,
-            ')' | ' ' | '"' if in_query => {
-                in_query = false;
-                out.push(c);
-            }
-            _ if in_query => {}
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::lifecycle::RequestType;
-    use serde_json::{Value, json};
-
-    fn request() -> Request {
-        Request {
-            request_type: RequestType::Create,
-            request_id: "req-1".into(),
-            stack_id: "arn:aws:cloudformation:eu-west-1:123456789012:stack/shop/abc".into(),
-            logical_resource_id: "ShopClone".into(),
-            response_url: "https://s3.example.com/r?X-Amz-Signature=secret".into(),
-            physical_resource_id: None,
-            properties: json!({}),
-            old_properties: None,
-        }
-    }
-
-    fn parsed(answer: &Answer) -> Value {
-        serde_json::from_slice(&body(&request(), answer)).unwrap()
-    }
-
-    #[test]
-    fn a_success_body_matches_the_golden_json() {
-        let answer = Answer::Success {
-            physical_id: "E123".into(),
-            data: BTreeMap::from([("DistributionId".into(), "E123".into())]),
-        };
-        assert_eq!(
-            parsed(&answer),
-            json!({
-                "Status": "SUCCESS",
-                "Reason": null,
-                "PhysicalResourceId": "E123",
-                "StackId": "arn:aws:cloudformation:eu-west-1:123456789012:stack/shop/abc",
-                "RequestId": "req-1",
-                "LogicalResourceId": "ShopClone",
-                "NoEcho": false,
-                "Data": {"DistributionId": "E123"},
-            })
-        );
-    }
-
-    #[test]
-    fn a_failed_body_carries_the_reason() {
-        let answer = Answer::Failed {
-            physical_id: "cfclone-not-created-req-1".into(),
-            reason: "Aliases: bad".into(),
-        };
-        let v = parsed(&answer);
-        assert_eq!(v["Status"], "FAILED");
-        assert_eq!(v["Reason"], "Aliases: bad");
-        assert_eq!(v["Data"], json!({}));
-    }
-
-    #[test]
-    fn a_huge_reason_is_truncated_to_fit_4096_bytes() {
-        let answer = Answer::Failed {
-            physical_id: "E1".into(),
-            reason: "é".repeat(10_000),
-        };
-        let bytes = body(&request(), &answer);
-        assert!(bytes.len() <= MAX_BODY_BYTES, "{}", bytes.len());
-        let v: Value = serde_json::from_slice(&bytes).unwrap();
-        assert!(v["Reason"].as_str().unwrap().ends_with('…'));
-        assert!(
-            bytes.len() > MAX_BODY_BYTES - 100,
-            "the reason keeps as much as fits"
-        );
-    }
-
-    #[test]
-    fn oversized_data_turns_into_a_failure_that_says_why() {
-        let data = (0..100)
-            .map(|i| (format!("Key{i}"), "v".repeat(100)))
-            .collect();
-        let bytes = body(
-            &request(),
-            &Answer::Success {
-                physical_id: "E1".into(),
-                data,
-            },
-        );
-        assert!(bytes.len() <= MAX_BODY_BYTES);
-        let v: Value = serde_json::from_slice(&bytes).unwrap();
-        assert_eq!(v["Status"], "FAILED");
-        assert!(v["Reason"].as_str().unwrap().contains("4096"));
-    }
-
-    #[test]
-    fn the_query_string_is_redacted() {
-        assert_eq!(
-            redact("https://bucket.s3.amazonaws.com/key?X-Amz-Signature=abc"),
-            "https://bucket.s3.amazonaws.com/key"
-        );
-        assert_eq!(
-            without_query("error sending request for url (http://h/k?sig=1) boom"),
-            "error sending request for url (http://h/k) boom"
-        );
-    }
-
-    #[tokio::test]
-    async fn the_response_is_put_with_an_empty_content_type_and_retried() {
-        let server = httpmock::MockServer::start_async().await;
-        let failing = server
-            .mock_async(|when, then| {
-                when.method("PUT").path("/flaky").header("content-type", "");
-                then.status(503);
-            })
-            .await;
-        let http = reqwest::Client::new();
-        let err = send_with_backoff(
-            &http,
-            &server.url("/flaky?sig=secret"),
-            b"{}".to_vec(),
-            Duration::from_millis(1),
-        )
-        .await
-        .unwrap_err();
-        assert_eq!(failing.calls_async().await, 5);
-        assert!(!err.to_string().contains("secret"));
-
-        let ok = server
-            .mock_async(|when, then| {
-                when.method("PUT")
-                    .path("/ok")
-                    .header("content-type", "")
-                    .body("{\"a\":1}");
-                then.status(200);
-            })
-            .await;
-        send(&http, &server.url("/ok?sig=1"), b"{\"a\":1}".to_vec())
-            .await
-            .unwrap();
-        assert_eq!(ok.calls_async().await, 1);
-    }
-
-    #[tokio::test]
-    async fn a_refused_response_is_not_retried_and_says_how_often_it_was_tried() {
-        let server = httpmock::MockServer::start_async().await;
-        let refused = server
-            .mock_async(|when, then| {
-                when.method("PUT").path("/expired");
-                then.status(403);
-            })
-            .await;
-        let err = send_with_backoff(
-            &reqwest::Client::new(),
-            &server.url("/expired?X-Amz-Signature=secret"),
-            b"{}".to_vec(),
-            Duration::from_millis(1),
-        )
-        .await
-        .unwrap_err();
-        assert_eq!(refused.calls_async().await, 1);
-        assert_eq!(err.attempts, 1);
-        assert!(
-            err.to_string().contains("after 1 attempt(s): HTTP 403"),
-            "{err}"
-        );
-    }
-
-    #[tokio::test]
-    async fn a_connection_failure_names_its_cause() {
-        // A port that was just free: nothing listens there.
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .unwrap()
-            .port();
-        let err = send_with_backoff(
-            &reqwest::Client::new(),
-            &format!("http://127.0.0.1:{port}/r?X-Amz-Signature=secret"),
-            b"{}".to_vec(),
-            Duration::from_millis(1),
-        )
-        .await
-        .unwrap_err();
-        assert_eq!(err.attempts, 5);
-        assert!(err.last.contains("error sending request"), "{}", err.last);
-        assert!(
-            err.last.contains("Connection refused"),
-            "the cause follows: {}",
-            err.last
-        );
-        assert!(!err.to_string().contains("secret"));
-    }
-}
+mod tests;

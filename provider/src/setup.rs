@@ -1,8 +1,9 @@
 //! Building the real provider from the environment, and logging. Shared by both binaries.
 
-use crate::aws::Adapters;
-use crate::aws::SystemClock;
-use crate::aws::sdk::{self, SdkCertificates, SdkDistributions, SdkParameters, SdkSelfInvoke};
+use crate::aws::tls::TrustRoots;
+use crate::aws::{
+    Adapters, SdkCertificates, SdkDistributions, SdkParameters, SdkSelfInvoke, SystemClock, client,
+};
 use crate::handler::{Continuer, DEFAULT_POLL_INTERVAL, Provider};
 use std::time::Duration;
 
@@ -19,7 +20,7 @@ pub const POLL_INTERVAL_ENV: &str = "CFCLONE_POLL_INTERVAL_MS";
 /// the same process.
 pub async fn provider(in_lambda: bool) -> SdkProvider {
     let trust_roots = TrustRoots::from_system();
-    let config = sdk::load_config(trust_roots.as_ref().map(TrustRoots::pem)).await;
+    let config = client::load_config(trust_roots.as_ref().map(TrustRoots::pem)).await;
     let continuer = if in_lambda && function_name().is_some() {
         Continuer::Invoke(SdkSelfInvoke::new(&config))
     } else {
@@ -61,93 +62,6 @@ pub fn invocation(context: &lambda_runtime::Context) -> crate::handler::Invocati
     crate::handler::Invocation::new(context.deadline, function)
 }
 
-/// CA bundles of the systems the provider runs on: Amazon Linux (Lambda's
-/// `provided.al2023`), then Debian, Ubuntu and Alpine, then others.
-const CA_BUNDLES: &[&str] = &[
-    "/etc/pki/tls/certs/ca-bundle.crt",
-    "/etc/ssl/certs/ca-certificates.crt",
-    "/etc/ssl/cert.pem",
-];
-
-/// The system's trust roots, read once from one file: the certificates as PEM (what the
-/// AWS SDK's client takes; it parses them once more, when its connector is built) and as
-/// rustls's root store (what the ResponseURL client takes as it is), so that neither
-/// client loads them itself.
-pub struct TrustRoots {
-    pem: Vec<u8>,
-    store: rustls::RootCertStore,
-}
-
-impl TrustRoots {
-    /// `SSL_CERT_FILE`, or the first of [`CA_BUNDLES`].
-    ///
-    /// Left to themselves, both clients load the bundle *and* every file of the
-    /// certificate directory (on Amazon Linux that directory holds the bundle itself
-    /// again), the largest part of a cold start (see BENCHMARKS.md). `None`, which keeps
-    /// each client's own loader, when `SSL_CERT_DIR` is set or no bundle with a usable
-    /// certificate is readable.
-    pub fn from_system() -> Option<Self> {
-        if std::env::var_os("SSL_CERT_DIR").is_some() {
-            return None;
-        }
-        let file = std::env::var_os("SSL_CERT_FILE")
-            .map(std::path::PathBuf::from)
-            .or_else(|| {
-                CA_BUNDLES
-                    .iter()
-                    .map(std::path::PathBuf::from)
-                    .find(|path| path.is_file())
-            })?;
-        Self::from_bundle(&std::fs::read_to_string(file).ok()?)
-    }
-
-    /// The `CERTIFICATE` blocks of a PEM bundle that rustls takes as trust anchors; `None`
-    /// if there are none. Others are skipped, as the clients' own loaders skip them (the
-    /// SDK's client would refuse the whole bundle for one of them).
-    fn from_bundle(bundle: &str) -> Option<Self> {
-        use rustls::pki_types::{CertificateDer, pem::PemObject};
-        const BEGIN: &str = "-----BEGIN CERTIFICATE-----";
-        const END: &str = "-----END CERTIFICATE-----";
-        let mut pem = String::new();
-        let mut store = rustls::RootCertStore::empty();
-        let mut rest = bundle;
-        while let Some(start) = rest.find(BEGIN) {
-            let Some(length) = rest[start..].find(END) else {
-                break;
-            };
-            let block = &rest[start..start + length + END.len()];
-            rest = &rest[start + length + END.len()..];
-            let added = CertificateDer::from_pem_slice(block.as_bytes())
-                .is_ok_and(|der| store.add(der).is_ok());
-            if added {
-                pem.push_str(block);
-                pem.push('\n');
-            }
-        }
-        (!store.is_empty()).then(|| Self {
-            pem: pem.into_bytes(),
-            store,
-        })
-    }
-
-    /// The usable certificates, as one PEM bundle.
-    pub fn pem(&self) -> &[u8] {
-        &self.pem
-    }
-
-    /// A TLS configuration (rustls on aws-lc, as both clients use) trusting these roots.
-    fn client_config(&self) -> Option<rustls::ClientConfig> {
-        let provider = std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-        Some(
-            rustls::ClientConfig::builder_with_provider(provider)
-                .with_safe_default_protocol_versions()
-                .ok()?
-                .with_root_certificates(self.store.clone())
-                .with_no_client_auth(),
-        )
-    }
-}
-
 /// The client that answers CloudFormation at the pre-signed `ResponseURL`, trusting
 /// `trust_roots` (else reqwest's own loader).
 fn response_client(trust_roots: Option<&TrustRoots>) -> reqwest::Client {
@@ -181,44 +95,5 @@ pub fn init_logging(json: bool) {
             .init();
     } else {
         builder.with_target(false).init();
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::TrustRoots;
-
-    /// A self-signed CA certificate (test only; its key is not kept anywhere).
-    const ROOT: &str = include_str!("setup/test-root.pem");
-
-    fn pem_count(roots: &TrustRoots) -> usize {
-        String::from_utf8_lossy(roots.pem())
-            .matches("-----BEGIN CERTIFICATE-----")
-            .count()
-    }
-
-    #[test]
-    fn every_usable_certificate_is_kept_and_the_text_around_them_is_not() {
-        let bundle = format!("# Subject: cfclone test root\n{ROOT}\n# again\n{ROOT}");
-        let roots = TrustRoots::from_bundle(&bundle).expect("two usable roots");
-        assert_eq!((roots.store.len(), pem_count(&roots)), (2, 2));
-        assert!(!String::from_utf8_lossy(roots.pem()).contains('#'));
-        assert!(roots.client_config().is_some());
-    }
-
-    #[test]
-    fn damaged_or_cut_short_certificates_are_skipped() {
-        let damaged = ROOT.replacen("MII", "MIX", 1);
-        let cut_short = &ROOT[..ROOT.len() / 2];
-        let roots = TrustRoots::from_bundle(&format!("{damaged}{ROOT}{cut_short}")).unwrap();
-        assert_eq!((roots.store.len(), pem_count(&roots)), (1, 1));
-        assert_eq!(String::from_utf8_lossy(roots.pem()).trim(), ROOT.trim());
-    }
-
-    #[test]
-    fn a_bundle_without_a_usable_certificate_is_none() {
-        assert!(TrustRoots::from_bundle("").is_none());
-        assert!(TrustRoots::from_bundle("not a certificate").is_none());
-        assert!(TrustRoots::from_bundle(&ROOT.replacen("MII", "MIX", 1)).is_none());
     }
 }

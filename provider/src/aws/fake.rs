@@ -11,8 +11,8 @@ use super::{
 use crate::certificates::Certificate;
 use aws_sdk_cloudfront::types::DistributionConfig;
 use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// What GetDistributionConfig returns for a configuration that was sent as `sent`: the
@@ -81,16 +81,6 @@ impl Clock for FakeClock {
     }
 }
 
-impl Clock for &'static FakeClock {
-    fn now_ms(&self) -> u64 {
-        (*self).now_ms()
-    }
-
-    async fn sleep(&self, duration: Duration) {
-        (*self).sleep(duration).await;
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct Stored {
     pub distribution: Distribution,
@@ -106,14 +96,14 @@ pub struct FakeCloudFront {
     failures: Mutex<HashMap<&'static str, VecDeque<AwsError>>>,
     next_id: AtomicU64,
     pub deploy_ms: AtomicU64,
-    pub clock: &'static FakeClock,
+    pub clock: Arc<FakeClock>,
     /// An operation that panics, or stalls this long (real time), when called.
     pub panic_on: Mutex<Option<&'static str>>,
     pub stall_on: Mutex<Option<(&'static str, Duration)>>,
 }
 
 impl FakeCloudFront {
-    pub fn new(clock: &'static FakeClock) -> Self {
+    pub fn new(clock: Arc<FakeClock>) -> Self {
         Self {
             stored: Mutex::default(),
             calls: Mutex::default(),
@@ -257,7 +247,7 @@ impl FakeCloudFront {
     }
 }
 
-impl Distributions for &'static FakeCloudFront {
+impl Distributions for FakeCloudFront {
     async fn get_config(&self, id: &str) -> Result<(DistributionConfig, String), AwsError> {
         const OP: &str = "GetDistributionConfig";
         self.enter(OP, id).await?;
@@ -426,7 +416,7 @@ impl FakeAcm {
     }
 }
 
-impl Certificates for &'static FakeAcm {
+impl Certificates for FakeAcm {
     async fn list(&self) -> Result<Vec<Certificate>, AwsError> {
         lock(&self.calls).push("ListCertificates".into());
         Ok(lock(&self.summaries).clone())
@@ -466,7 +456,7 @@ impl FakeSsm {
     }
 }
 
-impl Parameters for &'static FakeSsm {
+impl Parameters for FakeSsm {
     async fn put(&self, region: &str, name: &str, value: &str) -> Result<(), AwsError> {
         lock(&self.puts).push(format!("PutParameter {region} {name}"));
         let stall = *lock(&self.stall_puts);
@@ -508,7 +498,7 @@ pub struct FakeInvoker {
     pub stall: Mutex<Option<Duration>>,
 }
 
-impl SelfInvoke for &'static FakeInvoker {
+impl SelfInvoke for FakeInvoker {
     async fn invoke_async(&self, function: &str, payload: Vec<u8>) -> Result<(), AwsError> {
         lock(&self.functions).push(function.to_owned());
         let stall = *lock(&self.stall);

@@ -1,17 +1,30 @@
 //! The narrow seams to AWS: small traits that speak the project's own types, with real
-//! implementations on the AWS SDK ([`sdk`]) and in-memory fakes for the lifecycle's unit
-//! tests.
+//! implementations on the AWS SDK (one module per service: [`cloudfront`], [`acm`],
+//! [`ssm`], [`lambda`], sharing [`client`] and [`tls`]) and in-memory fakes for the unit
+//! tests. A new AWS call is a method on one of these traits, its SDK body in the service's
+//! module and its fake in `fake`.
 
 use crate::certificates::Certificate;
 use aws_sdk_cloudfront::types::DistributionConfig;
 use std::fmt;
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
-pub mod sdk;
+pub mod acm;
+pub mod client;
+pub mod cloudfront;
+pub mod lambda;
+pub mod ssm;
+pub mod tls;
 
 #[cfg(test)]
 pub(crate) mod fake;
+
+pub use acm::SdkCertificates;
+pub use cloudfront::SdkDistributions;
+pub use lambda::SdkSelfInvoke;
+pub use ssm::SdkParameters;
 
 /// One CloudFront distribution as read back from the API.
 #[derive(Debug, Clone, PartialEq)]
@@ -231,6 +244,131 @@ impl Clock for SystemClock {
     async fn sleep(&self, duration: Duration) {
         tokio::time::sleep(duration).await;
     }
+}
+
+// A shared adapter is an adapter: the provider keeps its adapters for every invocation,
+// and tests keep a handle on the fakes they hand in.
+impl<T: Distributions + ?Sized> Distributions for Arc<T> {
+    fn get_config(
+        &self,
+        id: &str,
+    ) -> impl Future<Output = Result<(DistributionConfig, String), AwsError>> + Send {
+        (**self).get_config(id)
+    }
+    fn get(&self, id: &str) -> impl Future<Output = Result<Distribution, AwsError>> + Send {
+        (**self).get(id)
+    }
+    fn create(
+        &self,
+        config: DistributionConfig,
+        tags: Vec<(String, String)>,
+    ) -> impl Future<Output = Result<Distribution, AwsError>> + Send {
+        (**self).create(config, tags)
+    }
+    fn update(
+        &self,
+        id: &str,
+        config: DistributionConfig,
+        if_match: &str,
+    ) -> impl Future<Output = Result<Distribution, AwsError>> + Send {
+        (**self).update(id, config, if_match)
+    }
+    fn delete(
+        &self,
+        id: &str,
+        if_match: &str,
+    ) -> impl Future<Output = Result<(), AwsError>> + Send {
+        (**self).delete(id, if_match)
+    }
+    fn tags(
+        &self,
+        arn: &str,
+    ) -> impl Future<Output = Result<Vec<(String, String)>, AwsError>> + Send {
+        (**self).tags(arn)
+    }
+    fn tag(
+        &self,
+        arn: &str,
+        tags: Vec<(String, String)>,
+    ) -> impl Future<Output = Result<(), AwsError>> + Send {
+        (**self).tag(arn, tags)
+    }
+    fn untag(
+        &self,
+        arn: &str,
+        keys: Vec<String>,
+    ) -> impl Future<Output = Result<(), AwsError>> + Send {
+        (**self).untag(arn, keys)
+    }
+}
+
+impl<T: Certificates + ?Sized> Certificates for Arc<T> {
+    fn list(&self) -> impl Future<Output = Result<Vec<Certificate>, AwsError>> + Send {
+        (**self).list()
+    }
+    fn describe(&self, arn: &str) -> impl Future<Output = Result<Certificate, AwsError>> + Send {
+        (**self).describe(arn)
+    }
+}
+
+impl<T: Parameters + ?Sized> Parameters for Arc<T> {
+    fn put(
+        &self,
+        region: &str,
+        name: &str,
+        value: &str,
+    ) -> impl Future<Output = Result<(), AwsError>> + Send {
+        (**self).put(region, name, value)
+    }
+    fn get(
+        &self,
+        region: &str,
+        name: &str,
+    ) -> impl Future<Output = Result<Option<String>, AwsError>> + Send {
+        (**self).get(region, name)
+    }
+    fn delete(
+        &self,
+        region: &str,
+        names: &[String],
+    ) -> impl Future<Output = Result<(), AwsError>> + Send {
+        (**self).delete(region, names)
+    }
+}
+
+impl<T: SelfInvoke + ?Sized> SelfInvoke for Arc<T> {
+    fn invoke_async(
+        &self,
+        function: &str,
+        payload: Vec<u8>,
+    ) -> impl Future<Output = Result<(), AwsError>> + Send {
+        (**self).invoke_async(function, payload)
+    }
+}
+
+impl<T: Clock + ?Sized> Clock for Arc<T> {
+    fn now_ms(&self) -> u64 {
+        (**self).now_ms()
+    }
+    fn sleep(&self, duration: Duration) -> impl Future<Output = ()> + Send {
+        (**self).sleep(duration)
+    }
+}
+
+/// An error and its sources, joined by `: `: the whole reason in one line (a TLS failure
+/// hides two levels below "error sending request").
+pub(crate) fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(e) = source {
+        let next = e.to_string();
+        if !next.is_empty() && !text.ends_with(&next) {
+            text.push_str(": ");
+            text.push_str(&next);
+        }
+        source = e.source();
+    }
+    text
 }
 
 /// Everything the lifecycle talks to.

@@ -3,7 +3,8 @@
 
 use super::*;
 use crate::aws::fake::{FakeAcm, FakeClock, FakeCloudFront, FakeInvoker, FakeSsm};
-use crate::plan::fixtures::{self, REFERENCE_ID};
+use crate::event::CONTINUATION_KEY;
+use crate::test_support::{self, REFERENCE_ID};
 use httpmock::MockServer;
 use serde_json::json;
 use std::sync::atomic::Ordering;
@@ -12,30 +13,21 @@ const NOW_MS: u64 = 1_800_000_000_000;
 /// Invoked through an alias: continuations must name it too.
 const FUNCTION_ARN: &str = "arn:aws:lambda:eu-west-1:123456789012:function:cfclone-provider:live";
 
-type FakeProvider = Provider<
-    &'static FakeCloudFront,
-    &'static FakeAcm,
-    &'static FakeSsm,
-    &'static FakeClock,
-    &'static FakeInvoker,
->;
-
-fn leak<T>(value: T) -> &'static T {
-    Box::leak(Box::new(value))
-}
+type FakeProvider =
+    Provider<Arc<FakeCloudFront>, Arc<FakeAcm>, Arc<FakeSsm>, Arc<FakeClock>, Arc<FakeInvoker>>;
 
 struct Setup {
     provider: Arc<FakeProvider>,
-    cf: &'static FakeCloudFront,
-    invoker: &'static FakeInvoker,
-    clock: &'static FakeClock,
+    cf: Arc<FakeCloudFront>,
+    invoker: Arc<FakeInvoker>,
+    clock: Arc<FakeClock>,
 }
 
 fn setup(in_process: bool) -> Setup {
-    let clock = leak(FakeClock::at(NOW_MS));
-    let cf = leak(FakeCloudFront::new(clock));
-    cf.insert(REFERENCE_ID, fixtures::reference(), vec![]);
-    let acm = leak(FakeAcm::default());
+    let clock = Arc::new(FakeClock::at(NOW_MS));
+    let cf = Arc::new(FakeCloudFront::new(Arc::clone(&clock)));
+    cf.insert(REFERENCE_ID, test_support::reference(), vec![]);
+    let acm = Arc::new(FakeAcm::default());
     acm.add(
         crate::certificates::Certificate {
             arn: "arn:aws:acm:us-east-1:123456789012:certificate/shop".into(),
@@ -50,18 +42,18 @@ fn setup(in_process: bool) -> Setup {
         },
         true,
     );
-    let invoker = leak(FakeInvoker::default());
+    let invoker = Arc::new(FakeInvoker::default());
     let provider = Provider {
         aws: Adapters {
-            distributions: cf,
+            distributions: Arc::clone(&cf),
             certificates: acm,
-            parameters: leak(FakeSsm::default()),
-            clock,
+            parameters: Arc::new(FakeSsm::default()),
+            clock: Arc::clone(&clock),
         },
         continuer: if in_process {
             Continuer::InProcess
         } else {
-            Continuer::Invoke(invoker)
+            Continuer::Invoke(Arc::clone(&invoker))
         },
         http: reqwest::Client::new(),
         poll_interval: Duration::from_secs(12),
@@ -122,7 +114,9 @@ async fn create_clone(s: &Setup, server: &MockServer) -> String {
 
 fn body_of(handled: &Handled) -> Value {
     match handled {
-        Handled::Answered { body, delivered } => {
+        Handled::Answered {
+            body, delivered, ..
+        } => {
             assert!(delivered, "the response was not delivered");
             serde_json::from_slice(body).unwrap()
         }
@@ -427,7 +421,7 @@ async fn a_forged_delete_continuation_cannot_touch_an_unowned_distribution() {
     );
     assert_eq!(body["Status"], "SUCCESS");
     let stored = s.cf.get_stored(REFERENCE_ID).unwrap();
-    assert_eq!(stored.distribution.config, fixtures::reference());
+    assert_eq!(stored.distribution.config, test_support::reference());
     assert!(
         !s.cf
             .calls()

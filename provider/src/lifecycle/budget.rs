@@ -24,6 +24,9 @@ pub struct Budget {
     pub invocation_deadline_ms: u64,
     /// After this, the operation is given up (the resource's `ServiceTimeout` less a margin).
     pub operation_deadline_ms: u64,
+    /// After this, the answer must be on its way (shortly before Lambda stops the
+    /// invocation): work still running then is abandoned and answered FAILED.
+    pub answer_by_ms: u64,
     pub poll_interval: Duration,
 }
 
@@ -39,6 +42,27 @@ pub enum WaitDecision {
 }
 
 impl Budget {
+    /// The limits of an invocation that Lambda stops at `deadline_ms`, for an operation
+    /// that began at `started_ms` (this invocation or an earlier one) and may take
+    /// `service_timeout` in all (less a tenth, at most a minute, to answer in).
+    pub fn new(
+        started_ms: u64,
+        now_ms: u64,
+        deadline_ms: u64,
+        service_timeout: Duration,
+        poll_interval: Duration,
+    ) -> Self {
+        let margin = (service_timeout / 10).min(Duration::from_secs(60));
+        let reserve = reserve(now_ms, deadline_ms).as_millis() as u64;
+        Self {
+            started_ms,
+            invocation_deadline_ms: deadline_ms.saturating_sub(reserve),
+            operation_deadline_ms: started_ms + (service_timeout - margin).as_millis() as u64,
+            answer_by_ms: deadline_ms.saturating_sub(reserve / 2),
+            poll_interval,
+        }
+    }
+
     /// The pure heart of every wait, at `now_ms`; `waited` says whether this invocation
     /// has already slept in this wait.
     pub fn decide(&self, now_ms: u64, waited: bool) -> WaitDecision {
@@ -74,6 +98,12 @@ impl Budget {
     }
 }
 
+/// Time kept back from an invocation's deadline to answer: a fifth of what is left, 1–10 s.
+pub fn reserve(now_ms: u64, deadline_ms: u64) -> Duration {
+    Duration::from_millis(deadline_ms.saturating_sub(now_ms) / 5)
+        .clamp(Duration::from_secs(1), Duration::from_secs(10))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,6 +115,7 @@ mod tests {
             started_ms: 0,
             invocation_deadline_ms: invocation_left_ms,
             operation_deadline_ms: operation_left_ms,
+            answer_by_ms: invocation_left_ms,
             poll_interval: POLL,
         }
     }
@@ -173,6 +204,7 @@ mod tests {
                 started_ms: 0,
                 invocation_deadline_ms: start + 8_000,
                 operation_deadline_ms: 3_600_000_000,
+                answer_by_ms: start + 9_000,
                 poll_interval: POLL,
             };
             let mut now = start;

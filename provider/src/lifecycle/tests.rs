@@ -5,27 +5,26 @@
 use super::*;
 use crate::aws::fake::{FakeAcm, FakeClock, FakeCloudFront, FakeSsm};
 use crate::certificates::Certificate;
-use crate::plan::fixtures::{self, REFERENCE_ID};
+use crate::event::{NOT_CREATED_PREFIX, OWNER_LOGICAL_ID_TAG, OWNER_STACK_TAG};
+use crate::test_support::{self, REFERENCE_ID};
+use aws_lambda_events::event::cloudformation::CloudFormationCustomResourceRequest;
+use serde_json::Value;
 use serde_json::json;
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 const NOW_MS: u64 = 1_800_000_000_000;
 const STACK: &str = "arn:aws:cloudformation:eu-west-1:123456789012:stack/shop/1111";
 const POLL: Duration = Duration::from_secs(12);
 
-type FakeAdapters =
-    Adapters<&'static FakeCloudFront, &'static FakeAcm, &'static FakeSsm, &'static FakeClock>;
+type FakeAdapters = Adapters<Arc<FakeCloudFront>, Arc<FakeAcm>, Arc<FakeSsm>, Arc<FakeClock>>;
 
 struct World {
-    cf: &'static FakeCloudFront,
-    acm: &'static FakeAcm,
-    ssm: &'static FakeSsm,
-    clock: &'static FakeClock,
+    cf: Arc<FakeCloudFront>,
+    acm: Arc<FakeAcm>,
+    ssm: Arc<FakeSsm>,
+    clock: Arc<FakeClock>,
     aws: FakeAdapters,
-}
-
-fn leak<T>(value: T) -> &'static T {
-    Box::leak(Box::new(value))
 }
 
 fn certificate(arn: &str, domain: &str, sans: &[&str]) -> Certificate {
@@ -35,14 +34,14 @@ fn certificate(arn: &str, domain: &str, sans: &[&str]) -> Certificate {
 const SHOP_CERT: &str = "arn:aws:acm:us-east-1:123456789012:certificate/shop";
 
 fn world() -> World {
-    let clock = leak(FakeClock::at(NOW_MS));
-    let cf = leak(FakeCloudFront::new(clock));
+    let clock = Arc::new(FakeClock::at(NOW_MS));
+    let cf = Arc::new(FakeCloudFront::new(Arc::clone(&clock)));
     cf.insert(
         REFERENCE_ID,
-        fixtures::reference(),
+        test_support::reference(),
         vec![("team".into(), "web".into())],
     );
-    let acm = leak(FakeAcm::default());
+    let acm = Arc::new(FakeAcm::default());
     acm.add(
         certificate(
             SHOP_CERT,
@@ -59,18 +58,18 @@ fn world() -> World {
         ),
         true,
     );
-    let ssm = leak(FakeSsm::default());
+    let ssm = Arc::new(FakeSsm::default());
     World {
+        aws: Adapters {
+            distributions: Arc::clone(&cf),
+            certificates: Arc::clone(&acm),
+            parameters: Arc::clone(&ssm),
+            clock: Arc::clone(&clock),
+        },
         cf,
         acm,
         ssm,
         clock,
-        aws: Adapters {
-            distributions: cf,
-            certificates: acm,
-            parameters: ssm,
-            clock,
-        },
     }
 }
 
@@ -81,6 +80,7 @@ impl World {
             started_ms: now,
             invocation_deadline_ms: now + invocation.as_millis() as u64,
             operation_deadline_ms: now + operation.as_millis() as u64,
+            answer_by_ms: now + invocation.as_millis() as u64,
             poll_interval: POLL,
         }
     }
@@ -89,7 +89,6 @@ impl World {
         Lifecycle {
             aws: &self.aws,
             budget,
-            made: Arc::default(),
         }
         .run(request, resume)
         .await
@@ -101,7 +100,7 @@ impl World {
     }
 
     fn clones(&self) -> Vec<String> {
-        lock_ids(self.cf)
+        lock_ids(&self.cf)
             .into_iter()
             .filter(|id| id != REFERENCE_ID)
             .collect()
@@ -114,7 +113,7 @@ impl World {
             .expect("the reference exists");
         assert_eq!(
             stored.distribution.config,
-            fixtures::reference(),
+            test_support::reference(),
             "the reference was modified"
         );
         assert_eq!(stored.distribution.etag, format!("{REFERENCE_ID}-v1"));
@@ -152,16 +151,24 @@ fn request(
     properties: Value,
     old: Option<Value>,
 ) -> Request {
-    Request {
-        request_type,
-        request_id: format!("req-{}", rand_suffix()),
-        stack_id: STACK.into(),
-        logical_resource_id: "ShopClone".into(),
-        response_url: "https://cloudformation-responses.example.com/r?X-Amz-Signature=s".into(),
-        physical_resource_id: physical.map(str::to_owned),
-        properties,
-        old_properties: old,
+    let mut event = json!({
+        "RequestType": request_type,
+        "RequestId": format!("req-{}", rand_suffix()),
+        "StackId": STACK,
+        "LogicalResourceId": "ShopClone",
+        "ResourceType": "Custom::ClonedDistribution",
+        "ResponseURL": "https://cloudformation-responses.example.com/r?X-Amz-Signature=s",
+        "ResourceProperties": properties,
+    });
+    if let Some(id) = physical {
+        event["PhysicalResourceId"] = json!(id);
     }
+    if let Some(old) = old {
+        event["OldResourceProperties"] = old;
+    }
+    crate::event::parse(event)
+        .expect("a CloudFormation request")
+        .request
 }
 
 fn rand_suffix() -> u64 {
@@ -177,17 +184,14 @@ fn create(properties: Value) -> Request {
 
 fn success(outcome: Outcome) -> (String, BTreeMap<String, String>) {
     match outcome {
-        Outcome::Success { physical_id, data } => (physical_id, data),
+        Outcome::Done(Answer::Success { physical_id, data }) => (physical_id, data),
         other => panic!("expected SUCCESS, got {other:?}"),
     }
 }
 
 fn failure(outcome: Outcome) -> (String, String) {
     match outcome {
-        Outcome::Failed {
-            physical_id,
-            reason,
-        } => (physical_id, reason),
+        Outcome::Done(Answer::Failed(failure)) => (failure.physical_id.clone(), failure.reason()),
         other => panic!("expected FAILED, got {other:?}"),
     }
 }
@@ -309,7 +313,7 @@ async fn a_redelivered_create_adopts_the_first_distribution() {
 async fn a_create_whose_caller_reference_belongs_to_a_foreign_distribution_leaves_it_alone() {
     let w = world();
     let request = create(props(json!({})));
-    let mut foreign = fixtures::reference();
+    let mut foreign = test_support::reference();
     foreign.caller_reference = request.caller_reference();
     foreign.aliases = None;
     w.cf.insert("EFOREIGN", foreign.clone(), vec![]);
@@ -332,7 +336,7 @@ async fn bad_properties_fail_with_a_marker_and_call_nothing() {
     let (physical, reason) = failure(w.run(&request).await);
     assert_eq!(
         physical,
-        format!("{NOT_CREATED_PREFIX}{}", request.request_id)
+        format!("{NOT_CREATED_PREFIX}{}", request.ids.request_id)
     );
     assert!(reason.starts_with("Aliases:"), "{reason}");
     assert!(w.cf.calls().is_empty());
@@ -356,7 +360,7 @@ async fn a_missing_reference_fails_naming_the_reference_id() {
 #[tokio::test]
 async fn a_multi_tenant_reference_is_refused() {
     let w = world();
-    let mut tenant = fixtures::reference();
+    let mut tenant = test_support::reference();
     tenant.connection_mode = Some(aws_sdk_cloudfront::types::ConnectionMode::TenantOnly);
     w.cf.insert("ETENANT", tenant, vec![]);
     let (_, reason) = failure(
@@ -474,7 +478,7 @@ async fn an_explicit_certificate_skips_the_lookup() {
 #[tokio::test]
 async fn an_alias_in_use_elsewhere_is_explained() {
     let w = world();
-    let mut other = fixtures::reference();
+    let mut other = test_support::reference();
     other.caller_reference = "other".into();
     other.aliases = Some(
         aws_sdk_cloudfront::types::Aliases::builder()
@@ -515,10 +519,8 @@ async fn a_failure_after_creation_answers_with_the_clones_id_so_rollback_deletes
         props(json!({"SsmParameterPrefix": "/cfclone/shop"})),
         None,
     );
-    let delete = Request {
-        request_id: "rollback".into(),
-        ..delete
-    };
+    let mut delete = delete;
+    delete.ids.request_id = "rollback".into();
     success(w.run(&delete).await);
     assert!(w.clones().is_empty());
 }
@@ -543,7 +545,7 @@ async fn update_changes_the_clone_in_place() {
     let new = props(
         json!({"Aliases": ["shop.example.com", "www.shop.example.com"], "OriginDomainName": "v2.example.net"}),
     );
-    let (physical, _) = success(w.run(&update(&id, new, first.properties.clone())).await);
+    let (physical, _) = success(w.run(&update(&id, new, first.properties.raw.clone())).await);
     assert_eq!(physical, id);
     let after = w.cf.get_stored(&id).unwrap();
     assert_eq!(
@@ -570,7 +572,7 @@ async fn update_reads_the_clone_the_reference_and_the_certificates_at_the_same_t
     );
     *w.cf.stall_on.lock().unwrap() = Some(("GetDistributionConfig", Duration::from_secs(60)));
     let new = props(json!({"OriginDomainName": "v2.example.net"}));
-    first_poll(w.run(&update(&id, new, first.properties.clone())));
+    first_poll(w.run(&update(&id, new, first.properties.raw.clone())));
     assert_eq!(
         w.cf.count("GetDistributionConfig") - configs,
         2,
@@ -590,7 +592,7 @@ async fn update_retries_when_the_clone_changed_underneath() {
         "precondition failed",
     );
     let new = props(json!({"Comment": "second"}));
-    success(w.run(&update(&id, new, first.properties.clone())).await);
+    success(w.run(&update(&id, new, first.properties.raw.clone())).await);
     assert_eq!(w.cf.count("UpdateDistribution"), 2);
     assert_eq!(
         w.cf.get_stored(&id).unwrap().distribution.config.comment,
@@ -613,7 +615,7 @@ async fn update_gives_up_after_repeated_conflicts() {
         w.run(&update(
             &id,
             props(json!({"Comment": "x"})),
-            first.properties.clone(),
+            first.properties.raw.clone(),
         ))
         .await,
     );
@@ -627,7 +629,7 @@ async fn update_of_a_vanished_clone_creates_it_anew() {
     let (first, id) = created(&w, props(json!({}))).await;
     w.cf.stored.lock().unwrap().remove(&id);
     let (physical, _) = success(
-        w.run(&update(&id, props(json!({})), first.properties.clone()))
+        w.run(&update(&id, props(json!({})), first.properties.raw.clone()))
             .await,
     );
     assert_ne!(physical, id);
@@ -639,7 +641,7 @@ async fn update_with_nothing_to_change_does_not_redeploy() {
     let w = world();
     let (first, id) = created(&w, props(json!({}))).await;
     let new = props(json!({"SsmParameterPrefix": "/cfclone/shop"}));
-    success(w.run(&update(&id, new, first.properties.clone())).await);
+    success(w.run(&update(&id, new, first.properties.raw.clone())).await);
     assert_eq!(w.cf.count("UpdateDistribution"), 0);
     assert_eq!(
         w.ssm
@@ -669,12 +671,12 @@ async fn update_of_an_unchanged_clone_in_cloudfronts_own_shape_sends_nothing() {
         "the fake answers in CloudFront's shape"
     );
     let new = props(json!({"ReferenceRevision": "2"}));
-    success(w.run(&update(&id, new, first.properties.clone())).await);
+    success(w.run(&update(&id, new, first.properties.raw.clone())).await);
     assert_eq!(w.cf.count("UpdateDistribution"), 0);
     // and without aliases (CloudFront's default certificate) too
     let (first, id) = created(&w, props(json!({"Aliases": []}))).await;
     let new = props(json!({"Aliases": [], "ReferenceRevision": "2"}));
-    success(w.run(&update(&id, new, first.properties.clone())).await);
+    success(w.run(&update(&id, new, first.properties.raw.clone())).await);
     assert_eq!(w.cf.count("UpdateDistribution"), 0);
 }
 
@@ -692,7 +694,7 @@ async fn tags_follow_an_update_and_the_ownership_tags_stay() {
     let new =
         props(json!({"Tags": [{"Key": "team", "Value": "shop"}, {"Key": "env", "Value": "prod"}]}));
     success(
-        w.run(&update(&id, new.clone(), first.properties.clone()))
+        w.run(&update(&id, new.clone(), first.properties.raw.clone()))
             .await,
     );
     let mut tags = w.cf.get_stored(&id).unwrap().tags;
@@ -799,10 +801,10 @@ async fn a_rollback_update_restores_the_previous_configuration() {
     let original = w.cf.get_stored(&id).unwrap().distribution.config;
     let new = props(json!({"OriginDomainName": "v2.example.net", "PriceClass": "PriceClass_100"}));
     success(
-        w.run(&update(&id, new.clone(), first.properties.clone()))
+        w.run(&update(&id, new.clone(), first.properties.raw.clone()))
             .await,
     );
-    success(w.run(&update(&id, first.properties.clone(), new)).await);
+    success(w.run(&update(&id, first.properties.raw.clone(), new)).await);
     assert_eq!(w.cf.get_stored(&id).unwrap().distribution.config, original);
 }
 
@@ -825,7 +827,7 @@ async fn bad_properties_on_update_keep_the_physical_id() {
         w.run(&update(
             &id,
             props(json!({"PriceClass": "cheap"})),
-            first.properties.clone(),
+            first.properties.raw.clone(),
         ))
         .await,
     );
@@ -912,7 +914,7 @@ async fn delete_leaves_parameters_that_describe_another_distribution() {
 #[tokio::test]
 async fn delete_never_touches_a_distribution_without_ownership_tags() {
     let w = world();
-    let mut foreign = fixtures::reference();
+    let mut foreign = test_support::reference();
     foreign.caller_reference = "someone-else".into();
     w.cf.insert(
         "EFOREIGN",
@@ -1151,10 +1153,8 @@ async fn a_forged_continuation_cannot_claim_a_foreign_distribution() {
 #[test]
 fn caller_references_are_stable_per_request_and_distinct_across_requests() {
     let a = create(props(json!({})));
-    let b = Request {
-        request_id: "another".into(),
-        ..a.clone()
-    };
+    let mut b = a.clone();
+    b.ids.request_id = "another".into();
     assert_eq!(a.caller_reference(), a.clone().caller_reference());
     assert_ne!(a.caller_reference(), b.caller_reference());
     assert!(a.caller_reference().len() <= 128);
@@ -1192,13 +1192,17 @@ fn the_sample_events_parse_and_round_trip() {
         ] {
             assert_eq!(round_tripped[key], value[key], "{file}: {key}");
         }
-        let request = Request::from_event(event).unwrap();
+        let request = crate::event::parse(value).unwrap().request;
         assert_eq!(request.request_type, request_type, "{file}");
         assert_eq!(request.stack_region(), "eu-west-1");
-        Properties::parse(&request.properties, request.stack_region())
+        request
+            .properties
+            .checked
+            .as_ref()
             .unwrap_or_else(|e| panic!("{file}: {e}"));
         if let Some(old) = &request.old_properties {
-            Properties::parse(old, request.stack_region())
+            old.checked
+                .as_ref()
                 .unwrap_or_else(|e| panic!("{file} (old): {e}"));
         }
     }

@@ -1,6 +1,6 @@
-//! The operator CLI (`cfclone`): the provider's own code, run locally.
+//! The commands and their arguments (clap), each a thin shell over the library.
 
-use crate::handler::Handled;
+use cfclone::handler::{Handled, Invocation};
 use clap::{Parser, Subcommand};
 use std::io::Write;
 use std::path::PathBuf;
@@ -39,10 +39,10 @@ pub async fn run(cli: Cli, out: &mut impl Write) -> ExitCode {
     match cli.command {
         Command::Schema => {
             let schema = serde_json::json!({
-                "resourceType": crate::RESOURCE_TYPE,
-                "properties": crate::properties::PROPERTY_NAMES,
-                "attributes": crate::properties::ATTRIBUTE_NAMES,
-                "ssmParameters": crate::properties::SSM_PARAMETER_NAMES,
+                "resourceType": cfclone::RESOURCE_TYPE,
+                "properties": cfclone::properties::PROPERTY_NAMES,
+                "attributes": cfclone::properties::ATTRIBUTE_NAMES,
+                "ssmParameters": cfclone::properties::SSM_PARAMETER_NAMES,
             });
             let _ = writeln!(
                 out,
@@ -66,11 +66,12 @@ pub async fn run(cli: Cli, out: &mut impl Write) -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
-            let provider = Arc::new(crate::setup::provider(false).await);
-            let deadline = crate::aws::Clock::now_ms(&provider.aws.clock) + timeout * 1000;
-            let invocation = crate::handler::Invocation::new(deadline, "");
+            let provider = Arc::new(cfclone::setup::provider(false).await);
+            let deadline = cfclone::aws::Clock::now_ms(&provider.aws.clock) + timeout * 1000;
+            let invocation = Invocation::new(deadline, "");
             match provider.handle(payload, &invocation).await {
-                Handled::Answered { body, .. } => {
+                Handled::Answered { answer, body, .. } => {
+                    // The body as sent, indented for a terminal.
                     let value: serde_json::Value =
                         serde_json::from_slice(&body).unwrap_or_default();
                     let _ = writeln!(
@@ -78,7 +79,7 @@ pub async fn run(cli: Cli, out: &mut impl Write) -> ExitCode {
                         "{}",
                         serde_json::to_string_pretty(&value).unwrap_or_default()
                     );
-                    if value["Status"] == "SUCCESS" {
+                    if answer.is_success() {
                         ExitCode::SUCCESS
                     } else {
                         ExitCode::FAILURE

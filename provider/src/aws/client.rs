@@ -1,0 +1,157 @@
+//! What every SDK adapter shares: the SDK configuration (retries, timeouts, the HTTPS
+//! client that trusts the roots read once at start-up) and the mapping of SDK errors to
+//! [`AwsError`] by the service's error code, so the lifecycle never sees SDK types other
+//! than the distribution configuration.
+
+use super::{AwsError, ErrorKind, error_chain};
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, SdkConfig};
+use aws_sdk_cloudfront::config::{ConfigBag, HttpClient, RuntimeComponents, SharedHttpClient};
+use aws_sdk_cloudfront::error::{BoxError, ProvideErrorMetadata, SdkError};
+use aws_smithy_runtime_api::client::connector_metadata::ConnectorMetadata;
+use aws_smithy_runtime_api::client::http::{HttpConnectorSettings, SharedHttpConnector};
+use std::time::Duration;
+
+/// The retry policy for every AWS call: the SDK's *standard* mode (exponential backoff
+/// with full jitter from 1 s, at most [`MAX_BACKOFF`] apart, [`MAX_ATTEMPTS`] attempts),
+/// which retries throttling and 5xx answers.
+///
+/// Not *adaptive* mode: its client-side rate limiter, after a throttle, slows a client that
+/// sends a few calls a second to a crawl (measured on the strict emulator: a Create that
+/// met three CloudFront and two ACM throttles took about 50 s, and failed under a
+/// 60-second function timeout). CloudFront's control plane throttles a stack of many
+/// clones as a matter of course; with this policy those throttles cost seconds (see
+/// BENCHMARKS.md, "throttled Create").
+pub fn retry_config() -> RetryConfig {
+    RetryConfig::standard()
+        .with_max_attempts(MAX_ATTEMPTS)
+        .with_initial_backoff(Duration::from_secs(1))
+        .with_max_backoff(MAX_BACKOFF)
+}
+
+/// Attempts per call, the first included.
+pub const MAX_ATTEMPTS: u32 = 8;
+/// The longest pause between two attempts.
+pub const MAX_BACKOFF: Duration = Duration::from_secs(10);
+
+/// Loads the shared SDK configuration once: credentials and endpoints from the standard
+/// environment (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_REGION`), the
+/// [`retry_config`] for throttling, and per-attempt timeouts so that no call can eat the
+/// invocation's deadline.
+///
+/// `trust_roots` is a PEM bundle every certificate of which is a usable trust anchor (see
+/// `setup::TrustRoots`): the SDK's HTTPS client then trusts exactly those, instead
+/// of loading the system's bundle *and* every file of its certificate directory again.
+/// `None` keeps the SDK's default client.
+pub async fn load_config(trust_roots: Option<&[u8]>) -> SdkConfig {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(retry_config())
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(5))
+                .operation_attempt_timeout(Duration::from_secs(30))
+                .operation_timeout(Duration::from_secs(120))
+                .build(),
+        );
+    if let Some(pem) = trust_roots {
+        loader = loader.http_client(https_client(pem));
+    }
+    loader.load().await
+}
+
+/// How many HTTPS connectors [`https_client`] has built: each one parses the trust roots.
+static CONNECTORS_BUILT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// The client `default-https-client` builds (rustls on aws-lc, proxy settings from the
+/// environment, the SDK's timeouts and sleep), trusting only the given roots, and built
+/// when the first request needs it (see [`LazyConnector`]).
+fn https_client(pem: &[u8]) -> SharedHttpClient {
+    use aws_smithy_http_client::tls::{
+        Provider, TlsContext, TrustStore, rustls_provider::CryptoMode,
+    };
+    use aws_smithy_http_client::{Builder, ConnectorBuilder, proxy::ProxyConfig};
+    let context = TlsContext::builder()
+        .with_trust_store(TrustStore::empty().with_pem_certificate(pem.to_vec()))
+        .build()
+        .expect("a TLS context with a trust store and no extra names builds");
+    let client = Builder::new().build_with_connector_fn(move |settings, components| {
+        CONNECTORS_BUILT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let mut connector = ConnectorBuilder::default()
+            .tls_provider(Provider::Rustls(CryptoMode::AwsLc))
+            .tls_context(context.clone());
+        connector.set_connector_settings(settings.cloned());
+        if let Some(components) = components {
+            connector.set_sleep_impl(components.sleep_impl());
+        }
+        connector.proxy_config(ProxyConfig::from_env()).build()
+    });
+    SharedHttpClient::new(LazyConnector(client))
+}
+
+/// An HTTP client that builds its connector on the first request only. The SDK's own
+/// client also builds one, and drops it, whenever a service client is made ("so that
+/// certificates load at construction"), which parses the whole CA bundle again for
+/// each of the provider's service clients: about 1 ms of CPU apiece, measured. The
+/// connector the first request builds is cached and shared by every service client.
+#[derive(Debug)]
+struct LazyConnector(SharedHttpClient);
+
+impl HttpClient for LazyConnector {
+    fn http_connector(
+        &self,
+        settings: &HttpConnectorSettings,
+        components: &RuntimeComponents,
+    ) -> SharedHttpConnector {
+        self.0.http_connector(settings, components)
+    }
+
+    fn validate_final_config(
+        &self,
+        components: &RuntimeComponents,
+        config: &ConfigBag,
+    ) -> Result<(), BoxError> {
+        self.0.validate_final_config(components, config)
+    }
+
+    fn connector_metadata(&self) -> Option<ConnectorMetadata> {
+        self.0.connector_metadata()
+    }
+}
+
+pub(crate) fn classify<E, R>(operation: &'static str, err: SdkError<E, R>) -> AwsError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    match &err {
+        SdkError::ServiceError(_) => {
+            let code = err.code().map(str::to_owned);
+            let kind = code
+                .as_deref()
+                .map_or(ErrorKind::Other, AwsError::kind_of_code);
+            let message = err
+                .message()
+                .map(str::to_owned)
+                .unwrap_or_else(|| error_chain(&err));
+            AwsError {
+                operation,
+                kind,
+                code,
+                message,
+            }
+        }
+        _ => AwsError::new(operation, ErrorKind::Transport, error_chain(&err)),
+    }
+}
+
+pub(crate) fn missing(operation: &'static str, what: &str) -> AwsError {
+    AwsError::new(
+        operation,
+        ErrorKind::Other,
+        format!("the response had no {what}"),
+    )
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,189 @@
+//! CloudFront on the SDK.
+
+use super::client::{classify, missing};
+use super::{AwsError, Distribution, Distributions};
+use aws_config::SdkConfig;
+use aws_sdk_cloudfront::types::{DistributionConfig, DistributionConfigWithTags, Tag, Tags};
+
+/// CloudFront on the SDK.
+#[derive(Debug, Clone)]
+pub struct SdkDistributions {
+    client: aws_sdk_cloudfront::Client,
+}
+
+impl SdkDistributions {
+    /// CloudFront's client, with a retry quota of its own that never runs dry: the SDK's
+    /// default quota (500 tokens per process and region, 5 per throttled retry, not
+    /// refilled over time) would stop retrying throttles after a burst, and CloudFront's
+    /// control plane throttles bursts as a matter of course. [`MAX_ATTEMPTS`](super::client::MAX_ATTEMPTS) still bounds
+    /// every call.
+    pub fn new(config: &SdkConfig) -> Self {
+        use aws_sdk_cloudfront::config::retry::{RetryPartition, TokenBucket};
+        let config = aws_sdk_cloudfront::config::Builder::from(config)
+            .retry_partition(
+                RetryPartition::custom("cfclone-cloudfront")
+                    .token_bucket(TokenBucket::unlimited())
+                    .build(),
+            )
+            .build();
+        Self {
+            client: aws_sdk_cloudfront::Client::from_conf(config),
+        }
+    }
+}
+
+fn distribution(
+    operation: &'static str,
+    distribution: Option<aws_sdk_cloudfront::types::Distribution>,
+    etag: Option<String>,
+) -> Result<Distribution, AwsError> {
+    let d = distribution.ok_or_else(|| missing(operation, "distribution"))?;
+    Ok(Distribution {
+        config: d
+            .distribution_config
+            .ok_or_else(|| missing(operation, "distribution configuration"))?,
+        id: d.id,
+        arn: d.arn,
+        domain_name: d.domain_name,
+        status: d.status,
+        etag: etag.ok_or_else(|| missing(operation, "ETag"))?,
+    })
+}
+
+impl Distributions for SdkDistributions {
+    async fn get_config(&self, id: &str) -> Result<(DistributionConfig, String), AwsError> {
+        const OP: &str = "GetDistributionConfig";
+        let out = self
+            .client
+            .get_distribution_config()
+            .id(id)
+            .send()
+            .await
+            .map_err(|e| classify(OP, e))?;
+        Ok((
+            out.distribution_config
+                .ok_or_else(|| missing(OP, "distribution configuration"))?,
+            out.e_tag.ok_or_else(|| missing(OP, "ETag"))?,
+        ))
+    }
+
+    async fn get(&self, id: &str) -> Result<Distribution, AwsError> {
+        const OP: &str = "GetDistribution";
+        let out = self
+            .client
+            .get_distribution()
+            .id(id)
+            .send()
+            .await
+            .map_err(|e| classify(OP, e))?;
+        distribution(OP, out.distribution, out.e_tag)
+    }
+
+    async fn create(
+        &self,
+        config: DistributionConfig,
+        tags: Vec<(String, String)>,
+    ) -> Result<Distribution, AwsError> {
+        const OP: &str = "CreateDistributionWithTags";
+        let tags = to_tags(tags);
+        let out = self
+            .client
+            .create_distribution_with_tags()
+            .distribution_config_with_tags(
+                DistributionConfigWithTags::builder()
+                    .distribution_config(config)
+                    .tags(tags)
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(|e| classify(OP, e))?;
+        distribution(OP, out.distribution, out.e_tag)
+    }
+
+    async fn update(
+        &self,
+        id: &str,
+        config: DistributionConfig,
+        if_match: &str,
+    ) -> Result<Distribution, AwsError> {
+        const OP: &str = "UpdateDistribution";
+        let out = self
+            .client
+            .update_distribution()
+            .id(id)
+            .if_match(if_match)
+            .distribution_config(config)
+            .send()
+            .await
+            .map_err(|e| classify(OP, e))?;
+        distribution(OP, out.distribution, out.e_tag)
+    }
+
+    async fn delete(&self, id: &str, if_match: &str) -> Result<(), AwsError> {
+        self.client
+            .delete_distribution()
+            .id(id)
+            .if_match(if_match)
+            .send()
+            .await
+            .map_err(|e| classify("DeleteDistribution", e))?;
+        Ok(())
+    }
+
+    async fn tags(&self, arn: &str) -> Result<Vec<(String, String)>, AwsError> {
+        let out = self
+            .client
+            .list_tags_for_resource()
+            .resource(arn)
+            .send()
+            .await
+            .map_err(|e| classify("ListTagsForResource", e))?;
+        Ok(out
+            .tags
+            .and_then(|t| t.items)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|t| (t.key, t.value.unwrap_or_default()))
+            .collect())
+    }
+
+    async fn tag(&self, arn: &str, tags: Vec<(String, String)>) -> Result<(), AwsError> {
+        self.client
+            .tag_resource()
+            .resource(arn)
+            .tags(to_tags(tags))
+            .send()
+            .await
+            .map_err(|e| classify("TagResource", e))?;
+        Ok(())
+    }
+
+    async fn untag(&self, arn: &str, keys: Vec<String>) -> Result<(), AwsError> {
+        use aws_sdk_cloudfront::types::TagKeys;
+        self.client
+            .untag_resource()
+            .resource(arn)
+            .tag_keys(TagKeys::builder().set_items(Some(keys)).build())
+            .send()
+            .await
+            .map_err(|e| classify("UntagResource", e))?;
+        Ok(())
+    }
+}
+
+fn to_tags(tags: Vec<(String, String)>) -> Tags {
+    Tags::builder()
+        .set_items(Some(
+            tags.into_iter()
+                .map(|(key, value)| {
+                    Tag::builder()
+                        .key(key)
+                        .value(value)
+                        .build()
+                        .expect("key is set")
+                })
+                .collect(),
+        ))
+        .build()
+}

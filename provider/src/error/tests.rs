@@ -1,0 +1,95 @@
+use super::*;
+use crate::test_support::reference;
+
+fn error(code: &str, kind: ErrorKind, message: &str) -> AwsError {
+    let mut e = AwsError::new("CreateDistributionWithTags", kind, message);
+    e.code = Some(code.into());
+    e
+}
+
+fn explain_write(
+    error: &AwsError,
+    config: &aws_sdk_cloudfront::types::DistributionConfig,
+) -> String {
+    Error::Write {
+        error: error.clone(),
+        needs: crate::permissions::needed(config),
+    }
+    .reason()
+}
+
+#[test]
+fn an_alias_whose_dns_points_elsewhere_is_explained() {
+    let e = error(
+        "CNAMEAlreadyExists",
+        ErrorKind::CnameAlreadyExists,
+        "One or more aliases specified for the distribution includes an incorrectly configured DNS record that points to another CloudFront distribution. You must update the DNS record to correct the problem.",
+    );
+    let text = explain(&e);
+    assert!(text.starts_with("Aliases: "), "{text}");
+    assert!(text.contains("associate-alias"), "{text}");
+    let mut e = e.clone();
+    e.code = Some("InvalidArgument".into());
+    e.kind = ErrorKind::Other;
+    assert!(explain(&e).contains("associate-alias"));
+    let plain = error(
+        "CNAMEAlreadyExists",
+        ErrorKind::CnameAlreadyExists,
+        "One or more of the CNAMEs you provided are already associated with a different resource.",
+    );
+    assert!(explain(&plain).contains("remove it there"));
+    let other = error(
+        "InvalidArgument",
+        ErrorKind::Other,
+        "The parameter Foo is invalid.",
+    );
+    assert_eq!(explain(&other), other.to_string());
+}
+
+#[test]
+fn access_denied_names_what_the_reference_needs_and_how_to_grant_it() {
+    let e = error(
+        "AccessDenied",
+        ErrorKind::AccessDenied,
+        "User is not authorized to perform: s3:PutBucketAcl",
+    );
+    let text = explain_write(&e, &reference());
+    assert!(text.contains("s3:PutBucketAcl"), "{text}");
+    assert!(text.contains("log bucket logs-123456789012"), "{text}");
+    assert!(text.contains("logBuckets"), "{text}");
+    assert!(text.contains("lambda:EnableReplication*"), "{text}");
+    assert!(text.contains("edgeFunctionArns"), "{text}");
+}
+
+#[test]
+fn every_reason_names_its_property_or_operation_first() {
+    let aws = AwsError::new("GetDistribution", ErrorKind::Other, "boom");
+    let cases = [
+        (Error::property("Aliases", "bad"), "Aliases: bad"),
+        (
+            Error::Stuck {
+                operation: "DeleteDistribution",
+                message: "still InProgress".into(),
+            },
+            "DeleteDistribution: still InProgress",
+        ),
+        (
+            Error::SsmWrites(vec![SsmWrite {
+                name: "/p/distribution-id".into(),
+                region: "eu-west-1".into(),
+                error: aws.clone(),
+            }]),
+            "SsmParameterPrefix: writing /p/distribution-id in eu-west-1: GetDistribution failed: boom",
+        ),
+        (
+            Error::Cleanup {
+                what: "removing the old SSM parameters",
+                error: aws.clone(),
+            },
+            "removing the old SSM parameters: GetDistribution failed: boom",
+        ),
+    ];
+    for (error, reason) in cases {
+        assert_eq!(error.reason(), reason);
+    }
+}

@@ -1,0 +1,272 @@
+//! The one event type at the edge: a CloudFormation custom resource request, or a
+//! continuation of one that an earlier invocation handed on. Parsed once, by [`parse`];
+//! everything after reads the typed [`Event`].
+
+use crate::properties::Declared;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+/// The key that marks a payload as a continuation rather than a CloudFormation event.
+pub const CONTINUATION_KEY: &str = "cfcloneContinuation";
+/// Tag naming the stack that owns a clone.
+pub const OWNER_STACK_TAG: &str = "cfclone:stack-id";
+/// Tag naming the logical id, inside that stack, of the resource that owns a clone.
+pub const OWNER_LOGICAL_ID_TAG: &str = "cfclone:logical-id";
+/// Physical ids starting with this mark a Create that made nothing.
+pub const NOT_CREATED_PREFIX: &str = "cfclone-not-created-";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RequestType {
+    Create,
+    Update,
+    Delete,
+}
+
+/// What every answer to CloudFormation names, whatever the request.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Ids {
+    pub request_id: String,
+    pub stack_id: String,
+    pub logical_resource_id: String,
+    /// The pre-signed S3 URL the answer is PUT to (empty: run locally, nothing is sent).
+    pub response_url: String,
+}
+
+/// A CloudFormation custom resource request, whatever its type, its properties read once.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub request_type: RequestType,
+    pub ids: Ids,
+    pub physical_resource_id: Option<String>,
+    pub properties: Declared,
+    /// An Update's previous properties.
+    pub old_properties: Option<Declared>,
+    /// The event as CloudFormation sent it, handed on verbatim by a continuation.
+    pub raw: Value,
+}
+
+/// Where an unfinished operation picks up in the next invocation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "phase", rename_all = "kebab-case")]
+pub enum Phase {
+    /// Disable-wait-delete, from the top (every step is idempotent).
+    Delete,
+    /// Wait for a created or updated clone to be `Deployed`, then finish.
+    AwaitDeployment { distribution_id: String },
+}
+
+impl Phase {
+    /// The distribution this phase works on, if it names one.
+    pub fn distribution(&self) -> Option<&str> {
+        match self {
+            Self::AwaitDeployment { distribution_id } => Some(distribution_id),
+            Self::Delete => None,
+        }
+    }
+}
+
+/// What a continuation carries besides the original event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Continuation {
+    /// How many hand-offs led to this invocation (1 for the first continuation).
+    pub hand_offs: u32,
+    /// When the operation began, ms since the epoch.
+    pub started_ms: u64,
+    #[serde(flatten)]
+    pub phase: Phase,
+}
+
+/// One invocation's payload, parsed.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub request: Request,
+    pub continuation: Option<Continuation>,
+}
+
+/// A payload that is not a request the provider can work on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unusable {
+    /// Not a CloudFormation custom resource request; answered FAILED if it names a
+    /// ResponseURL (with whatever ids it has).
+    NotARequest {
+        ids: Ids,
+        physical_resource_id: Option<String>,
+    },
+    /// Nothing can be answered: a malformed continuation, or one without a ResponseURL.
+    Refused(String),
+}
+
+#[derive(Serialize, Deserialize)]
+struct Envelope {
+    #[serde(rename = "cfcloneContinuation")]
+    continuation: Continuation,
+    event: Value,
+}
+
+/// Reads one payload: a CloudFormation event, or a continuation envelope around one.
+/// Never panics, whatever the JSON (a property test feeds it arbitrary values).
+pub fn parse(payload: Value) -> Result<Event, Unusable> {
+    let (raw, continuation) = if payload.get(CONTINUATION_KEY).is_some() {
+        let envelope: Envelope = serde_json::from_value(payload).map_err(|e| {
+            Unusable::Refused(format!(
+                "malformed continuation payload ({e}); nothing was done"
+            ))
+        })?;
+        if !envelope.event.is_object() {
+            return Err(Unusable::Refused(
+                "the continuation carries no original event; nothing was done".into(),
+            ));
+        }
+        (envelope.event, Some(envelope.continuation))
+    } else {
+        (payload, None)
+    };
+    let request = request(raw)?;
+    if continuation.is_some() && request.ids.response_url.is_empty() {
+        return Err(Unusable::Refused(
+            "the continuation's event has no ResponseURL".into(),
+        ));
+    }
+    Ok(Event {
+        request,
+        continuation,
+    })
+}
+
+fn request(raw: Value) -> Result<Request, Unusable> {
+    use aws_lambda_events::event::cloudformation::CloudFormationCustomResourceRequest as Cfn;
+    let text = |key: &str| raw.get(key).and_then(Value::as_str).map(str::to_owned);
+    let unusable = || Unusable::NotARequest {
+        ids: Ids {
+            request_id: text("RequestId").unwrap_or_default(),
+            stack_id: text("StackId").unwrap_or_default(),
+            logical_resource_id: text("LogicalResourceId").unwrap_or_default(),
+            response_url: text("ResponseURL").unwrap_or_default(),
+        },
+        physical_resource_id: text("PhysicalResourceId"),
+    };
+    let parsed = Cfn::deserialize(&raw).map_err(|_| unusable())?;
+    let (request_type, ids, physical, properties, old) = match parsed {
+        Cfn::Create(r) => (
+            RequestType::Create,
+            Ids {
+                request_id: r.request_id,
+                stack_id: r.stack_id,
+                logical_resource_id: r.logical_resource_id,
+                response_url: r.response_url,
+            },
+            None,
+            r.resource_properties,
+            None,
+        ),
+        Cfn::Update(r) => (
+            RequestType::Update,
+            Ids {
+                request_id: r.request_id,
+                stack_id: r.stack_id,
+                logical_resource_id: r.logical_resource_id,
+                response_url: r.response_url,
+            },
+            Some(r.physical_resource_id),
+            r.resource_properties,
+            Some(r.old_resource_properties),
+        ),
+        Cfn::Delete(r) => (
+            RequestType::Delete,
+            Ids {
+                request_id: r.request_id,
+                stack_id: r.stack_id,
+                logical_resource_id: r.logical_resource_id,
+                response_url: r.response_url,
+            },
+            Some(r.physical_resource_id),
+            r.resource_properties,
+            None,
+        ),
+        _ => return Err(unusable()),
+    };
+    let region = stack_region(&ids.stack_id).to_owned();
+    Ok(Request {
+        request_type,
+        physical_resource_id: physical,
+        properties: Declared::read(properties, &region),
+        old_properties: old.map(|old| Declared::read(old, &region)),
+        ids,
+        raw,
+    })
+}
+
+/// The stack's region, from its ARN (`arn:aws:cloudformation:REGION:…`).
+pub fn stack_region(stack_id: &str) -> &str {
+    stack_id
+        .split(':')
+        .nth(3)
+        .filter(|r| !r.is_empty())
+        .unwrap_or("us-east-1")
+}
+
+impl Request {
+    /// The stack's region, the default for `SsmRegions`.
+    pub fn stack_region(&self) -> &str {
+        stack_region(&self.ids.stack_id)
+    }
+
+    /// The id to answer with when nothing was created.
+    pub fn not_created_id(&self) -> String {
+        not_created_id(&self.ids)
+    }
+
+    /// The `CallerReference` of the distribution this request creates: the same for a
+    /// redelivered event, different for every other request.
+    pub fn caller_reference(&self) -> String {
+        let mut hash = Sha256::new();
+        for part in [
+            &self.ids.stack_id,
+            &self.ids.logical_resource_id,
+            &self.ids.request_id,
+        ] {
+            hash.update(part.as_bytes());
+            hash.update([0]);
+        }
+        let digest = hash.finalize();
+        let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+        format!("cfclone-{hex}")
+    }
+
+    /// The tags that mark a clone as this resource's.
+    pub fn ownership_tags(&self) -> [(String, String); 2] {
+        [
+            (OWNER_STACK_TAG.to_owned(), self.ids.stack_id.clone()),
+            (
+                OWNER_LOGICAL_ID_TAG.to_owned(),
+                self.ids.logical_resource_id.clone(),
+            ),
+        ]
+    }
+
+    /// Whether a distribution with these tags is this resource's.
+    pub fn owns(&self, tags: &[(String, String)]) -> bool {
+        self.ownership_tags()
+            .iter()
+            .all(|owned| tags.contains(owned))
+    }
+
+    /// The continuation payload that carries this request on in a fresh invocation.
+    pub fn continuation(&self, continuation: Continuation) -> Vec<u8> {
+        serde_json::to_vec(&Envelope {
+            continuation,
+            event: self.raw.clone(),
+        })
+        .expect("JSON values always serialize")
+    }
+}
+
+/// The id to answer with when nothing was created.
+pub fn not_created_id(ids: &Ids) -> String {
+    format!("{NOT_CREATED_PREFIX}{}", ids.request_id)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,189 @@
+//! Delete: only a clone this resource owns; disable it, wait until it is disabled and
+//! `Deployed`, delete it with its latest ETag, then remove its SSM parameters. Every step
+//! is idempotent, so a continuation simply starts again from the top.
+
+use super::wait::WaitEnd;
+use super::{
+    Lifecycle, MAX_CONFLICT_RETRIES, Outcome, WaitDecision, existing_clone, failed, success,
+};
+use crate::aws::{Certificates, Clock, Distribution, Distributions, ErrorKind, Parameters};
+use crate::error::Error;
+use crate::event::{OWNER_LOGICAL_ID_TAG, OWNER_STACK_TAG, Phase, Request};
+use crate::properties::SsmOutputs;
+use tracing::{info, warn};
+
+impl<D, C, P, K> Lifecycle<'_, D, C, P, K>
+where
+    D: Distributions,
+    C: Certificates,
+    P: Parameters,
+    K: Clock,
+{
+    pub(super) async fn delete(&self, request: &Request) -> Outcome {
+        let outputs = request.properties.ssm.as_ref();
+        let Some(physical_id) = existing_clone(request).map(str::to_owned) else {
+            let physical_id = request.physical_resource_id.clone().unwrap_or_default();
+            info!(
+                physical_id,
+                "nothing was created for this resource; nothing to delete"
+            );
+            return success(physical_id);
+        };
+        if request.properties.reference_distribution_id.as_deref() == Some(physical_id.as_str()) {
+            warn!(
+                physical_id,
+                "the physical id is the reference distribution; it is never touched"
+            );
+            return success(physical_id);
+        }
+
+        let mut owned_checked = false;
+        let mut conflicts = 0;
+        let mut not_disabled_waited = false;
+        while conflicts < MAX_CONFLICT_RETRIES {
+            let clone = match self.aws.distributions.get(&physical_id).await {
+                Ok(d) => d,
+                Err(e) if e.is(ErrorKind::NotFound) => {
+                    return self.deleted(&physical_id, outputs).await;
+                }
+                Err(e) => return failed(physical_id, e),
+            };
+            if !owned_checked {
+                match self.aws.distributions.tags(&clone.arn).await {
+                    Ok(tags) if request.owns(&tags) => owned_checked = true,
+                    Ok(_) => {
+                        warn!(
+                            distribution_id = %physical_id,
+                            "the distribution does not carry this resource's ownership tags ({OWNER_STACK_TAG}, {OWNER_LOGICAL_ID_TAG}); it was not created by this resource and is left untouched"
+                        );
+                        return success(physical_id);
+                    }
+                    Err(e) => return failed(physical_id, e),
+                }
+            }
+            let clone = if clone.config.enabled {
+                let mut disabled = clone.config.clone();
+                disabled.enabled = false;
+                match self
+                    .aws
+                    .distributions
+                    .update(&physical_id, disabled, &clone.etag)
+                    .await
+                {
+                    Ok(d) => {
+                        info!(distribution_id = %physical_id, "disabled the clone");
+                        d
+                    }
+                    Err(e) if e.is(ErrorKind::PreconditionFailed) => {
+                        conflicts += 1;
+                        continue;
+                    }
+                    Err(e) if e.is(ErrorKind::NotFound) => {
+                        return self.deleted(&physical_id, outputs).await;
+                    }
+                    Err(e) => return failed(physical_id, e),
+                }
+            } else {
+                clone
+            };
+            let ready = |d: &Distribution| !d.config.enabled && d.is_deployed();
+            let clone = if ready(&clone) {
+                clone
+            } else {
+                match self
+                    .wait(&physical_id, "disabled and Deployed", ready)
+                    .await
+                {
+                    Ok(WaitEnd::Ready(d)) => d,
+                    Ok(WaitEnd::Gone) => return self.deleted(&physical_id, outputs).await,
+                    Ok(WaitEnd::HandOff) => {
+                        return Outcome::Continue {
+                            phase: Phase::Delete,
+                        };
+                    }
+                    Ok(WaitEnd::GaveUp(d)) => {
+                        let message = format!(
+                            "{physical_id} is disabled but still {} after the resource's ServiceTimeout; delete it by hand once it is Deployed (aws cloudfront delete-distribution --id {physical_id} --if-match <ETag>), then retry the stack deletion",
+                            d.status
+                        );
+                        return failed(physical_id, stuck(message));
+                    }
+                    Err(e) => return failed(physical_id, e),
+                }
+            };
+            match self
+                .aws
+                .distributions
+                .delete(&physical_id, &clone.etag)
+                .await
+            {
+                Ok(()) => {
+                    info!(distribution_id = %physical_id, "deleted the clone");
+                    return self.deleted(&physical_id, outputs).await;
+                }
+                Err(e) if e.is(ErrorKind::NotFound) => {
+                    return self.deleted(&physical_id, outputs).await;
+                }
+                Err(e) if e.is(ErrorKind::PreconditionFailed) => {
+                    conflicts += 1;
+                    warn!(distribution_id = %physical_id, error = %e, "the clone changed; reading it again");
+                }
+                Err(e) if e.is(ErrorKind::NotDisabled) => {
+                    // CloudFront can refuse for a while after it reports the disabled
+                    // clone Deployed: not ready yet, so wait a poll interval and retry.
+                    warn!(distribution_id = %physical_id, error = %e, "CloudFront does not take the delete yet; waiting");
+                    match self
+                        .budget
+                        .decide(self.aws.clock.now_ms(), not_disabled_waited)
+                    {
+                        WaitDecision::Poll(pause) => {
+                            self.aws.clock.sleep(pause).await;
+                            not_disabled_waited = true;
+                        }
+                        WaitDecision::HandOff => {
+                            return Outcome::Continue {
+                                phase: Phase::Delete,
+                            };
+                        }
+                        WaitDecision::GiveUp => {
+                            let message = format!(
+                                "CloudFront still answered DistributionNotDisabled for the disabled, Deployed {physical_id} when the resource's ServiceTimeout ran out; delete it by hand (aws cloudfront delete-distribution --id {physical_id} --if-match <ETag>), then retry the stack deletion"
+                            );
+                            return failed(physical_id, stuck(message));
+                        }
+                    }
+                }
+                Err(e) => return failed(physical_id, e),
+            }
+        }
+        let message = format!(
+            "{physical_id} kept changing during deletion ({MAX_CONFLICT_RETRIES} conflicts in a row); retry the stack deletion"
+        );
+        failed(physical_id, stuck(message))
+    }
+
+    /// The clone is gone: remove its SSM parameters and answer.
+    async fn deleted(&self, id: &str, outputs: Option<&SsmOutputs>) -> Outcome {
+        if let Some(outputs) = outputs {
+            for region in &outputs.regions {
+                if let Err(error) = self.remove_parameters(outputs, region, &[id]).await {
+                    return failed(
+                        id,
+                        Error::Cleanup {
+                            what: "the clone is deleted, but removing its SSM parameters failed",
+                            error,
+                        },
+                    );
+                }
+            }
+        }
+        success(id.to_owned())
+    }
+}
+
+fn stuck(message: String) -> Error {
+    Error::Stuck {
+        operation: "DeleteDistribution",
+        message,
+    }
+}

@@ -1,0 +1,247 @@
+//! The operations — plan, Create, Update, Delete — as functions of a request and the
+//! adapters; any front calls them. No response is sent from here: each operation ends in an
+//! [`Outcome`], which is either the answer ([`Answer`]) or the phase to continue with in a
+//! fresh invocation.
+//!
+//! - [`create`]: plan, create (or adopt a redelivered Create's clone), then settle.
+//! - [`update`]: plan against the clone's own configuration, update in place, tags.
+//! - [`delete`]: disable, wait, delete, remove the SSM parameters.
+//! - [`wait`]: waiting for CloudFront, and settling a clone (wait, then [`ssm`]).
+//! - [`ssm`]: the SSM parameters and the attributes of the answer.
+
+use crate::aws::{Adapters, AwsError, Certificates, Clock, Distributions, ErrorKind, Parameters};
+use crate::certificates;
+use crate::error::{Error, Failure};
+use crate::event::{Phase, Request, RequestType};
+use crate::plan;
+use crate::properties::Properties;
+use aws_sdk_cloudfront::types::DistributionConfig;
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::time::Duration;
+use tracing::{info, warn};
+
+mod budget;
+mod create;
+mod delete;
+mod ssm;
+mod update;
+mod wait;
+
+pub use budget::{Budget, MIN_SLEEP, POLL_ALLOWANCE, WaitDecision, reserve};
+
+/// How often a conflicting concurrent change (`PreconditionFailed`) is retried.
+pub const MAX_CONFLICT_RETRIES: usize = 5;
+/// How long answers that a new certificate or resource is not visible yet
+/// (`InvalidViewerCertificate`, `IllegalUpdate`) are retried on Create and Update.
+pub const CONSISTENCY_WINDOW: Duration = Duration::from_secs(60);
+/// Written to `{prefix}/certificate-arn` when the clone has no aliases (SSM refuses
+/// empty values).
+pub const NO_CERTIFICATE: &str = "none";
+
+/// The final answer for one request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    Success {
+        physical_id: String,
+        /// The attributes `Fn::GetAtt` reads.
+        data: BTreeMap<String, String>,
+    },
+    Failed(Failure),
+}
+
+impl Answer {
+    pub fn physical_id(&self) -> &str {
+        match self {
+            Self::Success { physical_id, .. } => physical_id,
+            Self::Failed(failure) => &failure.physical_id,
+        }
+    }
+
+    pub fn is_success(&self) -> bool {
+        matches!(self, Self::Success { .. })
+    }
+}
+
+/// How an invocation's work ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Done(Answer),
+    /// Not done: hand the request on to a fresh invocation, to go on with this phase.
+    Continue {
+        phase: Phase,
+    },
+}
+
+/// The lifecycle, over any adapters.
+pub struct Lifecycle<'a, D, C, P, K> {
+    pub aws: &'a Adapters<D, C, P, K>,
+    pub budget: Budget,
+}
+
+impl<D, C, P, K> Lifecycle<'_, D, C, P, K>
+where
+    D: Distributions,
+    C: Certificates,
+    P: Parameters,
+    K: Clock,
+{
+    /// Runs (or, with `resume`, continues) one request.
+    pub async fn run(&self, request: &Request, resume: Option<&Phase>) -> Outcome {
+        match (request.request_type, resume) {
+            (RequestType::Delete, _) => self.delete(request).await,
+            (_, Some(Phase::AwaitDeployment { distribution_id })) => {
+                self.resume_wait(request, distribution_id).await
+            }
+            (RequestType::Create, _) => self.create(request).await,
+            (RequestType::Update, _) => self.update(request).await,
+        }
+    }
+
+    /// Plans a clone (reads only): see [`PlanInputs`].
+    pub async fn plan(
+        &self,
+        properties: &Properties,
+        caller_reference: &str,
+    ) -> Result<DistributionConfig, Error> {
+        self.inputs(properties)
+            .await?
+            .plan(properties, caller_reference)
+    }
+
+    /// Reads the reference and finds the certificate, at the same time: the two do not
+    /// depend on each other, and each is a round trip to a different service.
+    async fn inputs(&self, properties: &Properties) -> Result<PlanInputs, Error> {
+        let reference_id = &properties.reference_distribution_id;
+        let (reference, certificate) = tokio::join!(
+            self.aws.distributions.get_config(reference_id),
+            self.certificate(properties)
+        );
+        let (reference, _) = reference.map_err(|e| {
+            if e.is(ErrorKind::NotFound) {
+                Error::property(
+                    "ReferenceDistributionId",
+                    format!(
+                        "there is no distribution {reference_id} in this account ({}); check the id in the CloudFront console",
+                        e.operation
+                    ),
+                )
+            } else {
+                Error::Aws(e)
+            }
+        })?;
+        match certificate {
+            Ok(certificate) => Ok(PlanInputs {
+                reference,
+                certificate,
+            }),
+            Err(e) => {
+                // A reference that cannot be cloned is the first thing to say.
+                plan::check_reference(reference_id, &reference)?;
+                Err(e)
+            }
+        }
+    }
+
+    /// The explicit `CertificateArn`, or the ACM certificate (us-east-1) that covers every
+    /// alias; none when there are no aliases.
+    async fn certificate(&self, properties: &Properties) -> Result<Option<String>, Error> {
+        if properties.aliases.is_empty() {
+            return Ok(None);
+        }
+        if let Some(arn) = &properties.certificate_arn {
+            return Ok(Some(arn.clone()));
+        }
+        let now = (self.aws.clock.now_ms() / 1000) as i64;
+        let mut found = self.aws.certificates.list().await?;
+        let incomplete: Vec<String> = certificates::to_describe(&found, &properties.aliases, now)
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        for arn in incomplete {
+            let described = self.aws.certificates.describe(&arn).await?;
+            if let Some(slot) = found.iter_mut().find(|c| c.arn == arn) {
+                *slot = described;
+            }
+        }
+        let chosen = certificates::select(&found, &properties.aliases, now)?;
+        info!(certificate_arn = %chosen.arn, "chose the certificate");
+        Ok(Some(chosen.arn.clone()))
+    }
+
+    /// Runs a Create or Update call again while CloudFront answers that something it refers
+    /// to is not visible yet (`InvalidViewerCertificate`, `IllegalUpdate`: a certificate
+    /// made in the same deployment takes a while to reach CloudFront), for up to
+    /// [`CONSISTENCY_WINDOW`] and as long as the invocation leaves room.
+    async fn until_consistent<T, F, Fut>(&self, mut call: F) -> Result<T, AwsError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, AwsError>>,
+    {
+        let first = self.aws.clock.now_ms();
+        let mut pause = Duration::from_secs(2);
+        loop {
+            let error = match call().await {
+                Err(e) if e.is(ErrorKind::NotYetConsistent) => e,
+                other => return other,
+            };
+            let now = self.aws.clock.now_ms();
+            let spent = Duration::from_millis(now.saturating_sub(first));
+            if spent + pause > CONSISTENCY_WINDOW || pause + POLL_ALLOWANCE > self.budget.room(now)
+            {
+                return Err(error);
+            }
+            warn!(error = %error, retry_in_s = pause.as_secs(), "CloudFront does not see everything yet; trying again");
+            self.aws.clock.sleep(pause).await;
+            pause = (pause * 2).min(Duration::from_secs(10));
+        }
+    }
+}
+
+/// What a plan is made from besides the properties: the reference's configuration and the
+/// certificate (none when there are no aliases).
+struct PlanInputs {
+    reference: DistributionConfig,
+    certificate: Option<String>,
+}
+
+impl PlanInputs {
+    fn plan(
+        &self,
+        properties: &Properties,
+        caller_reference: &str,
+    ) -> Result<DistributionConfig, Error> {
+        Ok(plan::plan(
+            &properties.reference_distribution_id,
+            &self.reference,
+            properties,
+            self.certificate.as_deref(),
+            caller_reference,
+        )?)
+    }
+}
+
+/// The physical id of a request that has one and is not the mark of a Create that made
+/// nothing.
+fn existing_clone(request: &Request) -> Option<&str> {
+    request
+        .physical_resource_id
+        .as_deref()
+        .filter(|id| !id.is_empty() && !id.starts_with(crate::event::NOT_CREATED_PREFIX))
+}
+
+fn success(physical_id: String) -> Outcome {
+    Outcome::Done(Answer::Success {
+        physical_id,
+        data: BTreeMap::new(),
+    })
+}
+
+fn failed(physical_id: impl Into<String>, error: impl Into<Error>) -> Outcome {
+    let failure = Failure::new(physical_id, error);
+    warn!(physical_id = %failure.physical_id, reason = %failure.reason(), "answering FAILED");
+    Outcome::Done(Answer::Failed(failure))
+}
+
+#[cfg(test)]
+mod tests;
