@@ -138,54 +138,33 @@ pub fn parse(payload: Value) -> Result<Event, Unusable> {
 fn request(raw: Value) -> Result<Request, Unusable> {
     use aws_lambda_events::event::cloudformation::CloudFormationCustomResourceRequest as Cfn;
     let text = |key: &str| raw.get(key).and_then(Value::as_str).map(str::to_owned);
-    let unusable = || Unusable::NotARequest {
-        ids: Ids {
-            request_id: text("RequestId").unwrap_or_default(),
-            stack_id: text("StackId").unwrap_or_default(),
-            logical_resource_id: text("LogicalResourceId").unwrap_or_default(),
-            response_url: text("ResponseURL").unwrap_or_default(),
-        },
-        physical_resource_id: text("PhysicalResourceId"),
+    let ids = Ids {
+        request_id: text("RequestId").unwrap_or_default(),
+        stack_id: text("StackId").unwrap_or_default(),
+        logical_resource_id: text("LogicalResourceId").unwrap_or_default(),
+        response_url: text("ResponseURL").unwrap_or_default(),
     };
-    let parsed = Cfn::deserialize(&raw).map_err(|_| unusable())?;
-    let (request_type, ids, physical, properties, old) = match parsed {
-        Cfn::Create(r) => (
-            RequestType::Create,
-            Ids {
-                request_id: r.request_id,
-                stack_id: r.stack_id,
-                logical_resource_id: r.logical_resource_id,
-                response_url: r.response_url,
-            },
-            None,
-            r.resource_properties,
-            None,
-        ),
-        Cfn::Update(r) => (
+    // The library's type decides what a request is; the ids were read above.
+    let (request_type, physical, properties, old) = match Cfn::deserialize(&raw) {
+        Ok(Cfn::Create(r)) => (RequestType::Create, None, r.resource_properties, None),
+        Ok(Cfn::Update(r)) => (
             RequestType::Update,
-            Ids {
-                request_id: r.request_id,
-                stack_id: r.stack_id,
-                logical_resource_id: r.logical_resource_id,
-                response_url: r.response_url,
-            },
             Some(r.physical_resource_id),
             r.resource_properties,
             Some(r.old_resource_properties),
         ),
-        Cfn::Delete(r) => (
+        Ok(Cfn::Delete(r)) => (
             RequestType::Delete,
-            Ids {
-                request_id: r.request_id,
-                stack_id: r.stack_id,
-                logical_resource_id: r.logical_resource_id,
-                response_url: r.response_url,
-            },
             Some(r.physical_resource_id),
             r.resource_properties,
             None,
         ),
-        _ => return Err(unusable()),
+        _ => {
+            return Err(Unusable::NotARequest {
+                ids,
+                physical_resource_id: text("PhysicalResourceId"),
+            });
+        }
     };
     let region = stack_region(&ids.stack_id).to_owned();
     Ok(Request {

@@ -18,17 +18,8 @@ pub fn needed(config: &DistributionConfig) -> Vec<String> {
             "s3:GetBucketAcl and s3:PutBucketAcl on the log bucket {bucket} (standard logging; CDK: the provider's logBuckets prop; examples/provider.yaml: LogBucketArns)"
         ));
     }
-    let mut edge: Vec<&str> = config
-        .default_cache_behavior
-        .iter()
-        .filter_map(|b| b.lambda_function_associations.as_ref())
-        .chain(
-            config
-                .cache_behaviors
-                .iter()
-                .flat_map(|c| c.items.iter().flatten())
-                .filter_map(|b| b.lambda_function_associations.as_ref()),
-        )
+    let mut edge: Vec<&str> = crate::plan::behaviours(config)
+        .filter_map(|b| b.lambda_function_associations)
         .flat_map(|a| a.items.iter().flatten())
         .map(|a| a.lambda_function_arn.as_str())
         .collect();

@@ -7,8 +7,9 @@
 
 use crate::properties::Properties;
 use aws_sdk_cloudfront::types::{
-    Aliases, ConnectionMode, DistributionConfig, MinimumProtocolVersion, Origin,
-    PriceClass as CfPriceClass, SslSupportMethod, ViewerCertificate,
+    Aliases, ConnectionMode, DistributionConfig, LambdaFunctionAssociations,
+    MinimumProtocolVersion, Origin, PriceClass as CfPriceClass, SslSupportMethod,
+    ViewerCertificate,
 };
 use std::collections::HashSet;
 
@@ -288,6 +289,29 @@ pub fn origin_access_control_buckets(config: &DistributionConfig) -> Vec<String>
     buckets
 }
 
+/// What every cache behaviour — the default one and the others — has in common.
+pub struct Behaviour<'a> {
+    pub target_origin_id: &'a str,
+    pub lambda_function_associations: Option<&'a LambdaFunctionAssociations>,
+}
+
+/// The configuration's cache behaviours, the default one first.
+pub fn behaviours(config: &DistributionConfig) -> impl Iterator<Item = Behaviour<'_>> {
+    let default = config.default_cache_behavior.iter().map(|b| Behaviour {
+        target_origin_id: &b.target_origin_id,
+        lambda_function_associations: b.lambda_function_associations.as_ref(),
+    });
+    let others = config
+        .cache_behaviors
+        .iter()
+        .flat_map(|c| c.items.iter().flatten())
+        .map(|b| Behaviour {
+            target_origin_id: &b.target_origin_id,
+            lambda_function_associations: b.lambda_function_associations.as_ref(),
+        });
+    default.chain(others)
+}
+
 /// Every cache behaviour targets an existing origin or origin group, and every group
 /// member is an existing origin.
 fn check_targets(reference_id: &str, config: &DistributionConfig) -> Result<(), PlanError> {
@@ -312,18 +336,7 @@ fn check_targets(reference_id: &str, config: &DistributionConfig) -> Result<(), 
             }
         }
     }
-    let behaviour_targets = config
-        .default_cache_behavior
-        .iter()
-        .map(|b| b.target_origin_id.as_str())
-        .chain(
-            config
-                .cache_behaviors
-                .iter()
-                .flat_map(|c| c.items.iter().flatten())
-                .map(|b| b.target_origin_id.as_str()),
-        );
-    for target in behaviour_targets {
+    for target in behaviours(config).map(|b| b.target_origin_id) {
         if !targets.contains(target) {
             return Err(PlanError::IncompleteReference {
                 id: reference_id.to_owned(),

@@ -3,6 +3,7 @@
 //! [`Outcome`], which is either the answer ([`Answer`]) or the phase to continue with in a
 //! fresh invocation.
 //!
+//! - [`inputs`]: what a plan reads (the reference, the certificate); `plan` itself.
 //! - [`create`]: plan, create (or adopt a redelivered Create's clone), then settle.
 //! - [`update`]: plan against the clone's own configuration, update in place, tags.
 //! - [`delete`]: disable, wait, delete, remove the SSM parameters.
@@ -10,20 +11,17 @@
 //! - [`ssm`]: the SSM parameters and the attributes of the answer.
 
 use crate::aws::{Adapters, AwsError, Certificates, Clock, Distributions, ErrorKind, Parameters};
-use crate::certificates;
 use crate::error::{Error, Failure};
 use crate::event::{Phase, Request, RequestType};
-use crate::plan;
-use crate::properties::Properties;
-use aws_sdk_cloudfront::types::DistributionConfig;
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::time::Duration;
-use tracing::{info, warn};
+use tracing::warn;
 
 mod budget;
 mod create;
 mod delete;
+mod inputs;
 mod ssm;
 mod update;
 mod wait;
@@ -98,77 +96,6 @@ where
         }
     }
 
-    /// Plans a clone (reads only): see [`PlanInputs`].
-    pub async fn plan(
-        &self,
-        properties: &Properties,
-        caller_reference: &str,
-    ) -> Result<DistributionConfig, Error> {
-        self.inputs(properties)
-            .await?
-            .plan(properties, caller_reference)
-    }
-
-    /// Reads the reference and finds the certificate, at the same time: the two do not
-    /// depend on each other, and each is a round trip to a different service.
-    async fn inputs(&self, properties: &Properties) -> Result<PlanInputs, Error> {
-        let reference_id = &properties.reference_distribution_id;
-        let (reference, certificate) = tokio::join!(
-            self.aws.distributions.get_config(reference_id),
-            self.certificate(properties)
-        );
-        let (reference, _) = reference.map_err(|e| {
-            if e.is(ErrorKind::NotFound) {
-                Error::property(
-                    "ReferenceDistributionId",
-                    format!(
-                        "there is no distribution {reference_id} in this account ({}); check the id in the CloudFront console",
-                        e.operation
-                    ),
-                )
-            } else {
-                Error::Aws(e)
-            }
-        })?;
-        match certificate {
-            Ok(certificate) => Ok(PlanInputs {
-                reference,
-                certificate,
-            }),
-            Err(e) => {
-                // A reference that cannot be cloned is the first thing to say.
-                plan::check_reference(reference_id, &reference)?;
-                Err(e)
-            }
-        }
-    }
-
-    /// The explicit `CertificateArn`, or the ACM certificate (us-east-1) that covers every
-    /// alias; none when there are no aliases.
-    async fn certificate(&self, properties: &Properties) -> Result<Option<String>, Error> {
-        if properties.aliases.is_empty() {
-            return Ok(None);
-        }
-        if let Some(arn) = &properties.certificate_arn {
-            return Ok(Some(arn.clone()));
-        }
-        let now = (self.aws.clock.now_ms() / 1000) as i64;
-        let mut found = self.aws.certificates.list().await?;
-        let incomplete: Vec<String> = certificates::to_describe(&found, &properties.aliases, now)
-            .into_iter()
-            .map(str::to_owned)
-            .collect();
-        for arn in incomplete {
-            let described = self.aws.certificates.describe(&arn).await?;
-            if let Some(slot) = found.iter_mut().find(|c| c.arn == arn) {
-                *slot = described;
-            }
-        }
-        let chosen = certificates::select(&found, &properties.aliases, now)?;
-        info!(certificate_arn = %chosen.arn, "chose the certificate");
-        Ok(Some(chosen.arn.clone()))
-    }
-
     /// Runs a Create or Update call again while CloudFront answers that something it refers
     /// to is not visible yet (`InvalidViewerCertificate`, `IllegalUpdate`: a certificate
     /// made in the same deployment takes a while to reach CloudFront), for up to
@@ -195,29 +122,6 @@ where
             self.aws.clock.sleep(pause).await;
             pause = (pause * 2).min(Duration::from_secs(10));
         }
-    }
-}
-
-/// What a plan is made from besides the properties: the reference's configuration and the
-/// certificate (none when there are no aliases).
-struct PlanInputs {
-    reference: DistributionConfig,
-    certificate: Option<String>,
-}
-
-impl PlanInputs {
-    fn plan(
-        &self,
-        properties: &Properties,
-        caller_reference: &str,
-    ) -> Result<DistributionConfig, Error> {
-        Ok(plan::plan(
-            &properties.reference_distribution_id,
-            &self.reference,
-            properties,
-            self.certificate.as_deref(),
-            caller_reference,
-        )?)
     }
 }
 

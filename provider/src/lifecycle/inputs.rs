@@ -1,0 +1,113 @@
+//! What a plan is made of: the reference's configuration and the certificate, read at the
+//! same time, and the pure plan over them. Reads only: nothing is written here.
+
+use super::Lifecycle;
+use crate::aws::{Certificates, Clock, Distributions, ErrorKind, Parameters};
+use crate::certificates;
+use crate::error::Error;
+use crate::plan;
+use crate::properties::Properties;
+use aws_sdk_cloudfront::types::DistributionConfig;
+use tracing::info;
+
+/// What a plan is made from besides the properties: the reference's configuration and the
+/// certificate (none when there are no aliases).
+pub(super) struct PlanInputs {
+    reference: DistributionConfig,
+    certificate: Option<String>,
+}
+
+impl PlanInputs {
+    pub(super) fn plan(
+        &self,
+        properties: &Properties,
+        caller_reference: &str,
+    ) -> Result<DistributionConfig, Error> {
+        Ok(plan::plan(
+            &properties.reference_distribution_id,
+            &self.reference,
+            properties,
+            self.certificate.as_deref(),
+            caller_reference,
+        )?)
+    }
+}
+
+impl<D, C, P, K> Lifecycle<'_, D, C, P, K>
+where
+    D: Distributions,
+    C: Certificates,
+    P: Parameters,
+    K: Clock,
+{
+    /// Plans a clone (reads only): see [`PlanInputs`].
+    pub async fn plan(
+        &self,
+        properties: &Properties,
+        caller_reference: &str,
+    ) -> Result<DistributionConfig, Error> {
+        self.inputs(properties)
+            .await?
+            .plan(properties, caller_reference)
+    }
+
+    /// Reads the reference and finds the certificate, at the same time: the two do not
+    /// depend on each other, and each is a round trip to a different service.
+    pub(super) async fn inputs(&self, properties: &Properties) -> Result<PlanInputs, Error> {
+        let reference_id = &properties.reference_distribution_id;
+        let (reference, certificate) = tokio::join!(
+            self.aws.distributions.get_config(reference_id),
+            self.certificate(properties)
+        );
+        let (reference, _) = reference.map_err(|e| {
+            if e.is(ErrorKind::NotFound) {
+                Error::property(
+                    "ReferenceDistributionId",
+                    format!(
+                        "there is no distribution {reference_id} in this account ({}); check the id in the CloudFront console",
+                        e.operation
+                    ),
+                )
+            } else {
+                Error::Aws(e)
+            }
+        })?;
+        match certificate {
+            Ok(certificate) => Ok(PlanInputs {
+                reference,
+                certificate,
+            }),
+            Err(e) => {
+                // A reference that cannot be cloned is the first thing to say.
+                plan::check_reference(reference_id, &reference)?;
+                Err(e)
+            }
+        }
+    }
+
+    /// The explicit `CertificateArn`, or the ACM certificate (us-east-1) that covers every
+    /// alias; none when there are no aliases.
+    async fn certificate(&self, properties: &Properties) -> Result<Option<String>, Error> {
+        if properties.aliases.is_empty() {
+            return Ok(None);
+        }
+        if let Some(arn) = &properties.certificate_arn {
+            return Ok(Some(arn.clone()));
+        }
+        let now = (self.aws.clock.now_ms() / 1000) as i64;
+        let mut found = self.aws.certificates.list().await?;
+        let incomplete: Vec<String> = certificates::to_describe(&found, &properties.aliases, now)
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        for arn in incomplete {
+            let described = self.aws.certificates.describe(&arn).await?;
+            if let Some(slot) = found.iter_mut().find(|c| c.arn == arn) {
+                *slot = described;
+            }
+        }
+        let chosen = certificates::select(&found, &properties.aliases, now)?;
+        info!(certificate_arn = %chosen.arn, "chose the certificate");
+        Ok(Some(chosen.arn.clone()))
+    }
+}
