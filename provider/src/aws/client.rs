@@ -41,7 +41,7 @@ pub const MAX_BACKOFF: Duration = Duration::from_secs(10);
 /// invocation's deadline.
 ///
 /// `trust_roots` is a PEM bundle every certificate of which is a usable trust anchor (see
-/// `setup::TrustRoots`): the SDK's HTTPS client then trusts exactly those, instead
+/// `aws::tls::TrustRoots`): the SDK's HTTPS client then trusts exactly those, instead
 /// of loading the system's bundle *and* every file of its certificate directory again.
 /// `None` keeps the SDK's default client.
 pub async fn load_config(trust_roots: Option<&[u8]>) -> SdkConfig {

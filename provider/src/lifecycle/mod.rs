@@ -141,10 +141,9 @@ fn success(physical_id: String) -> Outcome {
     })
 }
 
+/// A failed operation (the handler logs the reason as it answers).
 fn failed(physical_id: impl Into<String>, error: impl Into<Error>) -> Outcome {
-    let failure = Failure::new(physical_id, error);
-    warn!(physical_id = %failure.physical_id, reason = %failure.reason(), "answering FAILED");
-    Outcome::Done(Answer::Failed(failure))
+    Outcome::Done(Answer::Failed(Failure::new(physical_id, error)))
 }
 
 #[cfg(test)]
