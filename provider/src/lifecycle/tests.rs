@@ -153,7 +153,7 @@ fn request(
 ) -> Request {
     let mut event = json!({
         "RequestType": request_type,
-        "RequestId": format!("req-{}", rand_suffix()),
+        "RequestId": uuid::Uuid::new_v4().to_string(),
         "StackId": STACK,
         "LogicalResourceId": "ShopClone",
         "ResourceType": "Custom::ClonedDistribution",
@@ -170,13 +170,6 @@ fn request(
         .expect("a CloudFormation request")
         .request
 }
-
-fn rand_suffix() -> u64 {
-    static N: AtomicU64Counter = AtomicU64Counter::new(0);
-    N.fetch_add(1, Ordering::SeqCst)
-}
-
-type AtomicU64Counter = std::sync::atomic::AtomicU64;
 
 fn create(properties: Value) -> Request {
     request(RequestType::Create, None, properties, None)
