@@ -1,6 +1,7 @@
 # The two commands of the README: `make demo` runs the main job locally against an
 # embedded AWS emulator; `make test` runs every test. Both install what they need first,
-# as every target here does. `make help` lists the targets (the `## ` comment of each).
+# as every target but `help` does. `make help` (or `make`) lists the targets: the `## `
+# comment of each.
 .PHONY: help setup demo test check test-unit test-e2e deny lambda bench
 
 help: ## list the targets
