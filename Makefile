@@ -1,23 +1,38 @@
 # The two commands of the README: `make demo` runs the main job locally against an
-# embedded AWS emulator; `make test` runs every test. Both install what they need first.
-.PHONY: setup demo test bench lambda
+# embedded AWS emulator; `make test` runs every test. Both install what they need first,
+# as every target but `help` does. `make help` (or `make`) lists the targets: the `## `
+# comment of each.
+.PHONY: help setup demo test check test-unit test-e2e deny lambda bench
 
-setup:
+help: ## list the targets
+	@awk 'BEGIN { FS = ":.*## " } /^[a-z][a-z0-9-]*:.*## / { printf "  make %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+
+setup: ## install what the rest needs: .venv (moto, cfn-lint, cargo-lambda), cdk/node_modules, crates, cargo-deny
 	bash scripts/setup
 
 # The demo runs the real provider binary: build it (and the demo) first, with cargo's
 # progress shown — a first build compiles the AWS SDK and takes several minutes.
-demo: setup
+demo: setup ## run the provider (Create, Update, Delete) against the embedded emulator
 	cargo build --release --workspace --bins
 	target/release/demo
 
-test: setup
+test: setup ## every test, as CI runs it (scripts/test)
 	bash scripts/test
 
-bench: setup
-	bash bench/run
+check: setup ## fast static checks, no tests: cargo fmt --check, clippy -D warnings, CDK type check
+	bash scripts/test check
 
-# The Lambda zip as it ships: target/lambda/arm64/cfclone-provider/bootstrap.zip
-lambda: setup
-	PATH="$(CURDIR)/.venv/bin:$$PATH" cargo lambda build --profile dist --arm64 \
-	  --output-format zip --lambda-dir target/lambda/arm64 -p cfclone --bin cfclone-provider
+test-unit: setup ## the provider crate's unit tests (cargo test --workspace --release --lib)
+	bash scripts/test unit
+
+test-e2e: setup ## the end-to-end tests (tests/tests): the real binary against the strict emulator
+	bash scripts/test e2e
+
+deny: setup ## cargo deny: licences, bans, sources (advisories need network)
+	bash scripts/test deny
+
+lambda: setup ## the Lambda zip as it ships (dist profile): target/lambda/arm64/cfclone-provider/bootstrap.zip
+	bash scripts/lambda-zip
+
+bench: setup ## the benchmarks against the original Python Lambda; writes BENCHMARKS.md
+	bash bench/run

@@ -1,20 +1,41 @@
 #!/usr/bin/env bash
 # The CDK and CloudFormation checks: type check, the assertions tests (incl. cdk-nag and the
-# snapshot), `cdk synth` of the app (offline, no credentials), and cfn-lint over every
-# synthesized template and every template in examples/.
+# snapshot), `cdk synth` of the app (offline, no credentials) on the provider's Lambda zip as
+# it ships, and cfn-lint over every synthesized template and every template in examples/.
 #
-# Run from anywhere; needs `npm ci` done in cdk/ and the provider's Lambda zip built:
-#   cargo lambda build --release --arm64 --output-format zip --lambda-dir target/lambda/arm64 --bin cfclone-provider
-# (or CFCLONE_PROVIDER_ZIP pointing at a bootstrap.zip). UPDATE_SNAPSHOTS=1 rewrites the
-# committed snapshot (cdk/test/snapshots/) after a reviewed change.
+#   bash scripts/cdk-check.sh                   everything; builds the zip first
+#   bash scripts/cdk-check.sh --typecheck-only  the TypeScript type check alone (`make check`)
+#
+# Run from anywhere; needs `npm ci` done in cdk/ (scripts/setup does it). The app synthesizes
+# the zip that ships: this script builds it with scripts/lambda-zip (the `dist` profile; a
+# no-op when it is up to date, a full fat-LTO build from clean), unless CFCLONE_PROVIDER_ZIP
+# points at a bootstrap.zip built elsewhere, which is then synthesized as it is.
+# UPDATE_SNAPSHOTS=1 rewrites the committed snapshot (cdk/test/snapshots/) after a reviewed
+# change.
 set -euo pipefail
+# A relative CFCLONE_PROVIDER_ZIP is relative to where the script was started.
+case "${CFCLONE_PROVIDER_ZIP:-/}" in /*) ;; *) export CFCLONE_PROVIDER_ZIP="$PWD/$CFCLONE_PROVIDER_ZIP" ;; esac
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 step() { printf '\n==> %s\n' "$*"; }
 fail() { printf 'cdk-check: %s\n' "$*" >&2; exit 1; }
 
+typecheck_only=0
+case "${1:-}" in
+  '') ;;
+  --typecheck-only) typecheck_only=1 ;;
+  *) fail "unknown argument $1 (--typecheck-only, or none)" ;;
+esac
+
 [ -d cdk/node_modules ] || fail "cdk/node_modules is missing: run (cd cdk && npm ci) first"
+BIN="$ROOT/cdk/node_modules/.bin"
+
+step "TypeScript type check (tsc --noEmit)"
+(cd cdk && "$BIN/tsc" --noEmit -p .)
+echo "ok"
+[ "$typecheck_only" = 0 ] || exit 0
+
 if [ -x "$ROOT/.venv/bin/cfn-lint" ]; then
   CFN_LINT="$ROOT/.venv/bin/cfn-lint"
 elif command -v cfn-lint >/dev/null; then
@@ -25,11 +46,14 @@ fi
 
 # No telemetry, no notices, no version check: the checks run offline.
 export CDK_DISABLE_VERSION_CHECK=true CDK_DISABLE_CLI_TELEMETRY=true
-BIN="$ROOT/cdk/node_modules/.bin"
 
-step "TypeScript type check (tsc --noEmit)"
-(cd cdk && "$BIN/tsc" --noEmit -p .)
-echo "ok"
+if [ -n "${CFCLONE_PROVIDER_ZIP:-}" ]; then
+  step "The provider's Lambda zip: CFCLONE_PROVIDER_ZIP=$CFCLONE_PROVIDER_ZIP (not rebuilt)"
+  [ -f "$CFCLONE_PROVIDER_ZIP" ] || fail "CFCLONE_PROVIDER_ZIP names no file: $CFCLONE_PROVIDER_ZIP"
+else
+  step "The provider's Lambda zip as it ships (scripts/lambda-zip: dist profile, arm64)"
+  bash scripts/lambda-zip
+fi
 
 step "CDK tests (node --test: assertions, IAM scope, validation, cdk-nag, snapshot, sample events)"
 (cd cdk && node --import tsx --test --test-reporter=spec test/*.test.ts)

@@ -21,18 +21,17 @@ function lambdaDirOf(architecture: lambda.Architecture): string {
   return architecture === lambda.Architecture.X86_64 ? 'x86_64' : 'arm64';
 }
 
-/** Where `cargo lambda build` leaves the provider's zip, relative to the repository root. */
+/** Where `scripts/lambda-zip` (cargo-lambda) leaves the provider's zip, relative to the repository root. */
 export function defaultProviderZip(architecture: lambda.Architecture = lambda.Architecture.ARM_64): string {
   return path.join('target', 'lambda', lambdaDirOf(architecture), 'cfclone-provider', 'bootstrap.zip');
 }
 
-/** The command that builds the provider's zip, run from the repository root. */
+/**
+ * The command that builds the provider's zip as it ships (the `dist` profile), run from the
+ * repository root: the project's one recipe, which `make lambda` and the checks also run.
+ */
 export function providerBuildCommand(architecture: lambda.Architecture = lambda.Architecture.ARM_64): string {
-  const arch = architecture === lambda.Architecture.X86_64 ? '' : ' --arm64';
-  return (
-    `cargo lambda build --release${arch} --output-format zip ` +
-    `--lambda-dir target/lambda/${lambdaDirOf(architecture)} --bin cfclone-provider`
-  );
+  return architecture === lambda.Architecture.X86_64 ? 'scripts/lambda-zip --arch x86_64' : 'scripts/lambda-zip';
 }
 
 /**
@@ -46,7 +45,7 @@ export class ProviderBuildMissingError extends Error {
         `cfclone: the provider's Lambda zip is missing: ${zipPath}`,
         'build it first, from the repository root:',
         `  ${providerBuildCommand(architecture)}`,
-        '(cargo-lambda: `pip install cargo-lambda`; `make lambda` builds the same zip with the shipped build profile).',
+        '(it runs `cargo lambda build --profile dist`; scripts/setup installs cargo-lambda into .venv; `make lambda` is the same).',
         `or point ${PROVIDER_ZIP_ENV} (or the context value ${PROVIDER_ZIP_CONTEXT}) at a built bootstrap.zip.`,
       ].join('\n'),
     );
@@ -59,7 +58,7 @@ export interface ClonedDistributionProviderProps {
   /**
    * The Lambda code: a zip whose `bootstrap` is the `cfclone-provider` binary.
    *
-   * @default - the zip built by cargo-lambda (`target/lambda/arm64/cfclone-provider/bootstrap.zip`
+   * @default - the zip `scripts/lambda-zip` builds (`target/lambda/arm64/cfclone-provider/bootstrap.zip`
    *   for arm64), or the file named by `CFCLONE_PROVIDER_ZIP` / context `cfclone:providerZip`;
    *   synth fails with the build command when it is missing.
    */
