@@ -2,7 +2,7 @@
 # embedded AWS emulator; `make test` runs every test. Both install what they need first,
 # as every target but `help` does. `make help` (or `make`) lists the targets: the `## `
 # comment of each.
-.PHONY: help setup demo test check test-unit test-e2e deny lambda bench
+.PHONY: help setup demo test check test-unit test-e2e fuzz deny lambda bench
 
 help: ## list the targets
 	@awk 'BEGIN { FS = ":.*## " } /^[a-z][a-z0-9-]*:.*## / { printf "  make %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -27,6 +27,11 @@ test-unit: setup ## the provider crate's unit tests (cargo test --workspace --re
 
 test-e2e: setup ## the end-to-end tests (tests/tests): the real binary against the strict emulator
 	bash scripts/test e2e
+
+# The parser at the edge against arbitrary payloads and property values (proptest): `make
+# test` runs 256 cases of each property; this runs CASES (default 50,000) of each.
+fuzz: setup ## the event parser on arbitrary JSON, long (CASES=50000 by default)
+	PROPTEST_CASES=$${CASES:-50000} cargo test --workspace --release --lib event::tests
 
 deny: setup ## cargo deny: licences, bans, sources (advisories need network)
 	bash scripts/test deny
