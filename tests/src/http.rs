@@ -33,7 +33,7 @@ where
             let handler = Arc::clone(&handler);
             connections.spawn(async move {
                 let service = hyper::service::service_fn(move |request| {
-                    let response = handler(request);
+                    let response = (*handler)(request);
                     async move { Ok::<_, std::convert::Infallible>(response.await) }
                 });
                 let _ = hyper::server::conn::http1::Builder::new()

@@ -4,7 +4,7 @@
 use super::provider::{Provider, TIMEOUT};
 use super::proxy::{Mode, rounds};
 use super::results::{
-    Burst, BurstRound, CallsByStatus, Latency, LatencySide, Run, Throttled, ThrottledRun,
+    Burst, BurstRound, CallsByStatus, Latency, Run, Throttled, ThrottledRun,
 };
 use super::{Bench, baseline, log};
 use crate::moto::Fault;
@@ -123,8 +123,8 @@ fn armed(faults: &[Fault]) -> u64 {
 }
 
 /// A fresh provider process with a Create waiting, as a cold Lambda: start → response.
-async fn cold_create(bench: &Bench, name: &str, timeout: Duration) -> Run {
-    let p = Provider::new(bench, name, &bench.moto.endpoint(), &[], timeout).await;
+async fn cold_create(bench: &Bench, name: String, timeout: Duration) -> Run {
+    let p = Provider::new(bench, &name, &bench.moto.endpoint(), &[], timeout).await;
     let (request_id, event) = bench.create();
     p.lambda.invoke_event(event);
     p.spawn();
@@ -147,9 +147,9 @@ async fn cold_create(bench: &Bench, name: &str, timeout: Duration) -> Run {
 }
 
 /// A fresh baseline process: start → `lambda_handler` returned.
-async fn baseline_create(bench: &Bench, name: &str) -> Run {
+async fn baseline_create(bench: &Bench, name: String) -> Run {
     let event = bench.baseline_event(None);
-    match baseline::cold(bench, &bench.moto.endpoint(), &event, name).await {
+    match baseline::cold(bench, &bench.moto.endpoint(), &event, &name).await {
         Ok((run, result)) => Run {
             total_s: Some(run.total_s),
             status: if baseline::succeeded(&result) { "SUCCESS" } else { "FAILED" }.into(),
@@ -173,11 +173,11 @@ pub async fn throttled(bench: &Bench) -> Result<Throttled, String> {
     };
     for i in 0..bench.config.throttle_runs {
         arm(bench, throttled_faults("CreateDistributionWithTags")).await;
-        let run = cold_create(bench, &format!("throttled-{i}"), TIMEOUT).await;
+        let run = cold_create(bench, format!("throttled-{i}"), TIMEOUT).await;
         let faults_left = bench.moto.faults_left().await;
         out.provider.push(ThrottledRun { run, faults_left, calls: take_calls(bench).await });
         arm(bench, throttled_faults("CreateDistribution")).await;
-        let run = baseline_create(bench, &format!("throttled-{i}")).await;
+        let run = baseline_create(bench, format!("throttled-{i}")).await;
         let faults_left = bench.moto.faults_left().await;
         out.baseline.push(ThrottledRun { run, faults_left, calls: take_calls(bench).await });
         let brief = |r: &ThrottledRun| format!("{:.2} s {}", r.run.total_s.unwrap_or(f64::NAN), r.run.status);
@@ -213,14 +213,14 @@ pub async fn burst(bench: &Bench) -> Result<Burst, String> {
     for r in 0..bench.config.burst_rounds {
         arm(bench, burst_faults("CreateDistributionWithTags")).await;
         let provider = futures_join(
-            (0..BURST).map(|k| cold_create(bench, &format!("burst-{r}-{k}"), BURST_TIMEOUT)),
+            (0..BURST).map(|k| cold_create(bench, format!("burst-{r}-{k}"), BURST_TIMEOUT)),
         )
         .await;
         let provider_faults_left = bench.moto.faults_left().await;
         let provider_calls = take_calls(bench).await;
         arm(bench, burst_faults("CreateDistribution")).await;
         let baseline =
-            futures_join((0..BURST).map(|k| baseline_create(bench, &format!("burst-{r}-{k}")))).await;
+            futures_join((0..BURST).map(|k| baseline_create(bench, format!("burst-{r}-{k}")))).await;
         let baseline_faults_left = bench.moto.faults_left().await;
         let baseline_calls = take_calls(bench).await;
         let brief = |runs: &[Run]| {
