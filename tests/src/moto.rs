@@ -114,9 +114,7 @@ impl Moto {
                         .append(true)
                         .open(path)
                         .map_or_else(|_| Stdio::null(), Stdio::from),
-                    None if std::env::var_os("CFCLONE_E2E_MOTO_LOGS").is_some() => {
-                        Stdio::inherit()
-                    }
+                    None if std::env::var_os("CFCLONE_E2E_MOTO_LOGS").is_some() => Stdio::inherit(),
                     None => Stdio::null(),
                 })
                 .spawn()

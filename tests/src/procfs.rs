@@ -70,7 +70,10 @@ pub fn instant_seconds(instant: std::time::Instant) -> Option<f64> {
     let text = format!("{instant:?}");
     let field = |name: &str| -> Option<f64> {
         let rest = text.split_once(&format!("{name}: "))?.1;
-        rest.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
+        rest.split(|c: char| !c.is_ascii_digit())
+            .next()?
+            .parse()
+            .ok()
     };
     Some(field("tv_sec")? + field("tv_nsec")? / 1e9)
 }

@@ -366,7 +366,12 @@ pub async fn imported_certificate(aws: &Aws, names: &[&str], key_type: &str, day
         .arg(&key)
         .arg("-out")
         .arg(&cert)
-        .args(["-days", &days.to_string(), "-subj", &format!("/CN={}", names[0])])
+        .args([
+            "-days",
+            &days.to_string(),
+            "-subj",
+            &format!("/CN={}", names[0]),
+        ])
         .args(["-addext", &format!("subjectAltName={}", sans.join(","))])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())

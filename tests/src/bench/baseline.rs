@@ -36,7 +36,13 @@ fn command(bench: &Bench, endpoint: &str, mode: &str, arg: &str, name: &str) -> 
 }
 
 /// Runs the child to its end: (CLOCK_MONOTONIC just before it started, its JSON line).
-pub async fn run(bench: &Bench, endpoint: &str, mode: &str, arg: &str, name: &str) -> Result<(f64, Value), String> {
+pub async fn run(
+    bench: &Bench,
+    endpoint: &str,
+    mode: &str,
+    arg: &str,
+    name: &str,
+) -> Result<(f64, Value), String> {
     let mut command = command(bench, endpoint, mode, arg, name);
     let started = monotonic_s();
     let out = command
@@ -61,7 +67,12 @@ pub fn succeeded(result: &Value) -> bool {
 }
 
 /// One cold Create in a fresh process: the measurements and `lambda_handler`'s result.
-pub async fn cold(bench: &Bench, endpoint: &str, event: &Value, name: &str) -> Result<(ColdRun, Value), String> {
+pub async fn cold(
+    bench: &Bench,
+    endpoint: &str,
+    event: &Value,
+    name: &str,
+) -> Result<(ColdRun, Value), String> {
     let (started, out) = run(bench, endpoint, "cold", &event.to_string(), name).await?;
     let at = |key: &str| out[key].as_f64().unwrap_or(f64::NAN);
     let run = ColdRun {
@@ -77,7 +88,12 @@ pub async fn cold(bench: &Bench, endpoint: &str, event: &Value, name: &str) -> R
 
 /// One process, one warm-up call, then `count` timed calls, each with a fresh alias
 /// (`{n}` in the domain).
-pub async fn warm(bench: &Bench, endpoint: &str, tag: &str, count: usize) -> Result<WarmSide, String> {
+pub async fn warm(
+    bench: &Bench,
+    endpoint: &str,
+    tag: &str,
+    count: usize,
+) -> Result<WarmSide, String> {
     let event = bench.baseline_event(Some(&format!("shop-warm-{tag}-{{n}}.example.com")));
     let arg = format!("{event}:{count}");
     let (_, out) = run(bench, endpoint, "warm", &arg, &format!("warm-{tag}")).await?;
@@ -112,12 +128,20 @@ impl Server {
     pub async fn start(bench: &Bench, endpoint: &str, name: &str) -> Result<Self, String> {
         let mut command = command(bench, endpoint, "serve", "-", name);
         command.stdin(Stdio::piped());
-        let mut child = command.spawn().map_err(|e| format!("cannot start the baseline: {e}"))?;
+        let mut child = command
+            .spawn()
+            .map_err(|e| format!("cannot start the baseline: {e}"))?;
         let stdin = child.stdin.take().ok_or("no stdin")?;
         let mut stdout = BufReader::new(child.stdout.take().ok_or("no stdout")?).lines();
         match stdout.next_line().await {
-            Ok(Some(_ready)) => Ok(Self { child, stdin, stdout }),
-            _ => Err(format!("the baseline (serve) did not start; see baseline-{name}.log")),
+            Ok(Some(_ready)) => Ok(Self {
+                child,
+                stdin,
+                stdout,
+            }),
+            _ => Err(format!(
+                "the baseline (serve) did not start; see baseline-{name}.log"
+            )),
         }
     }
 
@@ -139,7 +163,10 @@ impl Server {
     pub async fn stop(mut self) {
         drop(self.stdin);
         let wait = self.child.wait();
-        if tokio::time::timeout(std::time::Duration::from_secs(10), wait).await.is_err() {
+        if tokio::time::timeout(std::time::Duration::from_secs(10), wait)
+            .await
+            .is_err()
+        {
             let _ = self.child.kill().await;
         }
     }

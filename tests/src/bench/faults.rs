@@ -3,9 +3,7 @@
 
 use super::provider::{Provider, TIMEOUT};
 use super::proxy::{Mode, rounds};
-use super::results::{
-    Burst, BurstRound, CallsByStatus, Latency, Run, Throttled, ThrottledRun,
-};
+use super::results::{Burst, BurstRound, CallsByStatus, Latency, Run, Throttled, ThrottledRun};
 use super::{Bench, baseline, log};
 use crate::moto::Fault;
 use std::time::Duration;
@@ -37,7 +35,10 @@ async fn take_operations(bench: &Bench) -> Vec<String> {
 /// two sides' events interleaved one by one; each side's calls from the emulator's call
 /// log, their rounds from one more event per side through the proxy, which times each call.
 pub async fn latency(bench: &Bench) -> Result<Latency, String> {
-    bench.moto.set_latency(Duration::from_millis(LATENCY_MS)).await;
+    bench
+        .moto
+        .set_latency(Duration::from_millis(LATENCY_MS))
+        .await;
     let result = latency_runs(bench).await;
     bench.moto.set_latency(Duration::ZERO).await;
     bench.proxy.set_mode(Mode::Forward);
@@ -52,7 +53,9 @@ async fn latency_runs(bench: &Bench) -> Result<Latency, String> {
     let endpoint = bench.moto.endpoint();
     let p = Provider::warm(bench, "latency", &endpoint, &[]).await;
     let mut b = baseline::Server::start(bench, &endpoint, "latency").await?;
-    p.handle(bench, bench.create()).await?.success("latency warm-up")?;
+    p.handle(bench, bench.create())
+        .await?
+        .success("latency warm-up")?;
     b.call(&bench.baseline_event(None)).await?;
     for _ in 0..bench.config.latency_runs {
         bench.moto.clear_calls().await;
@@ -75,7 +78,9 @@ async fn latency_runs(bench: &Bench) -> Result<Latency, String> {
     for _ in 0..2 {
         // A warm-up, then the one whose calls are timed.
         bench.proxy.take_spans();
-        p.handle(bench, bench.create()).await?.success("latency shape")?;
+        p.handle(bench, bench.create())
+            .await?
+            .success("latency shape")?;
     }
     out.provider.rounds = rounds(&bench.proxy.take_spans());
     drop(p);
@@ -152,7 +157,12 @@ async fn baseline_create(bench: &Bench, name: String) -> Run {
     match baseline::cold(bench, &bench.moto.endpoint(), &event, &name).await {
         Ok((run, result)) => Run {
             total_s: Some(run.total_s),
-            status: if baseline::succeeded(&result) { "SUCCESS" } else { "FAILED" }.into(),
+            status: if baseline::succeeded(&result) {
+                "SUCCESS"
+            } else {
+                "FAILED"
+            }
+            .into(),
             reason: result["error"].as_str().map(str::to_owned),
         },
         Err(reason) => Run {
@@ -175,12 +185,26 @@ pub async fn throttled(bench: &Bench) -> Result<Throttled, String> {
         arm(bench, throttled_faults("CreateDistributionWithTags")).await;
         let run = cold_create(bench, format!("throttled-{i}"), TIMEOUT).await;
         let faults_left = bench.moto.faults_left().await;
-        out.provider.push(ThrottledRun { run, faults_left, calls: take_calls(bench).await });
+        out.provider.push(ThrottledRun {
+            run,
+            faults_left,
+            calls: take_calls(bench).await,
+        });
         arm(bench, throttled_faults("CreateDistribution")).await;
         let run = baseline_create(bench, format!("throttled-{i}")).await;
         let faults_left = bench.moto.faults_left().await;
-        out.baseline.push(ThrottledRun { run, faults_left, calls: take_calls(bench).await });
-        let brief = |r: &ThrottledRun| format!("{:.2} s {}", r.run.total_s.unwrap_or(f64::NAN), r.run.status);
+        out.baseline.push(ThrottledRun {
+            run,
+            faults_left,
+            calls: take_calls(bench).await,
+        });
+        let brief = |r: &ThrottledRun| {
+            format!(
+                "{:.2} s {}",
+                r.run.total_s.unwrap_or(f64::NAN),
+                r.run.status
+            )
+        };
         log(&format!(
             "throttled run {}/{}: provider {}, baseline {}",
             i + 1,
@@ -197,7 +221,10 @@ pub const BURST: usize = 10;
 pub const BURST_TIMEOUT: Duration = Duration::from_secs(60);
 
 fn burst_faults(create: &'static str) -> Vec<Fault> {
-    vec![throttling(create, 30), throttling("GetDistributionConfig", 10)]
+    vec![
+        throttling(create, 30),
+        throttling("GetDistributionConfig", 10),
+    ]
 }
 
 /// BURST fresh processes at once, each with its own event and a 60 s deadline, while
@@ -220,12 +247,22 @@ pub async fn burst(bench: &Bench) -> Result<Burst, String> {
         let provider_calls = take_calls(bench).await;
         arm(bench, burst_faults("CreateDistribution")).await;
         let baseline =
-            futures_join((0..BURST).map(|k| baseline_create(bench, format!("burst-{r}-{k}")))).await;
+            futures_join((0..BURST).map(|k| baseline_create(bench, format!("burst-{r}-{k}"))))
+                .await;
         let baseline_faults_left = bench.moto.faults_left().await;
         let baseline_calls = take_calls(bench).await;
         let brief = |runs: &[Run]| {
-            let ok: Vec<f64> = runs.iter().filter(|r| r.succeeded()).filter_map(|r| r.total_s).collect();
-            format!("{}/{} succeeded, slowest {:.1} s", ok.len(), runs.len(), ok.iter().copied().fold(f64::NAN, f64::max))
+            let ok: Vec<f64> = runs
+                .iter()
+                .filter(|r| r.succeeded())
+                .filter_map(|r| r.total_s)
+                .collect();
+            format!(
+                "{}/{} succeeded, slowest {:.1} s",
+                ok.len(),
+                runs.len(),
+                ok.iter().copied().fold(f64::NAN, f64::max)
+            )
         };
         log(&format!(
             "burst round {}/{}: provider {}, baseline {}",
@@ -248,7 +285,9 @@ pub async fn burst(bench: &Bench) -> Result<Burst, String> {
 }
 
 /// Runs the futures together on this task; their results in order.
-async fn futures_join<F: std::future::Future<Output = Run>>(futures: impl Iterator<Item = F>) -> Vec<Run> {
+async fn futures_join<F: std::future::Future<Output = Run>>(
+    futures: impl Iterator<Item = F>,
+) -> Vec<Run> {
     let mut pinned: Vec<_> = futures.map(Box::pin).collect();
     let mut results: Vec<Option<Run>> = vec![None; pinned.len()];
     std::future::poll_fn(|cx| {
@@ -261,7 +300,11 @@ async fn futures_join<F: std::future::Future<Output = Run>>(futures: impl Iterat
                 }
             }
         }
-        if pending { std::task::Poll::Pending } else { std::task::Poll::Ready(()) }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
     })
     .await;
     results.into_iter().flatten().collect()

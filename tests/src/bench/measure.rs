@@ -52,7 +52,10 @@ const CA_BUNDLES: [&str; 3] = [
 /// `SSL_CERT_DIR` set (each HTTPS client's own loader: the clients' defaults) and with
 /// `SSL_CERT_FILE` naming one certificate (for measurement only).
 pub async fn roots(bench: &Bench) -> Result<Option<Roots>, String> {
-    let Some(bundle) = CA_BUNDLES.iter().find(|b| std::path::Path::new(b).is_file()) else {
+    let Some(bundle) = CA_BUNDLES
+        .iter()
+        .find(|b| std::path::Path::new(b).is_file())
+    else {
         return Ok(None);
     };
     let pem = std::fs::read_to_string(bundle).map_err(|e| e.to_string())?;
@@ -85,7 +88,10 @@ pub async fn roots(bench: &Bench) -> Result<Option<Roots>, String> {
 /// One provider process, one warm-up event, then `warm` Creates; CPU time from
 /// `/proc/PID/stat` over those events.
 async fn warm_provider(bench: &Bench, provider: &Provider) -> Result<WarmSide, String> {
-    provider.handle(bench, bench.create()).await?.success("warm-up Create")?;
+    provider
+        .handle(bench, bench.create())
+        .await?
+        .success("warm-up Create")?;
     let pid = provider.pid().ok_or("no provider process")?;
     let before = procfs::cpu_ticks(pid).ok_or("no /proc/PID/stat")?;
     let mut times = Vec::new();
@@ -118,7 +124,10 @@ pub async fn warm_replay(bench: &Bench) -> Result<Warm, String> {
     let endpoint = bench.proxy.endpoint();
     bench.proxy.set_mode(Mode::Record);
     let provider = Provider::warm(bench, "warm-replay", &endpoint, &[]).await;
-    provider.handle(bench, bench.create()).await?.success("recorded Create")?;
+    provider
+        .handle(bench, bench.create())
+        .await?
+        .success("recorded Create")?;
     bench.proxy.set_mode(Mode::Replay);
     let side = warm_provider(bench, &provider).await;
     drop(provider);
@@ -189,8 +198,12 @@ pub async fn calls(bench: &Bench) -> Result<Calls, String> {
         bench.moto.clear_calls().await;
         let event = bench.event("Create", props(NEW_ORIGIN, &alias), None, None);
         let created = p.handle(bench, event).await?.success("Create")?;
-        out.counts.push((format!("Create{suffix}"), take_counts(bench).await));
-        let clone = created["PhysicalResourceId"].as_str().unwrap_or_default().to_owned();
+        out.counts
+            .push((format!("Create{suffix}"), take_counts(bench).await));
+        let clone = created["PhysicalResourceId"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
         if !ssm {
             out.certificate_provider = bench.chosen_certificate(&clone).await;
         }
@@ -198,29 +211,36 @@ pub async fn calls(bench: &Bench) -> Result<Calls, String> {
         let (new, old) = (props(UPDATED_ORIGIN, &alias), props(NEW_ORIGIN, &alias));
         let event = bench.event("Update", new.clone(), Some(&clone), Some(old));
         p.handle(bench, event).await?.success("Update")?;
-        out.counts.push((format!("Update{suffix}"), take_counts(bench).await));
+        out.counts
+            .push((format!("Update{suffix}"), take_counts(bench).await));
         let event = bench.event("Delete", new, Some(&clone), None);
         p.handle(bench, event).await?.success("Delete")?;
-        out.counts.push((format!("Delete{suffix}"), take_counts(bench).await));
+        out.counts
+            .push((format!("Delete{suffix}"), take_counts(bench).await));
     }
     bench.proxy.set_mode(Mode::StripSans);
     let alias = bench.fresh_alias();
     let props = bench.clone_properties(NEW_ORIGIN, Some(&alias));
     bench.moto.clear_calls().await;
-    let created = p.handle(bench, bench.event("Create", props.clone(), None, None)).await;
+    let created = p
+        .handle(bench, bench.event("Create", props.clone(), None, None))
+        .await;
     bench.proxy.set_mode(Mode::Forward);
     let created = created?.success("Create, summaries without SANs")?;
     let name = "Create, summaries without SANs (moto's shape)";
     out.counts.push((name.into(), take_counts(bench).await));
     let clone = created["PhysicalResourceId"].as_str().unwrap_or_default();
-    p.handle(bench, bench.event("Delete", props, Some(clone), None)).await?.success("clean-up")?;
+    p.handle(bench, bench.event("Delete", props, Some(clone), None))
+        .await?
+        .success("clean-up")?;
     drop(p);
 
     bench.moto.clear_calls().await;
     let event = bench.baseline_event(None);
     let endpoint = bench.moto.endpoint();
     let (_, result) = baseline::cold(bench, &endpoint, &event, "calls").await?;
-    out.counts.push(("Baseline create".into(), take_counts(bench).await));
+    out.counts
+        .push(("Baseline create".into(), take_counts(bench).await));
     if !baseline::succeeded(&result) {
         return Err(format!("the baseline's Create failed: {result}"));
     }
@@ -241,7 +261,10 @@ pub async fn calls(bench: &Bench) -> Result<Calls, String> {
 /// with the shipped 12 s poll interval: how long after `Deployed` the provider deleted it.
 pub async fn teardown(bench: &Bench) -> Result<Teardown, String> {
     let deploy = Duration::from_secs(3);
-    bench.moto.set_distribution_progression(Progression::After(deploy)).await;
+    bench
+        .moto
+        .set_distribution_progression(Progression::After(deploy))
+        .await;
     let result = teardown_run(bench, deploy).await;
     bench.moto.reset_distribution_progression().await;
     result
@@ -255,7 +278,9 @@ async fn teardown_run(bench: &Bench, deploy: Duration) -> Result<Teardown, Strin
     let event = bench.event("Create", props.clone(), None, None);
     let created = p.handle(bench, event).await?.success("teardown Create")?;
     let clone = created["PhysicalResourceId"].as_str().unwrap_or_default();
-    let handled = p.handle(bench, bench.event("Delete", props, Some(clone), None)).await?;
+    let handled = p
+        .handle(bench, bench.event("Delete", props, Some(clone), None))
+        .await?;
     let delete_total_s = handled.seconds();
     handled.success("teardown Delete")?;
     let spans = bench.proxy.take_spans();
@@ -279,6 +304,9 @@ async fn teardown_run(bench: &Bench, deploy: Duration) -> Result<Teardown, Strin
             -(deployed_at - deleted_at).as_secs_f64()
         },
         delete_total_s,
-        get_distribution_calls: spans.iter().filter(|s| s.operation == "GetDistribution").count(),
+        get_distribution_calls: spans
+            .iter()
+            .filter(|s| s.operation == "GetDistribution")
+            .count(),
     })
 }

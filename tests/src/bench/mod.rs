@@ -9,9 +9,10 @@
 //! - [`proxy`]: a proxy in front of the emulator that times each call, and records and
 //!   replays the emulator's answers.
 //! - [`measure`], [`faults`]: the measurements; [`results`]: what they found;
-//!   [`report`], [`sections`]: BENCHMARKS.md; [`system`]: the machine and its other work.
+//!   [`report`], [`table`], [`sections`], [`control`]: BENCHMARKS.md; [`system`]: the machine and its other work.
 
 pub mod baseline;
+pub mod control;
 pub mod faults;
 pub mod measure;
 pub mod provider;
@@ -20,6 +21,7 @@ pub mod report;
 pub mod results;
 pub mod sections;
 pub mod system;
+pub mod table;
 
 use crate::aws::Aws;
 use crate::cloudformation::{Request, event_body};
@@ -51,7 +53,11 @@ pub const CERTIFICATES: [(&[&str], &str, u32); 8] = [
     ),
     (&["*.example.com"], "EC_secp384r1", 500),
     (&["www.example.org", "example.org"], "RSA_2048", 300),
-    (&["api.example.net", "admin.example.net"], "EC_prime256v1", 120),
+    (
+        &["api.example.net", "admin.example.net"],
+        "EC_prime256v1",
+        120,
+    ),
     (&["*.eu.example.com"], "RSA_2048", 90),
     (&["static.example.io"], "RSA_2048", 365),
     (
@@ -190,7 +196,12 @@ impl Bench {
 
     /// A plain Create event with a fresh alias.
     pub fn create(&self) -> (String, Value) {
-        self.event("Create", self.clone_properties(NEW_ORIGIN, None), None, None)
+        self.event(
+            "Create",
+            self.clone_properties(NEW_ORIGIN, None),
+            None,
+            None,
+        )
     }
 
     /// The baseline's event (an API Gateway proxy event); a fresh alias unless given.

@@ -111,7 +111,12 @@ impl Provider {
 
     /// Waits for the answer to `request_id` (an event queued before), and for the
     /// invocation to end.
-    pub async fn answer(&self, bench: &Bench, request_id: &str, timeout: Duration) -> Result<Handled, String> {
+    pub async fn answer(
+        &self,
+        bench: &Bench,
+        request_id: &str,
+        timeout: Duration,
+    ) -> Result<Handled, String> {
         let answer = bench.responses.wait(request_id, timeout).await;
         let cpu = self.pid().and_then(procfs::cpu_time);
         let Some(answer) = answer else {
@@ -123,9 +128,12 @@ impl Provider {
                 all.iter().all(|i| i.outcome.is_finished())
             })
             .await;
-        let invocation = self.lambda.invocations().into_iter().rev().find(|i| {
-            i.payload["RequestId"].as_str() == Some(request_id)
-        });
+        let invocation = self
+            .lambda
+            .invocations()
+            .into_iter()
+            .rev()
+            .find(|i| i.payload["RequestId"].as_str() == Some(request_id));
         let handed_out = invocation.as_ref().and_then(|i| i.handed_out);
         match (done, invocation, handed_out) {
             (true, Some(i), Some(handed_out)) if matches!(i.outcome, Outcome::Response(_)) => {
@@ -145,15 +153,25 @@ impl Provider {
     }
 
     /// Sends one event and waits for its answer.
-    pub async fn handle(&self, bench: &Bench, (request_id, event): (String, Value)) -> Result<Handled, String> {
+    pub async fn handle(
+        &self,
+        bench: &Bench,
+        (request_id, event): (String, Value),
+    ) -> Result<Handled, String> {
         self.lambda.invoke_event(event);
-        self.answer(bench, &request_id, Duration::from_secs(180)).await
+        self.answer(bench, &request_id, Duration::from_secs(180))
+            .await
     }
 
     /// Writes what the processes logged to `<logs>/provider-<name>.log`; the process ends
     /// when the provider is dropped.
     pub fn keep_logs(&self) {
-        let text: String = self.lambda.logs().iter().map(|l| format!("{l}\n")).collect();
+        let text: String = self
+            .lambda
+            .logs()
+            .iter()
+            .map(|l| format!("{l}\n"))
+            .collect();
         let _ = std::fs::write(self.logs.join(format!("provider-{}.log", self.name)), text);
     }
 }
@@ -170,9 +188,13 @@ pub async fn cold_run(bench: &Bench, name: &str, env: &[(&str, &str)]) -> Result
     let (request_id, event) = bench.create();
     provider.lambda.invoke_event(event);
     provider.spawn();
-    let handled = provider.answer(bench, &request_id, Duration::from_secs(120)).await?;
+    let handled = provider
+        .answer(bench, &request_id, Duration::from_secs(120))
+        .await?;
     let process = provider.process().ok_or("no process was started")?;
-    let peak = provider.pid().and_then(|pid| procfs::status_kb(pid, "VmHWM"));
+    let peak = provider
+        .pid()
+        .and_then(|pid| procfs::status_kb(pid, "VmHWM"));
     let run = ColdRun {
         total_s: (handled.answered - process.started).as_secs_f64(),
         init_s: (process.first_next.unwrap_or(handled.answered) - process.started).as_secs_f64(),

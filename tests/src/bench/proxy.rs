@@ -65,7 +65,11 @@ impl Proxy {
             async move {
                 let sent = Instant::now();
                 let (parts, body) = request.into_parts();
-                let body = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+                let body = body
+                    .collect()
+                    .await
+                    .map(|b| b.to_bytes())
+                    .unwrap_or_default();
                 let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
                 let operation = operation(&parts.method, path, &parts.headers);
                 let mode = lock(&state).mode;
@@ -84,7 +88,9 @@ impl Proxy {
                         answer
                     };
                     if mode == Mode::Record {
-                        lock(&state).recorded.insert(operation.clone(), answer.clone());
+                        lock(&state)
+                            .recorded
+                            .insert(operation.clone(), answer.clone());
                     }
                     answer
                 };
@@ -196,15 +202,16 @@ fn strip_sans((status, headers, data): Answer) -> Answer {
 /// method and path.
 pub fn operation(method: &Method, path: &str, headers: &HeaderMap) -> String {
     if let Some(target) = headers.get("x-amz-target").and_then(|v| v.to_str().ok()) {
-        return target.split_once('.').map_or(target, |(_, op)| op).to_owned();
+        return target
+            .split_once('.')
+            .map_or(target, |(_, op)| op)
+            .to_owned();
     }
     let (path, query) = path.split_once('?').unwrap_or((path, ""));
     let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
     let has = |key: &str| query.split('&').any(|kv| kv.split('=').next() == Some(key));
     let named = match (method.as_str(), parts.as_slice()) {
-        ("POST", ["2020-05-31", "distribution"]) if has("WithTags") => {
-            "CreateDistributionWithTags"
-        }
+        ("POST", ["2020-05-31", "distribution"]) if has("WithTags") => "CreateDistributionWithTags",
         ("POST", ["2020-05-31", "distribution"]) => "CreateDistribution",
         ("GET", ["2020-05-31", "distribution"]) => "ListDistributions",
         ("GET", ["2020-05-31", "distribution", _]) => "GetDistribution",

@@ -68,7 +68,11 @@ fn parse() -> Result<Args, String> {
             other => return Err(format!("unknown argument {other}\n{}", usage())),
         }
     }
-    Ok(Args { config, only, render })
+    Ok(Args {
+        config,
+        only,
+        render,
+    })
 }
 
 fn usage() -> String {
@@ -81,7 +85,9 @@ fn usage() -> String {
         .join("\n")
 }
 
-fn read_json<T: serde::de::DeserializeOwned + Default>(path: &std::path::Path) -> Result<T, String> {
+fn read_json<T: serde::de::DeserializeOwned + Default>(
+    path: &std::path::Path,
+) -> Result<T, String> {
     if path.as_os_str().is_empty() {
         return Ok(T::default());
     }
@@ -94,13 +100,23 @@ fn shown(path: &std::path::Path) -> String {
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
     absolute
         .strip_prefix(cfclone_e2e::workspace_dir())
-        .map_or_else(|_| absolute.display().to_string(), |p| p.display().to_string())
+        .map_or_else(
+            |_| absolute.display().to_string(),
+            |p| p.display().to_string(),
+        )
 }
 
-async fn measure_all(bench: &Bench, phases: &dyn Fn(&str) -> bool, r: &mut Results) -> Result<(), String> {
+async fn measure_all(
+    bench: &Bench,
+    phases: &dyn Fn(&str) -> bool,
+    r: &mut Results,
+) -> Result<(), String> {
     if phases("calls") {
         r.calls = Some(measure::calls(bench).await?);
-        log(&format!("API calls: {:?}", r.calls.as_ref().map(|c| &c.counts)));
+        log(&format!(
+            "API calls: {:?}",
+            r.calls.as_ref().map(|c| &c.counts)
+        ));
     }
     if phases("cold") {
         r.cold = Some(measure::cold(bench).await?);
@@ -133,10 +149,17 @@ async fn run(args: Args) -> Result<(), String> {
     if let Some(saved) = args.render {
         let results: Results = read_json(&saved)?;
         std::fs::write(&config.out, report::render(&results)).map_err(|e| e.to_string())?;
-        log(&format!("wrote {} from {}", config.out.display(), saved.display()));
+        log(&format!(
+            "wrote {} from {}",
+            config.out.display(),
+            saved.display()
+        ));
         return Ok(());
     }
-    for (path, what) in [(&config.binary, "--binary"), (&config.baseline, "--baseline")] {
+    for (path, what) in [
+        (&config.binary, "--binary"),
+        (&config.baseline, "--baseline"),
+    ] {
         if !path.is_file() {
             return Err(format!("{what} {} is not a file", path.display()));
         }
@@ -168,7 +191,11 @@ async fn run(args: Args) -> Result<(), String> {
     let other = system::OtherWorkSampler::start();
     log("starting the emulator and seeding the reference distribution and certificates");
     let bench = Bench::start(config.clone()).await;
-    log(&format!("reference distribution {}, {} certificates", bench.reference, bench.certificates.len()));
+    log(&format!(
+        "reference distribution {}, {} certificates",
+        bench.reference,
+        bench.certificates.len()
+    ));
     let only = args.only.clone();
     let phases = move |name: &str| only.as_ref().is_none_or(|o| o.iter().any(|p| p == name));
     let measured = measure_all(&bench, &phases, &mut r).await;
@@ -205,7 +232,11 @@ fn chrono_like_now() -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year}-{month:02}-{day:02} {:02}:{:02} UTC", rest / 3600, rest % 3600 / 60)
+    format!(
+        "{year}-{month:02}-{day:02} {:02}:{:02} UTC",
+        rest / 3600,
+        rest % 3600 / 60
+    )
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
