@@ -294,37 +294,20 @@ impl CloudFormation {
             .expect("a pre-signed PUT URL")
             .uri()
             .to_owned();
-        let mut body = json!({
-            "RequestType": request_type,
-            "ServiceToken": self.service_token,
-            "ResponseURL": url,
-            "StackId": stack.id,
-            "RequestId": request_id,
-            "LogicalResourceId": logical_id,
-            "ResourceType": RESOURCE_TYPE,
-            "ResourceProperties": self.with_service_token(properties),
-        });
-        if let Some(id) = physical_id {
-            body["PhysicalResourceId"] = Value::String(id.to_owned());
-        }
-        if let Some(old) = old_properties {
-            body["OldResourceProperties"] = self.with_service_token(old);
-        }
-        Event { body, key }
-    }
-
-    /// CloudFormation repeats `ServiceToken` among the resource's properties.
-    fn with_service_token(&self, properties: Value) -> Value {
-        let mut map = match properties {
-            Value::Object(map) => map,
-            Value::Null => Map::new(),
-            other => return other,
-        };
-        map.insert(
-            "ServiceToken".into(),
-            Value::String(self.service_token.clone()),
+        let body = event_body(
+            &self.service_token,
+            &url,
+            &stack.id,
+            Request {
+                request_type,
+                request_id: &request_id,
+                logical_id,
+                physical_id,
+                properties,
+                old_properties,
+            },
         );
-        Value::Object(map)
+        Event { body, key }
     }
 
     /// Every response received for `event`, oldest first.
@@ -367,4 +350,55 @@ impl CloudFormation {
         }
         Responses { all }
     }
+}
+
+/// What a custom resource request is about, for [`event_body`].
+#[derive(Debug, Clone)]
+pub struct Request<'a> {
+    pub request_type: &'a str,
+    pub request_id: &'a str,
+    pub logical_id: &'a str,
+    pub physical_id: Option<&'a str>,
+    pub properties: Value,
+    pub old_properties: Option<Value>,
+}
+
+/// The JSON CloudFormation sends to the function for `request`.
+pub fn event_body(
+    service_token: &str,
+    response_url: &str,
+    stack_id: &str,
+    request: Request<'_>,
+) -> Value {
+    let mut body = json!({
+        "RequestType": request.request_type,
+        "ServiceToken": service_token,
+        "ResponseURL": response_url,
+        "StackId": stack_id,
+        "RequestId": request.request_id,
+        "LogicalResourceId": request.logical_id,
+        "ResourceType": RESOURCE_TYPE,
+        "ResourceProperties": with_service_token(service_token, request.properties),
+    });
+    if let Some(id) = request.physical_id {
+        body["PhysicalResourceId"] = Value::String(id.to_owned());
+    }
+    if let Some(old) = request.old_properties {
+        body["OldResourceProperties"] = with_service_token(service_token, old);
+    }
+    body
+}
+
+/// CloudFormation repeats `ServiceToken` among the resource's properties.
+fn with_service_token(service_token: &str, properties: Value) -> Value {
+    let mut map = match properties {
+        Value::Object(map) => map,
+        Value::Null => Map::new(),
+        other => return other,
+    };
+    map.insert(
+        "ServiceToken".into(),
+        Value::String(service_token.to_owned()),
+    );
+    Value::Object(map)
 }

@@ -93,6 +93,24 @@ pub struct Invocation {
     pub function: String,
     pub payload: Value,
     pub outcome: Outcome,
+    /// When a process took it (its `next` was answered).
+    pub handed_out: Option<Instant>,
+    /// When it finished (response, error, timeout or crash).
+    pub finished: Option<Instant>,
+}
+
+/// One process of the function, as started.
+#[derive(Debug, Clone)]
+pub struct Process {
+    /// 1 for the first.
+    pub instance: u32,
+    pub pid: Option<u32>,
+    /// Just before it was spawned.
+    pub started: Instant,
+    /// When it first asked for an invocation (its initialisation done).
+    pub first_next: Option<Instant>,
+    /// Its CPU time (every thread, from `/proc`) at that first `next`.
+    pub first_next_cpu: Option<Duration>,
 }
 
 struct State {
@@ -103,6 +121,8 @@ struct State {
     child: Option<Child>,
     /// Number of the current process (1 for the first).
     instance: u32,
+    /// Every process started, in order.
+    processes: Vec<Process>,
     init_errors: Vec<String>,
     /// Processes started in a row without taking an invocation (a binary that dies at
     /// start is not restarted forever).
@@ -152,6 +172,8 @@ impl Shared {
                 function,
                 payload,
                 outcome: Outcome::Queued,
+                handed_out: None,
+                finished: None,
             });
             state.queue.push_back(index);
         }
@@ -169,6 +191,7 @@ impl Shared {
             return false;
         }
         state.invocations[index].outcome = outcome;
+        state.invocations[index].finished = Some(Instant::now());
         state.in_flight = None;
         drop(state);
         self.changed.notify_waiters();
@@ -196,6 +219,15 @@ pub struct Lambda {
 impl Lambda {
     /// Serves the APIs on a free loopback port and starts the first process.
     pub async fn start(options: LambdaOptions) -> Self {
+        let lambda = Self::serve(options).await;
+        lambda.spawn();
+        lambda
+    }
+
+    /// Serves the APIs on a free loopback port without starting a process: invocations
+    /// queued before [`Lambda::spawn`] wait for the first process, as the event of a
+    /// cold start does.
+    pub async fn serve(options: LambdaOptions) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("a loopback port for the Lambda APIs");
@@ -209,6 +241,7 @@ impl Lambda {
                 in_flight: None,
                 child: None,
                 instance: 0,
+                processes: Vec::new(),
                 init_errors: Vec::new(),
                 restarts_without_work: 0,
                 stopped: false,
@@ -218,7 +251,6 @@ impl Lambda {
             logs: Mutex::new(Vec::new()),
         });
         let server = tokio::spawn(serve(listener, Arc::clone(&shared)));
-        spawn_process(&shared, &mut shared.state());
         let supervisor = tokio::spawn(supervise(Arc::clone(&shared)));
         Self {
             shared,
@@ -248,9 +280,27 @@ impl Lambda {
         self.shared.state().invocations.clone()
     }
 
+    /// Starts the first process (after [`Lambda::serve`]; [`Lambda::start`] does it).
+    pub fn spawn(&self) {
+        let mut state = self.shared.state();
+        if state.child.is_none() {
+            spawn_process(&self.shared, &mut state);
+        }
+    }
+
     /// How many processes were started.
     pub fn processes_started(&self) -> u32 {
         self.shared.state().instance
+    }
+
+    /// Every process started so far, in order.
+    pub fn processes(&self) -> Vec<Process> {
+        self.shared.state().processes.clone()
+    }
+
+    /// The pid of the running process, if one is running.
+    pub fn pid(&self) -> Option<u32> {
+        self.shared.state().child.as_ref().and_then(Child::id)
     }
 
     /// Errors the runtime reported at initialisation.
@@ -361,6 +411,7 @@ fn spawn_process(shared: &Arc<Shared>, state: &mut State) {
     // A binary written a moment ago may still be open for writing in a process that
     // another thread is forking ("text file busy"): try again briefly.
     let mut attempts = 0;
+    let started = Instant::now();
     let mut child = loop {
         match command.spawn() {
             Ok(child) => break child,
@@ -384,6 +435,13 @@ fn spawn_process(shared: &Arc<Shared>, state: &mut State) {
             }
         });
     }
+    state.processes.push(Process {
+        instance,
+        pid: child.id(),
+        started,
+        first_next: None,
+        first_next_cpu: None,
+    });
     state.child = Some(child);
 }
 
@@ -421,6 +479,7 @@ fn check_process(shared: &Arc<Shared>) -> bool {
     {
         let id = state.invocations[index].id.clone();
         state.invocations[index].outcome = Outcome::TimedOut;
+        state.invocations[index].finished = Some(Instant::now());
         state.in_flight = None;
         shared.log(format!(
             "harness: invocation {id} timed out after {:?}; the process is killed and replaced",
@@ -436,6 +495,7 @@ fn check_process(shared: &Arc<Shared>) -> bool {
     if let Some(status) = exited {
         if let Some((index, _)) = state.in_flight.take() {
             state.invocations[index].outcome = Outcome::Crashed;
+            state.invocations[index].finished = Some(Instant::now());
             changed = true;
         }
         shared.log(format!(
@@ -574,6 +634,16 @@ async fn runtime(
 
 /// The long poll for the next invocation.
 async fn next(shared: &Arc<Shared>) -> hyper::Response<Body> {
+    {
+        // The current process's first `next`: its initialisation is over.
+        let mut state = shared.state();
+        if let Some(process) = state.processes.last_mut()
+            && process.first_next.is_none()
+        {
+            process.first_next = Some(Instant::now());
+            process.first_next_cpu = process.pid.and_then(crate::procfs::cpu_time);
+        }
+    }
     loop {
         let mut queued = pin!(shared.queued.notified());
         queued.as_mut().enable();
@@ -588,6 +658,7 @@ async fn next(shared: &Arc<Shared>) -> hyper::Response<Body> {
                 state.restarts_without_work = 0;
                 let invocation = &mut state.invocations[index];
                 invocation.outcome = Outcome::Running { instance };
+                invocation.handed_out = Some(Instant::now());
                 let id = invocation.id.clone();
                 let function = invocation.function.clone();
                 let payload = invocation.payload.to_string();

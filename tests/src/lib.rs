@@ -10,6 +10,9 @@
 //! - [`seed`]: a realistic reference distribution and ACM certificates.
 //! - [`aws`]: SDK clients on moto and the readings the tests assert on.
 //! - [`summary`]: a readable description of a clone (for the demo and for failures).
+//! - [`response_url`]: a ResponseURL on loopback that notes when each answer arrived, and
+//!   [`procfs`]: CPU time and peak memory of a process (for the benchmarks).
+//! - [`bench`]: the benchmarks against the baseline Lambda (`target/release/bench`).
 //!
 //! [`Harness`] ties them together; a test reads like
 //!
@@ -26,9 +29,13 @@
 //! ```
 
 pub mod aws;
+pub mod bench;
 pub mod cloudformation;
+pub mod http;
 pub mod lambda;
 pub mod moto;
+pub mod procfs;
+pub mod response_url;
 pub mod seed;
 pub mod summary;
 

@@ -85,6 +85,11 @@ impl Moto {
     /// Starts moto on a free port and waits until it answers. The virtual environment is
     /// `<workspace>/.venv` unless `CFCLONE_VENV` names another.
     pub async fn start() -> Self {
+        Self::start_with_log(None).await
+    }
+
+    /// As [`Moto::start`], with the emulator's output appended to `log` (when given).
+    pub async fn start_with_log(log: Option<&std::path::Path>) -> Self {
         let python = venv().join("bin/python");
         let server = crate::workspace_dir().join("emulator/server.py");
         assert!(
@@ -103,10 +108,14 @@ impl Moto {
                 .env("MOTO_ACM_VALIDATION_WAIT", "0")
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
-                .stderr(if std::env::var_os("CFCLONE_E2E_MOTO_LOGS").is_some() {
-                    Stdio::inherit()
-                } else {
-                    Stdio::null()
+                .stderr(match log {
+                    Some(path) => std::fs::OpenOptions::new()
+                        .create(true)
+                        .append(true)
+                        .open(path)
+                        .map_or_else(|_| Stdio::null(), Stdio::from),
+                    None if std::env::var_os("CFCLONE_E2E_MOTO_LOGS").is_some() => Stdio::inherit(),
+                    None => Stdio::null(),
                 })
                 .spawn()
                 .unwrap_or_else(|e| panic!("cannot start {}: {e}", server.display()));
@@ -169,6 +178,23 @@ impl Moto {
         }
         self.control(reqwest::Method::POST, "/_cfclone/faults", Some(body))
             .await;
+    }
+
+    /// Clears every fault still armed.
+    pub async fn clear_faults(&self) {
+        self.control(reqwest::Method::DELETE, "/_cfclone/faults", None)
+            .await;
+    }
+
+    /// How many faulty answers the armed faults have left to give (their counts summed).
+    pub async fn faults_left(&self) -> u64 {
+        let value = self
+            .control(reqwest::Method::GET, "/_cfclone/faults", None)
+            .await;
+        value
+            .as_array()
+            .map(|faults| faults.iter().filter_map(|f| f["count"].as_u64()).sum())
+            .unwrap_or(0)
     }
 
     /// A fixed delay before every AWS call is answered (0 turns it off).
@@ -262,6 +288,26 @@ impl Moto {
         assert!(
             response.status().is_success(),
             "set-transition answered {}",
+            response.status()
+        );
+    }
+}
+
+impl Moto {
+    /// Puts moto's own distribution progression back (its state manager's default).
+    pub async fn reset_distribution_progression(&self) {
+        let response = reqwest::Client::new()
+            .post(format!(
+                "{}/moto-api/state-manager/unset-transition",
+                self.endpoint()
+            ))
+            .json(&json!({"model_name": "cloudfront::distribution"}))
+            .send()
+            .await
+            .expect("moto's state manager answers");
+        assert!(
+            response.status().is_success(),
+            "unset-transition answered {}",
             response.status()
         );
     }

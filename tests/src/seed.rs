@@ -340,3 +340,59 @@ pub async fn foreign_distribution(aws: &Aws, tags: &[(&str, &str)]) -> Distribut
     );
     distribution(aws, config, tags).await
 }
+
+/// Imports a self-signed certificate into ACM in us-east-1 (IMPORTED, ISSUED) for `names`
+/// (the domain name first, then the other SANs), with a key of `key_type` (ACM's names:
+/// `RSA_2048`, `RSA_3072`, `RSA_4096`, `EC_prime256v1`, `EC_secp384r1`), valid from now for
+/// `days` days. The certificate and key are made by the `openssl` command.
+pub async fn imported_certificate(aws: &Aws, names: &[&str], key_type: &str, days: u32) -> String {
+    let new_key = match key_type {
+        "RSA_2048" | "RSA_3072" | "RSA_4096" => vec![format!("rsa:{}", &key_type[4..])],
+        "EC_prime256v1" | "EC_secp384r1" => vec![
+            "ec".to_owned(),
+            "-pkeyopt".to_owned(),
+            format!("ec_paramgen_curve:{}", &key_type[3..]),
+        ],
+        other => panic!("no such key type: {other}"),
+    };
+    let dir = std::env::temp_dir().join(format!("cfclone-cert-{}", crate::random_hex(12)));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let (key, cert) = (dir.join("key.pem"), dir.join("cert.pem"));
+    let sans: Vec<String> = names.iter().map(|n| format!("DNS:{n}")).collect();
+    let status = std::process::Command::new("openssl")
+        .args(["req", "-x509", "-nodes", "-newkey"])
+        .args(&new_key)
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .args([
+            "-days",
+            &days.to_string(),
+            "-subj",
+            &format!("/CN={}", names[0]),
+        ])
+        .args(["-addext", &format!("subjectAltName={}", sans.join(","))])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("the openssl command (apt-get install openssl)");
+    assert!(status.success(), "openssl req for {names:?} failed");
+    let read = |path: &std::path::Path| std::fs::read(path).expect("the PEM openssl wrote");
+    let (cert_pem, key_pem) = (read(&cert), read(&key));
+    let _ = std::fs::remove_dir_all(&dir);
+    aws.acm
+        .import_certificate()
+        .certificate(aws_sdk_acm::primitives::Blob::new(cert_pem))
+        .private_key(aws_sdk_acm::primitives::Blob::new(key_pem))
+        .send()
+        .await
+        .unwrap_or_else(|e| {
+            panic!(
+                "ImportCertificate {names:?}: {}",
+                aws_sdk_acm::error::DisplayErrorContext(&e)
+            )
+        })
+        .certificate_arn
+        .expect("a certificate ARN")
+}

@@ -1,0 +1,205 @@
+//! What a run measured, as written to `target/bench/results.json` (and read back by
+//! `bench --render`).
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// Calls by operation (`"CloudFront GetDistribution"`) and HTTP status: `{op: {status: n}}`.
+pub type CallsByStatus = BTreeMap<String, BTreeMap<u16, u32>>;
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Results {
+    pub date: String,
+    pub command: String,
+    pub machine: Machine,
+    pub load: String,
+    pub load_end: String,
+    /// The provider binary as given, and its size.
+    pub binary: String,
+    pub binary_bytes: u64,
+    pub python: String,
+    pub boto3: String,
+    pub moto: String,
+    /// criterion's median seconds per benchmark.
+    pub criterion: BTreeMap<String, f64>,
+    /// arch → `{bytes, command, note}` or `{error, command}`.
+    pub zips: BTreeMap<String, Zip>,
+    pub counts: Counts,
+    pub calls: Option<Calls>,
+    pub cold: Option<Cold>,
+    pub roots: Option<Roots>,
+    pub warm: Option<Warm>,
+    pub warm_replay: Option<Warm>,
+    pub matching: Option<Matching>,
+    pub teardown: Option<Teardown>,
+    pub latency: Option<Latency>,
+    pub throttled: Option<Throttled>,
+    pub burst: Option<Burst>,
+    pub other_work: Option<OtherWork>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Machine {
+    pub nproc: usize,
+    pub cpu: String,
+    pub memory_gib: f64,
+    pub kernel: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Zip {
+    pub bytes: Option<u64>,
+    pub error: Option<String>,
+    #[serde(default)]
+    pub command: String,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Counts {
+    pub runs: usize,
+    pub warm: usize,
+    pub latency_runs: usize,
+    pub throttle_runs: usize,
+    pub burst_rounds: usize,
+}
+
+/// One cold Create: a fresh process with the event waiting.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ColdRun {
+    /// Process start → response.
+    pub total_s: f64,
+    /// Process start → the first `/next` (baseline: the module imported).
+    pub init_s: f64,
+    /// The event itself.
+    pub handler_s: f64,
+    pub peak_rss_kb: Option<f64>,
+    pub cpu_s: Option<f64>,
+    pub init_cpu_s: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Cold {
+    pub provider: Vec<ColdRun>,
+    pub baseline: Vec<ColdRun>,
+}
+
+/// The provider's cold Create with other trust roots.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Roots {
+    pub bundle_path: String,
+    pub own_loaders: Vec<ColdRun>,
+    pub one_root: Vec<ColdRun>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct WarmSide {
+    /// Seconds per event.
+    pub times: Vec<f64>,
+    /// CPU seconds over all of them.
+    pub cpu_s: f64,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Warm {
+    pub provider: WarmSide,
+    pub baseline: WarmSide,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Calls {
+    /// (the operation measured, calls by `"Service Operation"`), in the order run.
+    pub counts: Vec<(String, BTreeMap<String, u32>)>,
+    pub certificate_provider: String,
+    pub certificate_baseline: String,
+    /// The baseline's answer to the same request a second time.
+    pub baseline_again: Value,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Matching {
+    pub lookup_s: f64,
+    pub build_and_lookup_s: f64,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Teardown {
+    pub deploy_s: f64,
+    pub after_deployed_s: f64,
+    pub delete_total_s: f64,
+    pub get_distribution_calls: usize,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct LatencySide {
+    pub times: Vec<f64>,
+    /// Each event's calls, in the order the emulator answered them.
+    pub calls: Vec<Vec<String>>,
+    /// The calls of one more event as rounds (calls of a round were in flight together).
+    pub rounds: Vec<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Latency {
+    pub ms: u64,
+    pub provider: LatencySide,
+    pub baseline: LatencySide,
+}
+
+/// One throttled Create, or one process of a burst.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Run {
+    /// Process start → response; `None`: no answer.
+    pub total_s: Option<f64>,
+    /// `SUCCESS`, `FAILED`, `NO ANSWER`, `CRASHED`.
+    pub status: String,
+    pub reason: Option<String>,
+}
+
+impl Run {
+    pub fn succeeded(&self) -> bool {
+        self.status == "SUCCESS"
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ThrottledRun {
+    pub run: Run,
+    pub faults_left: u64,
+    pub calls: CallsByStatus,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Throttled {
+    pub provider: Vec<ThrottledRun>,
+    pub baseline: Vec<ThrottledRun>,
+    /// Faulty answers armed per run.
+    pub armed: u64,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct BurstRound {
+    pub provider: Vec<Run>,
+    pub provider_faults_left: u64,
+    pub provider_calls: CallsByStatus,
+    pub baseline: Vec<Run>,
+    pub baseline_faults_left: u64,
+    pub baseline_calls: CallsByStatus,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Burst {
+    pub size: usize,
+    pub timeout_s: u64,
+    pub armed: u64,
+    pub rounds: Vec<BurstRound>,
+}
+
+/// CPU time of every process not the run's, while it ran.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct OtherWork {
+    pub wall_s: f64,
+    /// (command, CPU seconds), most first.
+    pub cpu_s: Vec<(String, f64)>,
+}
