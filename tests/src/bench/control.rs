@@ -172,7 +172,7 @@ pub fn throttled(r: &Results, out: &mut Vec<String>) {
         attempts(&t.provider),
         attempts(&t.baseline)
     ));
-    out.push(format!("| Retry policy | the SDK's standard mode: 8 attempts, backoff with full jitter from 1 s, at most 10 s (`provider/src/aws/sdk.rs`, `retry_config`); CloudFront's client with a retry quota that never runs dry | boto3 {}'s default: standard mode, 3 attempts, full jitter from 1 s for throttles, at most 20 s, 500-token quota |\n", r.boto3));
+    out.push(format!("| Retry policy | the SDK's standard mode: 8 attempts, backoff with full jitter from 1 s, at most 10 s (`provider/src/aws/client.rs`, `retry_config`); CloudFront's client with a retry quota that never runs dry | boto3 {}'s default: standard mode, 3 attempts, full jitter from 1 s for throttles, at most 20 s, 500-token quota |\n", r.boto3));
     let mut any = false;
     for (label, rows) in [("cfclone", &t.provider), ("Baseline", &t.baseline)] {
         let mut reasons: Vec<(String, usize)> = Vec::new();
@@ -191,7 +191,7 @@ pub fn throttled(r: &Results, out: &mut Vec<String>) {
     if any {
         out.push(String::new());
     }
-    out.push("Expected, with full jitter: each retry waits a uniform share of 1 s, then 2 s, …, so the 2 create throttles cost about 0.5 + 1 s and the reads (reference and certificates, cfclone in parallel) about as much again. Before the provider moved to standard mode it used the SDK's adaptive mode, under which the same Create took about 50 s on this emulator (a previous session's measurement, quoted in `provider/src/aws/sdk.rs`; not measured in this run).\n".into());
+    out.push("Expected, with full jitter: each retry waits a uniform share of 1 s, then 2 s, …, so the 2 create throttles cost about 0.5 + 1 s and the reads (reference and certificates, cfclone in parallel) about as much again. Before the provider moved to standard mode it used the SDK's adaptive mode, under which the same Create took about 50 s on this emulator (a previous session's measurement, quoted in `provider/src/aws/client.rs`; not measured in this run).\n".into());
 }
 
 pub fn burst(r: &Results, out: &mut Vec<String>) {
