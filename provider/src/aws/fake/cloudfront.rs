@@ -1,14 +1,11 @@
-//! In-memory AWS for the lifecycle's unit tests. Unlike moto, the fake CloudFront changes
-//! ETags on every write, enforces `IfMatch`, refuses to delete an enabled or undeployed
-//! distribution (`DistributionNotDisabled`) and refuses duplicate aliases
-//! (`CNAMEAlreadyExists`), and answers configurations in CloudFront's own shape
-//! ([`as_cloudfront_returns`]). Deployments finish `deploy_ms` after each change, on the fake
-//! clock, which advances only when the code under test sleeps.
+//! The fake CloudFront: unlike moto, it changes ETags on every write, enforces `IfMatch`,
+//! refuses to delete an enabled or undeployed distribution (`DistributionNotDisabled`) and
+//! refuses duplicate aliases (`CNAMEAlreadyExists`), and answers configurations in
+//! CloudFront's own shape ([`as_cloudfront_returns`]). Deployments finish `deploy_ms` after
+//! each change, on the fake clock.
 
-use super::{
-    AwsError, Certificates, Clock, Distribution, Distributions, ErrorKind, Parameters, SelfInvoke,
-};
-use crate::certificates::Certificate;
+use super::{FakeClock, lock};
+use crate::aws::{AwsError, Clock, Distribution, Distributions, ErrorKind};
 use aws_sdk_cloudfront::types::DistributionConfig;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -46,39 +43,6 @@ pub fn as_cloudfront_returns(sent: &DistributionConfig) -> DistributionConfig {
     back.anycast_ip_list_id.get_or_insert_default();
     back.web_acl_id.get_or_insert_default();
     back
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-#[derive(Debug, Default)]
-pub struct FakeClock {
-    now_ms: AtomicU64,
-}
-
-impl FakeClock {
-    pub fn at(now_ms: u64) -> Self {
-        Self {
-            now_ms: AtomicU64::new(now_ms),
-        }
-    }
-
-    pub fn advance(&self, d: Duration) {
-        self.now_ms
-            .fetch_add(d.as_millis() as u64, Ordering::SeqCst);
-    }
-}
-
-impl Clock for FakeClock {
-    fn now_ms(&self) -> u64 {
-        self.now_ms.load(Ordering::SeqCst)
-    }
-
-    async fn sleep(&self, duration: Duration) {
-        self.advance(duration);
-        tokio::task::yield_now().await;
-    }
 }
 
 #[derive(Debug, Clone)]
@@ -386,133 +350,5 @@ impl Distributions for FakeCloudFront {
             stored.retain(|(k, _)| !keys.contains(k));
         })
         .await
-    }
-}
-
-#[derive(Debug, Default)]
-pub struct FakeAcm {
-    /// What `ListCertificates` returns (summaries may lack SANs).
-    pub summaries: Mutex<Vec<Certificate>>,
-    /// What `DescribeCertificate` returns, by ARN.
-    pub details: Mutex<HashMap<String, Certificate>>,
-    pub calls: Mutex<Vec<String>>,
-}
-
-impl FakeAcm {
-    pub fn add(&self, full: Certificate, summary_has_sans: bool) {
-        let mut summary = full.clone();
-        if !summary_has_sans {
-            summary.subject_alternative_names = None;
-        }
-        lock(&self.summaries).push(summary);
-        lock(&self.details).insert(full.arn.clone(), full);
-    }
-
-    pub fn count(&self, operation: &str) -> usize {
-        lock(&self.calls)
-            .iter()
-            .filter(|c| c.starts_with(operation))
-            .count()
-    }
-}
-
-impl Certificates for FakeAcm {
-    async fn list(&self) -> Result<Vec<Certificate>, AwsError> {
-        lock(&self.calls).push("ListCertificates".into());
-        Ok(lock(&self.summaries).clone())
-    }
-
-    async fn describe(&self, arn: &str) -> Result<Certificate, AwsError> {
-        lock(&self.calls).push(format!("DescribeCertificate {arn}"));
-        lock(&self.details).get(arn).cloned().ok_or_else(|| {
-            AwsError::new(
-                "DescribeCertificate",
-                ErrorKind::NotFound,
-                "no such certificate",
-            )
-        })
-    }
-}
-
-#[derive(Debug, Default)]
-pub struct FakeSsm {
-    pub values: Mutex<BTreeMap<(String, String), String>>,
-    pub fail_puts: Mutex<bool>,
-    /// `PutParameter {region} {name}`, in the order the puts began.
-    pub puts: Mutex<Vec<String>>,
-    /// Each put takes this long (real time) before it answers.
-    pub stall_puts: Mutex<Option<Duration>>,
-}
-
-impl FakeSsm {
-    pub fn value(&self, region: &str, name: &str) -> Option<String> {
-        lock(&self.values)
-            .get(&(region.to_owned(), name.to_owned()))
-            .cloned()
-    }
-
-    pub fn len(&self) -> usize {
-        lock(&self.values).len()
-    }
-}
-
-impl Parameters for FakeSsm {
-    async fn put(&self, region: &str, name: &str, value: &str) -> Result<(), AwsError> {
-        lock(&self.puts).push(format!("PutParameter {region} {name}"));
-        let stall = *lock(&self.stall_puts);
-        if let Some(duration) = stall {
-            tokio::time::sleep(duration).await;
-        }
-        if *lock(&self.fail_puts) {
-            return Err(AwsError::new(
-                "PutParameter",
-                ErrorKind::AccessDenied,
-                "not authorized to perform ssm:PutParameter",
-            ));
-        }
-        assert!(!value.is_empty(), "SSM refuses empty values ({name})");
-        lock(&self.values).insert((region.to_owned(), name.to_owned()), value.to_owned());
-        Ok(())
-    }
-
-    async fn get(&self, region: &str, name: &str) -> Result<Option<String>, AwsError> {
-        Ok(self.value(region, name))
-    }
-
-    async fn delete(&self, region: &str, names: &[String]) -> Result<(), AwsError> {
-        let mut values = lock(&self.values);
-        for name in names {
-            values.remove(&(region.to_owned(), name.clone()));
-        }
-        Ok(())
-    }
-}
-
-#[derive(Debug, Default)]
-pub struct FakeInvoker {
-    pub payloads: Mutex<Vec<Vec<u8>>>,
-    /// The function each invocation named.
-    pub functions: Mutex<Vec<String>>,
-    pub fail: Mutex<bool>,
-    /// Each call takes this long (real time) before it answers.
-    pub stall: Mutex<Option<Duration>>,
-}
-
-impl SelfInvoke for FakeInvoker {
-    async fn invoke_async(&self, function: &str, payload: Vec<u8>) -> Result<(), AwsError> {
-        lock(&self.functions).push(function.to_owned());
-        let stall = *lock(&self.stall);
-        if let Some(duration) = stall {
-            tokio::time::sleep(duration).await;
-        }
-        if *lock(&self.fail) {
-            return Err(AwsError::new(
-                "Invoke",
-                ErrorKind::AccessDenied,
-                "not authorized to perform lambda:InvokeFunction",
-            ));
-        }
-        lock(&self.payloads).push(payload);
-        Ok(())
     }
 }
