@@ -383,36 +383,17 @@ pub fn workspace_dir() -> PathBuf {
 
 /// `len` random lowercase hex digits.
 pub fn random_hex(len: usize) -> String {
-    use std::hash::{BuildHasher, Hasher};
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let mut out = String::with_capacity(len + 16);
+    let mut out = String::with_capacity(len + 32);
     while out.len() < len {
-        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-        hasher.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
-        hasher.write_u128(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_nanos()),
-        );
-        hasher.write_u32(std::process::id());
-        out.push_str(&format!("{:016x}", hasher.finish()));
+        out.push_str(&uuid::Uuid::new_v4().simple().to_string());
     }
     out.truncate(len);
     out
 }
 
-/// A random UUID-shaped id, like CloudFormation's RequestIds.
+/// A random UUID, like CloudFormation's RequestIds.
 pub fn uuid() -> String {
-    let h = random_hex(32);
-    format!(
-        "{}-{}-4{}-a{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[13..16],
-        &h[17..20],
-        &h[20..32]
-    )
+    uuid::Uuid::new_v4().to_string()
 }
 
 /// Polls `check` every 100 ms until it returns `Some`, or `None` after `timeout`.
