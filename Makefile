@@ -12,8 +12,11 @@ setup: ## install what the rest needs: .venv (moto, cfn-lint, cargo-lambda), cdk
 
 # The demo runs the real provider binary: build it (and the demo) first, with cargo's
 # progress shown — a first build compiles the AWS SDK and takes several minutes.
+# --all-targets, as scripts/test builds: the test-only dependencies (proptest) turn on
+# features of crates the AWS SDK shares (getrandom), so a build of the binaries alone would
+# leave `make test` to build the SDK again.
 demo: setup ## run the provider (Create, Update, Delete) against the embedded emulator
-	cargo build --release --workspace --bins
+	cargo build --release --workspace --all-targets
 	target/release/demo
 
 test: setup ## every test, as CI runs it (scripts/test)
