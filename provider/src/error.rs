@@ -85,6 +85,15 @@ impl Error {
         Self::Property(PropertyError::new(property, message))
     }
 
+    /// A failed `CreateDistributionWithTags`/`UpdateDistribution` of `config`, with the
+    /// permissions that configuration needs beyond CloudFront's own.
+    pub fn write(error: AwsError, config: &aws_sdk_cloudfront::types::DistributionConfig) -> Self {
+        Self::Write {
+            error,
+            needs: crate::permissions::needed(config),
+        }
+    }
+
     /// The reason CloudFormation shows: the property or the operation at fault, what
     /// happened, and the way out.
     pub fn reason(&self) -> String {

@@ -11,11 +11,7 @@ fn explain_write(
     error: &AwsError,
     config: &aws_sdk_cloudfront::types::DistributionConfig,
 ) -> String {
-    Error::Write {
-        error: error.clone(),
-        needs: crate::permissions::needed(config),
-    }
-    .reason()
+    Error::write(error.clone(), config).reason()
 }
 
 #[test]

@@ -72,8 +72,7 @@ where
                 Err(error) => return failed(unmade_id, error),
             },
             Err(e) => {
-                let needs = crate::permissions::needed(&planned);
-                return failed(unmade_id, Error::Write { error: e, needs });
+                return failed(unmade_id, Error::write(e, &planned));
             }
         };
         let id = created.id.clone();

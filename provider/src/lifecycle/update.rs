@@ -80,8 +80,7 @@ where
                     warn!(distribution_id = %physical_id, "the clone changed while updating it; reading it again");
                 }
                 Err(e) => {
-                    let needs = crate::permissions::needed(&planned);
-                    return failed(physical_id, Error::Write { error: e, needs });
+                    return failed(physical_id, Error::write(e, &planned));
                 }
             }
         }
