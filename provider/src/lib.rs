@@ -12,6 +12,7 @@ pub mod certificates;
 pub mod compare;
 pub mod error;
 pub mod event;
+pub mod fields;
 pub mod handler;
 pub mod lifecycle;
 pub mod permissions;
