@@ -30,6 +30,8 @@ pub enum Error {
     },
     /// The SSM parameters could not be written: each failed put.
     SsmWrites(Vec<SsmWrite>),
+    /// The clone's record (an SSM parameter in us-east-1) could not be written or read.
+    Record { name: String, error: AwsError },
     /// A clean-up after the main work failed (`what` says which).
     Cleanup { what: &'static str, error: AwsError },
     /// Another distribution already has this request's `CallerReference`.
@@ -120,6 +122,11 @@ impl Error {
                     .map(|w| format!("writing {} in {}: {}", w.name, w.region, explain(&w.error)))
                     .collect::<Vec<_>>()
                     .join("; ")
+            ),
+            Self::Record { name, error } => format!(
+                "keeping the clone's record {name} (us-east-1): {}; the provider's role needs ssm:PutParameter, ssm:GetParameter and ssm:DeleteParameters on arn:aws:ssm:us-east-1:ACCOUNT:parameter{}/*",
+                explain(error),
+                crate::record::RECORD_PREFIX
             ),
             Self::Cleanup { what, error } => format!("{what}: {}", explain(error)),
             Self::NotAdoptable(error) => format!(

@@ -18,6 +18,7 @@ pub mod lifecycle;
 pub mod permissions;
 pub mod plan;
 pub mod properties;
+pub mod record;
 pub mod response;
 pub mod setup;
 

@@ -1,7 +1,7 @@
 //! CloudFront on the SDK.
 
 use super::client::{classify, missing};
-use super::{AwsError, Distribution, Distributions};
+use super::{AwsError, Distribution, Distributions, Listed};
 use aws_config::SdkConfig;
 use aws_sdk_cloudfront::types::{DistributionConfig, DistributionConfigWithTags, Tag, Tags};
 
@@ -65,6 +65,34 @@ impl Distributions for SdkDistributions {
                 .ok_or_else(|| missing(OP, "distribution configuration"))?,
             out.e_tag.ok_or_else(|| missing(OP, "ETag"))?,
         ))
+    }
+
+    async fn list(&self) -> Result<Vec<Listed>, AwsError> {
+        const OP: &str = "ListDistributions";
+        let mut found = Vec::new();
+        let mut marker: Option<String> = None;
+        loop {
+            let out = self
+                .client
+                .list_distributions()
+                .max_items(100)
+                .set_marker(marker.take())
+                .send()
+                .await
+                .map_err(|e| classify(OP, e))?;
+            let Some(list) = out.distribution_list else {
+                break;
+            };
+            found.extend(list.items.unwrap_or_default().into_iter().map(|d| Listed {
+                id: d.id,
+                arn: d.arn,
+            }));
+            match list.next_marker.filter(|m| !m.is_empty()) {
+                Some(next) if list.is_truncated => marker = Some(next),
+                _ => break,
+            }
+        }
+        Ok(found)
     }
 
     async fn get(&self, id: &str) -> Result<Distribution, AwsError> {

@@ -52,6 +52,13 @@ impl Distribution {
     }
 }
 
+/// One distribution of the account, as `ListDistributions` summarises it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    pub id: String,
+    pub arn: String,
+}
+
 /// What kind of failure an AWS call met, as far as the lifecycle cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
@@ -165,6 +172,8 @@ pub trait Distributions: Send + Sync {
     /// `DeleteDistribution` with `IfMatch`.
     fn delete(&self, id: &str, if_match: &str)
     -> impl Future<Output = Result<(), AwsError>> + Send;
+    /// `ListDistributions`, every page: the account's distributions.
+    fn list(&self) -> impl Future<Output = Result<Vec<Listed>, AwsError>> + Send;
     /// `ListTagsForResource`.
     fn tags(
         &self,
@@ -279,6 +288,9 @@ impl<T: Distributions + ?Sized> Distributions for Arc<T> {
         if_match: &str,
     ) -> impl Future<Output = Result<(), AwsError>> + Send {
         (**self).delete(id, if_match)
+    }
+    fn list(&self) -> impl Future<Output = Result<Vec<Listed>, AwsError>> + Send {
+        (**self).list()
     }
     fn tags(
         &self,

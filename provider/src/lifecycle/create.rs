@@ -38,7 +38,11 @@ where
         properties: &Properties,
         unmade_id: String,
     ) -> Outcome {
-        let planned = match self.plan(properties, &request.caller_reference()).await {
+        let inputs = match self.inputs(properties).await {
+            Ok(inputs) => inputs,
+            Err(e) => return failed(unmade_id, e),
+        };
+        let planned = match inputs.plan(properties, &request.caller_reference()) {
             Ok(planned) => planned,
             Err(e) => return failed(unmade_id, e),
         };
@@ -76,8 +80,16 @@ where
             }
         };
         let id = created.id.clone();
-        self.guarded(request, id, self.settle(request, properties, created))
-            .await
+        let rest = async {
+            if let Err(e) = self
+                .keep_record(request, properties, &inputs, &created)
+                .await
+            {
+                return failed(created.id.clone(), e);
+            }
+            self.settle(request, properties, created).await
+        };
+        self.guarded(request, id, rest).await
     }
 
     /// Runs what follows the creation of a clone so that whatever happens — an error, a

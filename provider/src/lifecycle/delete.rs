@@ -177,6 +177,15 @@ where
                 }
             }
         }
+        if let Err(error) = self.forget_record(id).await {
+            return failed(
+                id,
+                Error::Cleanup {
+                    what: "the clone is deleted, but removing its record failed",
+                    error,
+                },
+            );
+        }
         success(id.to_owned())
     }
 }

@@ -12,13 +12,13 @@ use tracing::info;
 
 /// What a plan is made from besides the properties: the reference's configuration and the
 /// certificate (none when there are no aliases).
-pub(super) struct PlanInputs {
-    reference: DistributionConfig,
-    certificate: Option<String>,
+pub struct PlanInputs {
+    pub reference: DistributionConfig,
+    pub certificate: Option<String>,
 }
 
 impl PlanInputs {
-    pub(super) fn plan(
+    pub fn plan(
         &self,
         properties: &Properties,
         caller_reference: &str,
@@ -53,7 +53,7 @@ where
 
     /// Reads the reference and finds the certificate, at the same time: the two do not
     /// depend on each other, and each is a round trip to a different service.
-    pub(super) async fn inputs(&self, properties: &Properties) -> Result<PlanInputs, Error> {
+    pub async fn inputs(&self, properties: &Properties) -> Result<PlanInputs, Error> {
         let reference_id = &properties.reference_distribution_id;
         let (reference, certificate) = tokio::join!(
             self.aws.distributions.get_config(reference_id),

@@ -21,12 +21,16 @@ use tracing::warn;
 mod budget;
 mod create;
 mod delete;
+mod fleet;
 mod inputs;
+mod record;
 mod ssm;
 mod update;
 mod wait;
 
 pub use budget::{Budget, MIN_SLEEP, POLL_ALLOWANCE, WaitDecision, reserve};
+pub use fleet::{CloneState, Owner};
+pub use inputs::PlanInputs;
 
 /// How often a conflicting concurrent change (`PreconditionFailed`) is retried.
 pub const MAX_CONFLICT_RETRIES: usize = 5;

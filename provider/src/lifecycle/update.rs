@@ -50,7 +50,11 @@ where
                 }
                 Err(e) => return failed(physical_id, e),
             };
-            let planned = match inputs.and_then(|i| i.plan(properties, &current.caller_reference)) {
+            let inputs = match inputs {
+                Ok(inputs) => inputs,
+                Err(e) => return failed(physical_id, e),
+            };
+            let planned = match inputs.plan(properties, &current.caller_reference) {
                 Ok(planned) => planned,
                 Err(e) => return failed(physical_id, e),
             };
@@ -70,6 +74,12 @@ where
                 Ok(updated) => {
                     if !unchanged {
                         info!(distribution_id = %physical_id, "updated the clone in place");
+                    }
+                    if let Err(e) = self
+                        .keep_record(request, properties, &inputs, &updated)
+                        .await
+                    {
+                        return failed(physical_id, e);
                     }
                     if let Err(e) = self.update_tags(request, properties, &updated).await {
                         return failed(physical_id, e);

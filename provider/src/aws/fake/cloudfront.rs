@@ -212,6 +212,17 @@ impl FakeCloudFront {
 }
 
 impl Distributions for FakeCloudFront {
+    async fn list(&self) -> Result<Vec<super::super::Listed>, AwsError> {
+        self.enter("ListDistributions", "").await?;
+        Ok(lock(&self.stored)
+            .values()
+            .map(|s| super::super::Listed {
+                id: s.distribution.id.clone(),
+                arn: s.distribution.arn.clone(),
+            })
+            .collect())
+    }
+
     async fn get_config(&self, id: &str) -> Result<(DistributionConfig, String), AwsError> {
         const OP: &str = "GetDistributionConfig";
         self.enter(OP, id).await?;

@@ -94,10 +94,13 @@ impl Certificates for FakeAcm {
 #[derive(Debug, Default)]
 pub struct FakeSsm {
     pub values: Mutex<BTreeMap<(String, String), String>>,
+    /// Puts of the outputs (not of clone records) are refused.
     pub fail_puts: Mutex<bool>,
-    /// `PutParameter {region} {name}`, in the order the puts began.
+    /// Puts of clone records are refused.
+    pub fail_record_puts: Mutex<bool>,
+    /// `PutParameter {region} {name}` of the outputs, in the order the puts began.
     pub puts: Mutex<Vec<String>>,
-    /// Each put takes this long (real time) before it answers.
+    /// Each put of an output takes this long (real time) before it answers.
     pub stall_puts: Mutex<Option<Duration>>,
 }
 
@@ -108,19 +111,40 @@ impl FakeSsm {
             .cloned()
     }
 
+    /// How many output parameters there are (clone records not counted).
     pub fn len(&self) -> usize {
-        lock(&self.values).len()
+        lock(&self.values)
+            .keys()
+            .filter(|(_, name)| !is_record(name))
+            .count()
+    }
+
+    /// The record of clone `id`.
+    pub fn record(&self, id: &str) -> Option<crate::record::Record> {
+        self.value(
+            crate::record::RECORD_REGION,
+            &crate::record::parameter_name(id),
+        )
+        .map(|text| crate::record::Record::parse(&text).expect("records parse"))
     }
 }
 
 impl Parameters for FakeSsm {
     async fn put(&self, region: &str, name: &str, value: &str) -> Result<(), AwsError> {
-        lock(&self.puts).push(format!("PutParameter {region} {name}"));
+        let record = is_record(name);
+        if !record {
+            lock(&self.puts).push(format!("PutParameter {region} {name}"));
+        }
         let stall = *lock(&self.stall_puts);
-        if let Some(duration) = stall {
+        if let (Some(duration), false) = (stall, record) {
             tokio::time::sleep(duration).await;
         }
-        if *lock(&self.fail_puts) {
+        let refused = if record {
+            *lock(&self.fail_record_puts)
+        } else {
+            *lock(&self.fail_puts)
+        };
+        if refused {
             return Err(AwsError::new(
                 "PutParameter",
                 ErrorKind::AccessDenied,
@@ -172,4 +196,8 @@ impl SelfInvoke for FakeInvoker {
         lock(&self.payloads).push(payload);
         Ok(())
     }
+}
+
+fn is_record(name: &str) -> bool {
+    name.starts_with(crate::record::RECORD_PREFIX)
 }

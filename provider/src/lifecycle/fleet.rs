@@ -1,0 +1,200 @@
+//! The fleet as the operator sees it: a clone's differences from what its plan would give
+//! it now ([`Lifecycle::diff`]), every clone cfclone manages ([`Lifecycle::list`]), a
+//! reference's revision, and the Update request a sync runs — the same request a
+//! CloudFormation Update of the clone's resource would be, so a sync gives a clone exactly
+//! what its stack would. Reads only; the sync itself goes through the handler.
+
+use super::Lifecycle;
+use crate::aws::{Certificates, Clock, Distributions, ErrorKind, Listed, Parameters};
+use crate::error::Error;
+use crate::event::{OWNER_LOGICAL_ID_TAG, OWNER_STACK_TAG, stack_region};
+use crate::fields;
+use crate::properties::Properties;
+use crate::record::{Cause, Difference, Record, parameter_name};
+use futures_util::{StreamExt, stream};
+use serde_json::{Value, json};
+
+/// How many clones are read at the same time.
+const READ_CONCURRENCY: usize = 8;
+
+/// Who owns a clone: the stack and logical id of its resource.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Owner {
+    pub stack_id: String,
+    pub logical_id: String,
+}
+
+impl Owner {
+    /// The owner the ownership tags name, if they are there.
+    pub fn from_tags(tags: &[(String, String)]) -> Option<Self> {
+        let tag = |key: &str| tags.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+        Some(Self {
+            stack_id: tag(OWNER_STACK_TAG)?,
+            logical_id: tag(OWNER_LOGICAL_ID_TAG)?,
+        })
+    }
+
+    /// The stack's name, from its id (`arn:…:stack/NAME/UUID`).
+    pub fn stack_name(&self) -> &str {
+        self.stack_id.split('/').nth(1).unwrap_or(&self.stack_id)
+    }
+}
+
+/// One clone, and what a sync would change on it.
+#[derive(Debug, Clone)]
+pub struct CloneState {
+    pub id: String,
+    pub domain_name: String,
+    pub status: String,
+    pub aliases: Vec<String>,
+    pub owner: Owner,
+    pub record: Record,
+    /// The reference's revision now.
+    pub reference_revision: String,
+    /// What the plan would change, field by field, and why each differs.
+    pub differences: Vec<Difference>,
+}
+
+impl CloneState {
+    pub fn in_sync(&self) -> bool {
+        self.differences.is_empty()
+    }
+
+    /// The fields someone changed outside cfclone.
+    pub fn drifted(&self) -> Vec<&str> {
+        self.differences
+            .iter()
+            .filter(|d| d.cause == Cause::EditedByHand)
+            .map(|d| d.change.field.as_str())
+            .collect()
+    }
+
+    /// The CloudFormation Update a sync runs: the clone's own resource, its recorded
+    /// properties as both the new and the old ones, no ResponseURL (nothing to answer).
+    pub fn sync_event(&self) -> Value {
+        let mut properties = self.record.properties.clone();
+        properties.insert("ServiceToken".into(), json!("cfclone-sync"));
+        json!({
+            "RequestType": "Update",
+            "ServiceToken": "cfclone-sync",
+            "ResponseURL": "",
+            "StackId": self.owner.stack_id,
+            "RequestId": format!("cfclone-sync-{}-{}", self.id, self.reference_revision),
+            "LogicalResourceId": self.owner.logical_id,
+            "PhysicalResourceId": self.id,
+            "ResourceType": crate::RESOURCE_TYPE,
+            "ResourceProperties": properties,
+            "OldResourceProperties": properties,
+        })
+    }
+}
+
+impl<D, C, P, K> Lifecycle<'_, D, C, P, K>
+where
+    D: Distributions,
+    C: Certificates,
+    P: Parameters,
+    K: Clock,
+{
+    /// The revision of a reference's configuration now.
+    pub async fn revision(&self, reference_id: &str) -> Result<String, Error> {
+        let (config, _) = self
+            .aws
+            .distributions
+            .get_config(reference_id)
+            .await
+            .map_err(|e| not_found(e, reference_id))?;
+        Ok(fields::revision(&config))
+    }
+
+    /// Clone `id` now, and what its plan would change. Refuses a distribution cfclone did
+    /// not make, and a clone without a record.
+    pub async fn diff(&self, id: &str) -> Result<CloneState, Error> {
+        let clone = self
+            .aws
+            .distributions
+            .get(id)
+            .await
+            .map_err(|e| not_found(e, id))?;
+        let tags = self.aws.distributions.tags(&clone.arn).await?;
+        let owner = Owner::from_tags(&tags).ok_or_else(|| {
+            Error::NotOwned(format!(
+                "{id} does not carry cfclone's ownership tags ({OWNER_STACK_TAG}, {OWNER_LOGICAL_ID_TAG}): it is not a clone cfclone made, and cfclone leaves it alone"
+            ))
+        })?;
+        let record = self.record(id).await?.ok_or_else(|| Error::Stuck {
+            operation: "GetParameter",
+            message: format!(
+                "{id} has no record ({} in us-east-1), so its plan is unknown: it was made by an older cfclone; update its stack once (change ReferenceRevision) to write one",
+                parameter_name(id)
+            ),
+        })?;
+        let mut declared = Value::Object(record.properties.clone());
+        declared["ServiceToken"] = json!("cfclone");
+        let properties = Properties::parse(&declared, stack_region(&owner.stack_id))
+            .map_err(Error::Property)?;
+        let inputs = self.inputs(&properties).await?;
+        let planned = inputs.plan(&properties, &clone.config.caller_reference)?;
+        let differences = record.causes(fields::changes(&clone.config, &planned));
+        Ok(CloneState {
+            aliases: clone
+                .config
+                .aliases
+                .as_ref()
+                .and_then(|a| a.items.clone())
+                .unwrap_or_default(),
+            id: clone.id,
+            domain_name: clone.domain_name,
+            status: clone.status,
+            owner,
+            reference_revision: fields::revision(&inputs.reference),
+            record,
+            differences,
+        })
+    }
+
+    /// Every clone cfclone manages (the distributions with its ownership tags), of
+    /// `reference` only when given, each with its differences; read a few at a time.
+    pub async fn list(&self, reference: Option<&str>) -> Result<Vec<CloneState>, Error> {
+        let all = self.aws.distributions.list().await?;
+        let owned: Vec<Result<Option<Listed>, Error>> = stream::iter(all)
+            .map(|listed| async move {
+                let tags = self.aws.distributions.tags(&listed.arn).await?;
+                Ok(Owner::from_tags(&tags).map(|_| listed))
+            })
+            .buffered(READ_CONCURRENCY)
+            .collect()
+            .await;
+        let mut ids = Vec::new();
+        for listed in owned {
+            if let Some(listed) = listed? {
+                ids.push(listed.id);
+            }
+        }
+        let states: Vec<Result<CloneState, Error>> = stream::iter(ids)
+            .map(|id| async move { self.diff(&id).await })
+            .buffered(READ_CONCURRENCY)
+            .collect()
+            .await;
+        let mut clones = Vec::new();
+        for state in states {
+            let state = state?;
+            if reference.is_none_or(|r| state.record.reference_distribution_id == r) {
+                clones.push(state);
+            }
+        }
+        clones.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(clones)
+    }
+}
+
+fn not_found(error: crate::aws::AwsError, id: &str) -> Error {
+    if error.is(ErrorKind::NotFound) {
+        Error::Stuck {
+            operation: error.operation,
+            message: format!("there is no distribution {id} in this account"),
+        }
+    } else {
+        Error::Aws(error)
+    }
+}

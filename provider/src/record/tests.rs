@@ -1,0 +1,87 @@
+use super::*;
+use crate::aws::fake::as_cloudfront_returns;
+use crate::test_support::{CERT, REFERENCE_ID, reference};
+use serde_json::json;
+
+fn properties() -> Value {
+    json!({"ServiceToken": "arn:aws:lambda:eu-west-1:123456789012:function:p",
+           "ReferenceDistributionId": REFERENCE_ID, "Aliases": ["shop.example.com"]})
+}
+
+fn planned(reference: &DistributionConfig) -> DistributionConfig {
+    let p = crate::properties::Properties::parse(&properties(), "eu-west-1").unwrap();
+    crate::plan::plan(REFERENCE_ID, reference, &p, Some(CERT), "cfclone-x").unwrap()
+}
+
+fn record() -> Record {
+    let reference = reference();
+    Record::new(
+        REFERENCE_ID,
+        &reference,
+        &properties(),
+        &planned(&reference),
+    )
+}
+
+#[test]
+fn a_record_reads_back_and_fits_a_standard_parameter() {
+    let record = record();
+    let text = record.to_json();
+    assert!(text.len() < 4096, "{} bytes", text.len());
+    assert_eq!(Record::parse(&text).unwrap(), record);
+    assert!(!record.properties.contains_key("ServiceToken"));
+    assert_eq!(
+        record.reference_revision,
+        crate::fields::revision(&reference())
+    );
+    assert_eq!(parameter_name("E1"), "/cfclone/records/E1");
+}
+
+#[test]
+fn a_newer_or_foreign_record_is_refused_with_the_way_out() {
+    let mut newer = record();
+    newer.version = RECORD_VERSION + 1;
+    assert!(
+        Record::parse(&newer.to_json())
+            .unwrap_err()
+            .contains("upgrade")
+    );
+    assert!(
+        Record::parse("{}")
+            .unwrap_err()
+            .contains("not a cfclone record")
+    );
+}
+
+#[test]
+fn a_reference_edit_is_told_from_a_hand_edit() {
+    let record = record();
+    let clone = as_cloudfront_returns(&planned(&reference()));
+
+    // The reference moved on: its default root object changed.
+    let mut moved = reference();
+    moved.default_root_object = Some("home.html".into());
+    let diffs = record.causes(crate::fields::changes(&clone, &planned(&moved)));
+    assert_eq!(diffs.len(), 1, "{diffs:?}");
+    assert_eq!(diffs[0].change.field, "DefaultRootObject");
+    assert_eq!(diffs[0].cause, Cause::ReferenceMovedOn);
+
+    // Someone edited the clone's comment by hand.
+    let mut edited = clone.clone();
+    edited.comment = "hand edit".into();
+    let diffs = record.causes(crate::fields::changes(&edited, &planned(&reference())));
+    assert_eq!(diffs.len(), 1, "{diffs:?}");
+    assert_eq!(diffs[0].change.field, "Comment");
+    assert_eq!(diffs[0].cause, Cause::EditedByHand);
+
+    // A field added by hand is drift too.
+    let mut added = clone.clone();
+    added.web_acl_id = Some("arn:aws:wafv2:us-east-1:123456789012:global/webacl/x/1".into());
+    let before = planned(&reference());
+    let diffs = record.causes(crate::fields::changes(&added, &before));
+    assert!(
+        diffs.iter().all(|d| d.cause == Cause::EditedByHand),
+        "{diffs:?}"
+    );
+    assert!(!diffs.is_empty());
+}
