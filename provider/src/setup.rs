@@ -19,8 +19,13 @@ pub const POLL_INTERVAL_ENV: &str = "CFCLONE_POLL_INTERVAL_MS";
 /// unfinished waits continue: a fresh invocation of `AWS_LAMBDA_FUNCTION_NAME`, or in
 /// the same process.
 pub async fn provider(in_lambda: bool) -> SdkProvider {
+    provider_for(in_lambda, &client::Target::default()).await
+}
+
+/// The provider on the SDK, pointed at `target` (the CLI's `--region` and `--profile`).
+pub async fn provider_for(in_lambda: bool, target: &client::Target) -> SdkProvider {
     let trust_roots = TrustRoots::from_system();
-    let config = client::load_config(trust_roots.as_ref().map(TrustRoots::pem)).await;
+    let config = client::load_config(trust_roots.as_ref().map(TrustRoots::pem), target).await;
     let continuer = if in_lambda && function_name().is_some() {
         Continuer::Invoke(SdkSelfInvoke::new(&config))
     } else {

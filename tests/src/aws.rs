@@ -181,6 +181,33 @@ impl Aws {
             .expect("GetDistributionConfig returns the configuration")
     }
 
+    /// Edits a distribution's configuration by hand, as someone in the console would (its
+    /// current ETag as `IfMatch`).
+    pub async fn edit(&self, id: &str, edit: impl FnOnce(&mut DistributionConfig)) {
+        let out = self
+            .cloudfront
+            .get_distribution_config()
+            .id(id)
+            .send()
+            .await
+            .expect("GetDistributionConfig");
+        let mut config = out.distribution_config.expect("a configuration");
+        edit(&mut config);
+        self.cloudfront
+            .update_distribution()
+            .id(id)
+            .if_match(out.e_tag.expect("an ETag"))
+            .distribution_config(config)
+            .send()
+            .await
+            .unwrap_or_else(|e| {
+                panic!(
+                    "UpdateDistribution {id}: {}",
+                    aws_sdk_cloudfront::error::DisplayErrorContext(&e)
+                )
+            });
+    }
+
     /// The ids of every distribution in the account.
     /// Disables and deletes a distribution as someone outside the provider would: with
     /// its ETag, and once CloudFront has deployed the disabled configuration.

@@ -302,6 +302,62 @@ pub fn with(mut properties: Value, key: &str, value: impl Into<Value>) -> Value 
     properties
 }
 
+/// The operator CLI (`cfclone`) of the same build as [`provider_binary`].
+pub fn cli_binary() -> PathBuf {
+    let provider = provider_binary();
+    let cli = provider.with_file_name("cfclone");
+    assert!(
+        cli.is_file(),
+        "the CLI {} is missing: run `cargo build --release --workspace` first",
+        cli.display()
+    );
+    cli
+}
+
+/// What one run of the CLI printed, and its exit status.
+#[derive(Debug)]
+pub struct CliRun {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl CliRun {
+    /// Standard output as JSON (for `--output json`).
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", self.stdout, self.stderr))
+    }
+}
+
+impl Harness {
+    /// Runs the `cfclone` CLI against this harness's emulator, as an operator would.
+    pub async fn cli(&self, args: &[&str]) -> CliRun {
+        let output = tokio::process::Command::new(cli_binary())
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("AWS_ENDPOINT_URL", self.moto.endpoint())
+            .env("AWS_REGION", REGION)
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env(
+                "CFCLONE_POLL_INTERVAL_MS",
+                self.options.poll_interval.as_millis().to_string(),
+            )
+            .env("RUST_LOG", "warn")
+            .output()
+            .await
+            .expect("the CLI runs");
+        CliRun {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+}
+
 /// The `cfclone-provider` binary the tests run: `CFCLONE_PROVIDER_BIN`, or the release
 /// build of this workspace.
 pub fn provider_binary() -> PathBuf {

@@ -44,7 +44,15 @@ pub const MAX_BACKOFF: Duration = Duration::from_secs(10);
 /// `aws::tls::TrustRoots`): the SDK's HTTPS client then trusts exactly those, instead
 /// of loading the system's bundle *and* every file of its certificate directory again.
 /// `None` keeps the SDK's default client.
-pub async fn load_config(trust_roots: Option<&[u8]>) -> SdkConfig {
+/// Where the CLI's `--region` and `--profile` point the SDK (the environment and the shared
+/// config files otherwise, as for the AWS CLI).
+#[derive(Debug, Clone, Default)]
+pub struct Target {
+    pub region: Option<String>,
+    pub profile: Option<String>,
+}
+
+pub async fn load_config(trust_roots: Option<&[u8]>, target: &Target) -> SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .retry_config(retry_config())
         .timeout_config(
@@ -56,6 +64,12 @@ pub async fn load_config(trust_roots: Option<&[u8]>) -> SdkConfig {
         );
     if let Some(pem) = trust_roots {
         loader = loader.http_client(https_client(pem));
+    }
+    if let Some(region) = &target.region {
+        loader = loader.region(aws_config::Region::new(region.clone()));
+    }
+    if let Some(profile) = &target.profile {
+        loader = loader.profile_name(profile);
     }
     loader.load().await
 }

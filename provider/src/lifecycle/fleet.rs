@@ -131,8 +131,8 @@ where
         })?;
         let mut declared = Value::Object(record.properties.clone());
         declared["ServiceToken"] = json!("cfclone");
-        let properties = Properties::parse(&declared, stack_region(&owner.stack_id))
-            .map_err(Error::Property)?;
+        let properties =
+            Properties::parse(&declared, stack_region(&owner.stack_id)).map_err(Error::Property)?;
         let inputs = self.inputs(&properties).await?;
         let planned = inputs.plan(&properties, &clone.config.caller_reference)?;
         let differences = record.causes(fields::changes(&clone.config, &planned));

@@ -1200,3 +1200,115 @@ fn the_sample_events_parse_and_round_trip() {
         }
     }
 }
+
+// ----- Records and the fleet's reads -------------------------------------------------------
+
+fn delete_request(id: &str, properties: Value) -> Request {
+    request(RequestType::Delete, Some(id), properties, None)
+}
+
+#[tokio::test]
+async fn create_update_and_delete_keep_the_clones_record() {
+    let w = world();
+    let (first, id) = created(&w, props(json!({}))).await;
+    let record = w.ssm.record(&id).expect("Create keeps a record");
+    assert_eq!(record.reference_distribution_id, REFERENCE_ID);
+    assert_eq!(
+        record.reference_revision,
+        crate::fields::revision(&test_support::reference())
+    );
+    assert_eq!(record.properties["Aliases"], json!(["shop.example.com"]));
+    let clone = w.cf.get_stored(&id).unwrap().distribution;
+    assert_eq!(record.applied, crate::fields::digests(&clone.config));
+
+    let new = props(json!({"Comment": "v2"}));
+    success(
+        w.run(&update(&id, new.clone(), first.properties.raw.clone()))
+            .await,
+    );
+    let updated = w.ssm.record(&id).unwrap();
+    assert_eq!(updated.properties["Comment"], "v2");
+    assert_ne!(updated.applied, record.applied);
+
+    success(w.run(&delete_request(&id, new)).await);
+    assert!(w.ssm.record(&id).is_none(), "Delete removes the record");
+}
+
+#[tokio::test]
+async fn a_record_that_cannot_be_kept_fails_with_the_clones_id_and_the_permission() {
+    let w = world();
+    *w.ssm.fail_record_puts.lock().unwrap() = true;
+    let (physical, reason) = failure(w.run(&create(props(json!({})))).await);
+    assert_eq!(
+        w.clones(),
+        vec![physical.clone()],
+        "answered with the clone's id"
+    );
+    assert!(
+        reason.contains("/cfclone/records/") && reason.contains("ssm:PutParameter"),
+        "{reason}"
+    );
+}
+
+fn reader(
+    w: &World,
+) -> Lifecycle<'_, Arc<FakeCloudFront>, Arc<FakeAcm>, Arc<FakeSsm>, Arc<FakeClock>> {
+    Lifecycle {
+        aws: &w.aws,
+        budget: w.budget(Duration::from_secs(600), Duration::from_secs(600)),
+    }
+}
+
+#[tokio::test]
+async fn diff_tells_a_reference_edit_from_a_hand_edit_and_a_sync_event_is_the_stacks_update() {
+    let w = world();
+    let (_, id) = created(&w, props(json!({}))).await;
+    assert!(reader(&w).diff(&id).await.unwrap().in_sync());
+
+    let mut moved = test_support::reference();
+    moved.default_root_object = Some("home.html".into());
+    w.cf.insert(REFERENCE_ID, moved, vec![]);
+    let state = reader(&w).diff(&id).await.unwrap();
+    assert_eq!(state.differences.len(), 1, "{:?}", state.differences);
+    assert_eq!(state.differences[0].change.field, "DefaultRootObject");
+    assert!(state.drifted().is_empty());
+    assert_ne!(state.reference_revision, state.record.reference_revision);
+
+    // The sync event is an Update of the clone's own resource with its recorded properties.
+    let event = state.sync_event();
+    let request = crate::event::parse(event).unwrap().request;
+    assert_eq!(request.request_type, RequestType::Update);
+    assert_eq!(request.physical_resource_id.as_deref(), Some(id.as_str()));
+    assert_eq!(request.ids.stack_id, STACK);
+    assert_eq!(request.ids.logical_resource_id, "ShopClone");
+    success(w.run(&request).await);
+    assert!(
+        reader(&w).diff(&id).await.unwrap().in_sync(),
+        "the sync applied the plan"
+    );
+    assert!(
+        !w.cf
+            .calls()
+            .iter()
+            .any(|c| c.starts_with("UpdateDistribution EREF")),
+        "the reference is never written"
+    );
+}
+
+#[tokio::test]
+async fn the_fleet_lists_only_cfclones_own_clones() {
+    let w = world();
+    let (_, id) = created(&w, props(json!({}))).await;
+    let listed = reader(&w).list(None).await.unwrap();
+    assert_eq!(
+        listed.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(),
+        [id.as_str()]
+    );
+    assert!(reader(&w).list(Some("EOTHER")).await.unwrap().is_empty());
+    let refused = reader(&w).diff(REFERENCE_ID).await.unwrap_err();
+    assert!(
+        refused.reason().contains("not a clone cfclone made"),
+        "{}",
+        refused.reason()
+    );
+}

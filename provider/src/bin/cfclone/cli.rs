@@ -1,25 +1,108 @@
 //! The commands and their arguments (clap), each a thin shell over the library.
 
-use cfclone::handler::{Handled, Invocation};
-use clap::{Parser, Subcommand};
-use std::io::Write;
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
-use std::process::ExitCode;
-use std::sync::Arc;
+
+const EXIT_CODES: &str = "\
+Exit status:
+  0  success; for diff: the clone is in sync
+  1  for diff: differences found; for sync: a clone was skipped (edited by hand) or
+     --dry-run found changes; for invoke: the provider answered FAILED
+  2  an error: bad arguments, an AWS call failed, a clone could not be synced
+
+Credentials and endpoints come from the standard AWS environment and shared config files,
+as for the AWS CLI (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL, ...).";
 
 #[derive(Debug, Parser)]
 #[command(
     name = "cfclone",
     version,
-    about = "Clone a reference CloudFront distribution (operator CLI)"
+    about = "Clone a reference CloudFront distribution, and keep the clones in step with it",
+    long_about = "cfclone: the operator's tool for clones of a reference CloudFront distribution \
+made by Custom::ClonedDistribution. It shows what the fleet looks like (list), what a sync \
+would change on a clone and why (diff: the reference moved on, or the clone was edited by \
+hand), brings clones up to date (sync), and prints a reference's content revision \
+(revision) for pipelines that pass it as ReferenceRevision.",
+    after_help = EXIT_CODES
 )]
 pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
     #[command(subcommand)]
     pub command: Command,
 }
 
+#[derive(Debug, Args)]
+pub struct Global {
+    /// The AWS region of the SDK's clients (CloudFront is global; clone records and ACM
+    /// certificates are read in us-east-1 whatever this says).
+    #[arg(long, global = true)]
+    pub region: Option<String>,
+    /// A named profile from the shared AWS config and credentials files.
+    #[arg(long, global = true)]
+    pub profile: Option<String>,
+    /// How results are printed.
+    #[arg(long, global = true, value_enum, default_value_t = Output::Table)]
+    pub output: Output,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Output {
+    /// Aligned columns and readable diffs, for a terminal.
+    Table,
+    /// One JSON document, for scripts.
+    Json,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// List every clone cfclone manages (by its ownership tags), with its reference, owner,
+    /// aliases, status and whether it is in sync.
+    List {
+        /// Only the clones of this reference distribution.
+        #[arg(long, value_name = "DISTRIBUTION_ID")]
+        reference: Option<String>,
+    },
+    /// Show, field by field, what a sync would change on a clone now, split into "the
+    /// reference moved on" and "edited by hand" (drift). Exit 0 in sync, 1 differences,
+    /// 2 error: usable as a CI gate.
+    Diff {
+        /// The clone's distribution id.
+        #[arg(value_name = "CLONE_ID")]
+        clone: String,
+    },
+    /// Bring clones up to date with their reference: the same Update a CloudFormation
+    /// update of each clone's resource would run, a wave of clones at a time. A clone
+    /// edited by hand is skipped unless --force.
+    Sync {
+        /// The clones to sync.
+        #[arg(value_name = "CLONE_ID", conflicts_with = "reference")]
+        clones: Vec<String>,
+        /// Sync every clone of this reference distribution.
+        #[arg(long, value_name = "DISTRIBUTION_ID")]
+        reference: Option<String>,
+        /// Show what would change; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// How many clones are updated at the same time; a wave with a failure is the
+        /// last (CloudFront throttles its control plane, and throttled calls are retried).
+        #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..=50))]
+        wave: u16,
+        /// Overwrite clones edited by hand, too.
+        #[arg(long)]
+        force: bool,
+        /// How long the whole sync may take, in seconds.
+        #[arg(long, value_name = "SECONDS", default_value_t = 3600)]
+        timeout: u64,
+    },
+    /// Print a content hash of a reference's configuration: unlike its ETag, it changes
+    /// only when the configuration does. Pass it as a clone's ReferenceRevision so that a
+    /// stack update follows reference edits.
+    Revision {
+        /// The reference distribution's id.
+        #[arg(value_name = "DISTRIBUTION_ID")]
+        reference: String,
+    },
     /// Run the provider on one CloudFormation custom resource event and print the
     /// response it sent (to the event's ResponseURL, unless that is empty).
     Invoke {
@@ -32,64 +115,4 @@ pub enum Command {
     },
     /// Print the resource's type, properties and attributes as JSON.
     Schema,
-}
-
-/// Runs one command, writing its output to `out`. FAILED answers exit with 1.
-pub async fn run(cli: Cli, out: &mut impl Write) -> ExitCode {
-    match cli.command {
-        Command::Schema => {
-            let schema = serde_json::json!({
-                "resourceType": cfclone::RESOURCE_TYPE,
-                "properties": cfclone::properties::PROPERTY_NAMES,
-                "attributes": cfclone::properties::ATTRIBUTE_NAMES,
-                "ssmParameters": cfclone::properties::SSM_PARAMETER_NAMES,
-            });
-            let _ = writeln!(
-                out,
-                "{}",
-                serde_json::to_string_pretty(&schema).unwrap_or_default()
-            );
-            ExitCode::SUCCESS
-        }
-        Command::Invoke { event, timeout } => {
-            let text = match std::fs::read_to_string(&event) {
-                Ok(text) => text,
-                Err(e) => {
-                    eprintln!("cfclone: cannot read {}: {e}", event.display());
-                    return ExitCode::from(2);
-                }
-            };
-            let payload = match serde_json::from_str(&text) {
-                Ok(payload) => payload,
-                Err(e) => {
-                    eprintln!("cfclone: {} is not JSON: {e}", event.display());
-                    return ExitCode::from(2);
-                }
-            };
-            let provider = Arc::new(cfclone::setup::provider(false).await);
-            let deadline = cfclone::aws::Clock::now_ms(&provider.aws.clock) + timeout * 1000;
-            let invocation = Invocation::new(deadline, "");
-            match provider.handle(payload, &invocation).await {
-                Handled::Answered { answer, body, .. } => {
-                    // The body as sent, indented for a terminal.
-                    let value: serde_json::Value =
-                        serde_json::from_slice(&body).unwrap_or_default();
-                    let _ = writeln!(
-                        out,
-                        "{}",
-                        serde_json::to_string_pretty(&value).unwrap_or_default()
-                    );
-                    if answer.is_success() {
-                        ExitCode::SUCCESS
-                    } else {
-                        ExitCode::FAILURE
-                    }
-                }
-                other => {
-                    eprintln!("cfclone: {}", other.summary());
-                    ExitCode::from(2)
-                }
-            }
-        }
-    }
 }

@@ -1,6 +1,8 @@
 //! The operator CLI (`cfclone`): the provider's own operations, run locally.
 
 mod cli;
+mod commands;
+mod fleet;
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -9,5 +11,5 @@ use std::process::ExitCode;
 async fn main() -> ExitCode {
     let args = cli::Cli::parse();
     cfclone::setup::init_logging(false);
-    cli::run(args, &mut std::io::stdout()).await
+    commands::run(args, &mut std::io::stdout()).await
 }

@@ -1,0 +1,268 @@
+//! The operator CLI on the fleet: `revision`, `list`, `diff` and `sync`, the real `cfclone`
+//! binary against the strict emulator, on clones the real provider made.
+
+use cfclone_e2e::{Harness, Reference, props};
+use serde_json::Value;
+
+const RECORD_REGION: &str = "us-east-1";
+
+/// Two clones of one reference, made through the provider as a stack would.
+async fn fleet(h: &Harness) -> (Reference, Vec<String>) {
+    let reference = h.seed_reference().await;
+    h.issue_certificate("shop.example.com", &["*.shop.example.com"])
+        .await;
+    let mut ids = Vec::new();
+    for (logical, alias) in [
+        ("Shop", "shop.example.com"),
+        ("Www", "www.shop.example.com"),
+    ] {
+        let create = h.create(logical, props(&reference.id, &[alias])).await;
+        let response = h.send(&create).await.only();
+        assert_eq!(response.status, "SUCCESS", "{}", response.reason());
+        ids.push(response.physical_resource_id.clone());
+    }
+    (reference, ids)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_clone_keeps_a_record_of_what_it_was_built_from() {
+    let h = Harness::start().await;
+    let (reference, ids) = fleet(&h).await;
+    let records = h.aws.parameters(RECORD_REGION, "/cfclone/records").await;
+    assert_eq!(records.len(), 2, "{records:?}");
+    let record: Value = serde_json::from_str(&records[&format!("/cfclone/records/{}", ids[0])])
+        .expect("a record is JSON");
+    assert_eq!(record["referenceDistributionId"], reference.id.as_str());
+    assert_eq!(record["properties"]["Aliases"][0], "shop.example.com");
+    assert!(record["properties"].get("ServiceToken").is_none());
+    let revision = h.cli(&["revision", &reference.id]).await;
+    assert_eq!(revision.code, 0, "{}", revision.stderr);
+    assert_eq!(record["referenceRevision"], revision.stdout.trim());
+
+    // Delete removes the record with the clone.
+    let delete = h
+        .delete("Shop", &ids[0], props(&reference.id, &["shop.example.com"]))
+        .await;
+    assert_eq!(h.send(&delete).await.only().status, "SUCCESS");
+    let records = h.aws.parameters(RECORD_REGION, "/cfclone/records").await;
+    assert_eq!(
+        records.keys().collect::<Vec<_>>(),
+        [&format!("/cfclone/records/{}", ids[1])]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_revision_changes_only_when_the_reference_does() {
+    let h = Harness::start().await;
+    let reference = h.seed_reference().await;
+    let first = h.cli(&["revision", &reference.id]).await;
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert!(first.stdout.trim().starts_with("r-"), "{}", first.stdout);
+    // A write that changes nothing changes the ETag, not the revision.
+    h.aws.edit(&reference.id, |_| {}).await;
+    assert_eq!(
+        h.cli(&["revision", &reference.id]).await.stdout,
+        first.stdout
+    );
+    h.aws
+        .edit(&reference.id, |c| {
+            c.default_root_object = Some("home.html".into())
+        })
+        .await;
+    assert_ne!(
+        h.cli(&["revision", &reference.id]).await.stdout,
+        first.stdout
+    );
+
+    let missing = h.cli(&["revision", "ENOSUCHDIST"]).await;
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing
+            .stderr
+            .contains("there is no distribution ENOSUCHDIST"),
+        "{}",
+        missing.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reference_edit_shows_in_diff_sync_applies_it_and_a_hand_edit_survives() {
+    let h = Harness::start().await;
+    let (reference, ids) = fleet(&h).await;
+
+    // In sync after Create: exit 0.
+    for id in &ids {
+        let diff = h.cli(&["diff", id]).await;
+        assert_eq!(diff.code, 0, "{}\n{}", diff.stdout, diff.stderr);
+        assert!(diff.stdout.contains("in sync"), "{}", diff.stdout);
+    }
+    let list = h.cli(&["list", "--output", "json"]).await;
+    assert_eq!(list.code, 0, "{}", list.stderr);
+    let listed = list.json();
+    assert_eq!(listed.as_array().unwrap().len(), 2, "{listed}");
+    assert!(
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["sync"] == "in-sync"),
+        "{listed}"
+    );
+
+    // The reference moves on; one clone is edited by hand as well.
+    h.aws
+        .edit(&reference.id, |c| {
+            c.default_root_object = Some("home.html".into())
+        })
+        .await;
+    h.aws
+        .edit(&ids[1], |c| c.comment = "edited in the console".into())
+        .await;
+
+    let diff = h.cli(&["diff", &ids[0]]).await;
+    assert_eq!(diff.code, 1, "{}\n{}", diff.stdout, diff.stderr);
+    assert!(
+        diff.stdout.contains("The reference moved on"),
+        "{}",
+        diff.stdout
+    );
+    assert!(diff.stdout.contains("DefaultRootObject"), "{}", diff.stdout);
+    assert!(diff.stdout.contains("home.html"), "{}", diff.stdout);
+    assert!(!diff.stdout.contains("Edited by hand"), "{}", diff.stdout);
+
+    let drifted = h.cli(&["diff", &ids[1], "--output", "json"]).await;
+    assert_eq!(drifted.code, 1, "{}", drifted.stderr);
+    let drifted = drifted.json();
+    let causes: Vec<(String, String)> = drifted["differences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["field"].as_str().unwrap().into(),
+                d["cause"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert!(
+        causes.contains(&("DefaultRootObject".into(), "reference moved on".into())),
+        "{causes:?}"
+    );
+    assert!(
+        causes.contains(&("Comment".into(), "edited by hand".into())),
+        "{causes:?}"
+    );
+
+    let table = h.cli(&["list", "--reference", &reference.id]).await;
+    assert!(
+        table.stdout.lines().next().unwrap().starts_with("CLONE"),
+        "{}",
+        table.stdout
+    );
+    assert!(
+        table.stdout.contains("stale") && table.stdout.contains("drifted"),
+        "{}",
+        table.stdout
+    );
+
+    // A dry run writes nothing.
+    let dry = h
+        .cli(&["sync", "--reference", &reference.id, "--dry-run"])
+        .await;
+    assert_eq!(dry.code, 1, "{}\n{}", dry.stdout, dry.stderr);
+    assert!(dry.stdout.contains("would update"), "{}", dry.stdout);
+    assert_eq!(
+        h.cli(&["diff", &ids[0]]).await.code,
+        1,
+        "the dry run changed the clone"
+    );
+
+    // Sync without --force: the stale clone is updated, the hand-edited one skipped.
+    let sync = h
+        .cli(&["sync", "--reference", &reference.id, "--wave", "1"])
+        .await;
+    assert_eq!(sync.code, 1, "{}\n{}", sync.stdout, sync.stderr);
+    assert!(sync.stdout.contains("updated"), "{}", sync.stdout);
+    assert!(
+        sync.stdout.contains("skipped: edited by hand (Comment)"),
+        "{}",
+        sync.stdout
+    );
+    assert!(
+        sync.stderr.contains("wave 2"),
+        "progress per wave: {}",
+        sync.stderr
+    );
+    let config = h.aws.distribution_config(&ids[0]).await;
+    assert_eq!(config.default_root_object.as_deref(), Some("home.html"));
+    assert_eq!(
+        h.cli(&["diff", &ids[0]]).await.code,
+        0,
+        "a second diff is clean"
+    );
+    let kept = h.aws.distribution_config(&ids[1]).await;
+    assert_eq!(
+        kept.comment, "edited in the console",
+        "the hand edit survived"
+    );
+
+    // --force overwrites the hand edit, as a stack update would.
+    let forced = h.cli(&["sync", &ids[1], "--force"]).await;
+    assert_eq!(forced.code, 0, "{}\n{}", forced.stdout, forced.stderr);
+    assert_eq!(h.cli(&["diff", &ids[1]]).await.code, 0);
+    let config = h.aws.distribution_config(&ids[1]).await;
+    assert_ne!(config.comment, "edited in the console");
+    assert_eq!(config.default_root_object.as_deref(), Some("home.html"));
+    // The reference itself never changed but by its own edit.
+    assert_eq!(
+        h.aws
+            .distribution_config(&reference.id)
+            .await
+            .default_root_object
+            .as_deref(),
+        Some("home.html")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_distribution_cfclone_did_not_make_is_refused_and_left_alone() {
+    let h = Harness::start().await;
+    let reference = h.seed_reference().await;
+    let diff = h.cli(&["diff", &reference.id]).await;
+    assert_eq!(diff.code, 2, "{}", diff.stdout);
+    assert!(
+        diff.stderr.contains("not a clone cfclone made"),
+        "{}",
+        diff.stderr
+    );
+    let sync = h.cli(&["sync", &reference.id, "--force"]).await;
+    assert_eq!(sync.code, 2);
+    let list = h.cli(&["list", "--output", "json"]).await;
+    assert_eq!(list.json(), serde_json::json!([]));
+    let nothing = h.cli(&["sync"]).await;
+    assert_eq!(nothing.code, 2);
+    assert!(nothing.stderr.contains("--reference"), "{}", nothing.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn help_reads_like_an_aws_cli_page() {
+    let h = Harness::start().await;
+    let help = h.cli(&["--help"]).await;
+    assert_eq!(help.code, 0);
+    for word in [
+        "list",
+        "diff",
+        "sync",
+        "revision",
+        "--region",
+        "--profile",
+        "--output",
+        "Exit status",
+    ] {
+        assert!(help.stdout.contains(word), "{word} in {}", help.stdout);
+    }
+    let sync = h.cli(&["sync", "--help"]).await;
+    for word in ["--dry-run", "--wave", "--force", "--reference"] {
+        assert!(sync.stdout.contains(word), "{word} in {}", sync.stdout);
+    }
+}
