@@ -9,6 +9,9 @@ import { Construct, type IConstruct } from 'constructs';
 import { OWNER_STACK_TAG, RESERVED_TAG_PREFIX } from './schema';
 
 /** The repository root (`cdk/lib/..` is `cdk/`, its parent the repository). */
+/** Where every clone's record lies, in us-east-1 (the provider's `record::RECORD_PREFIX`). */
+export const CLONE_RECORD_PREFIX = '/cfclone/records';
+
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 /** Environment variable that points the app at a `bootstrap.zip` built elsewhere. */
@@ -298,6 +301,15 @@ export class ClonedDistributionProvider extends Construct {
     for (const prefix of this.ssmParameterPrefixes) {
       this.role.addToPrincipalPolicy(ssmStatement(prefix));
     }
+    // Every clone's record (what it was built from, read by `cfclone diff` and `sync`): one
+    // parameter per clone under /cfclone/records in us-east-1, whatever the stack's region.
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'CloneRecords',
+        actions: ['ssm:PutParameter', 'ssm:GetParameter', 'ssm:DeleteParameters'],
+        resources: [`arn:${Aws.PARTITION}:ssm:us-east-1:${Aws.ACCOUNT_ID}:parameter${CLONE_RECORD_PREFIX}/*`],
+      }),
+    );
     this.grantLogBuckets(...(props.logBuckets ?? []));
     this.grantEdgeFunctions(...(props.edgeFunctionArns ?? []));
     this.grantVpcOrigins(...(props.vpcOriginIds ?? []));
@@ -352,6 +364,10 @@ export class ClonedDistributionProvider extends Construct {
       {
         id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:acm:us-east-1:<AWS::AccountId>:certificate/*]',
         reason: 'the certificate covering the aliases is found at run time; read-only, us-east-1 only',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:us-east-1:<AWS::AccountId>:parameter${CLONE_RECORD_PREFIX}/*]`,
+        reason: 'one record per clone, named by the clone id known only once it exists; the path cfclone owns, us-east-1 only',
       },
       {
         id: `AwsSolutions-IAM5[Resource::<${logGroupId}.Arn>:*]`,

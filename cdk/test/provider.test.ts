@@ -129,6 +129,17 @@ describe('ClonedDistributionProvider', () => {
     }
   });
 
+  it("keeps every clone's record under /cfclone/records in us-east-1, and nowhere else", () => {
+    const stack = newStack();
+    new ClonedDistribution(stack, 'Shop', shop);
+    const records = statements(Template.fromStack(stack)).filter((s) => s.Sid === 'CloneRecords');
+    assert.equal(records.length, 1);
+    assert.deepEqual(actionsOf(records[0]).sort(), ['ssm:DeleteParameters', 'ssm:GetParameter', 'ssm:PutParameter']);
+    assert.deepEqual(records[0].Resource, {
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:us-east-1:', { Ref: 'AWS::AccountId' }, ':parameter/cfclone/records/*']],
+    });
+  });
+
   it('grants no CloudFront action beyond those, and no wildcard action at all', () => {
     const stack = newStack();
     new ClonedDistribution(stack, 'Shop', shop);
@@ -175,7 +186,7 @@ describe('ClonedDistributionProvider', () => {
     new ClonedDistribution(stack, 'NoSsm', { ...shop, aliases: ['nossm.example.com'], ssmParameterPrefix: undefined });
     const template = Template.fromStack(stack);
 
-    const ssm = statements(template).filter((s) => actionsOf(s).some((a) => a.startsWith('ssm:')));
+    const ssm = statements(template).filter((s) => s.Sid !== 'CloneRecords' && actionsOf(s).some((a) => a.startsWith('ssm:')));
     assert.deepEqual(
       ssm.map((s) => s.Resource),
       [ssmUnder('/cfclone/shop'), ssmUnder('/cfclone/blog')],
@@ -197,7 +208,7 @@ describe('ClonedDistributionProvider', () => {
     ClonedDistributionProvider.getOrCreate(stack, { code: testCode(stack), ssmParameterPrefixes: ['/cfclone'] });
     new ClonedDistribution(stack, 'Shop', shop);
     new ClonedDistribution(stack, 'Other', { ...shop, aliases: ['other.example.com'], ssmParameterPrefix: '/other/x' });
-    const ssm = statements(Template.fromStack(stack)).filter((s) => actionsOf(s).includes('ssm:PutParameter'));
+    const ssm = statements(Template.fromStack(stack)).filter((s) => s.Sid !== 'CloneRecords' && actionsOf(s).includes('ssm:PutParameter'));
     assert.deepEqual(
       ssm.map((s) => s.Resource),
       [ssmUnder('/cfclone'), ssmUnder('/other/x')],
