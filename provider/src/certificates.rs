@@ -178,6 +178,97 @@ pub fn select<'a>(
         })
 }
 
+/// What an operator is told about one certificate for a set of aliases.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// The one [`select`] picks.
+    Chosen,
+    /// Usable and covering every alias, but [`select`] prefers another.
+    Passed(String),
+    /// Not usable for these aliases, and why.
+    Rejected(String),
+}
+
+/// Every certificate with its verdict for `aliases` at `now` (epoch seconds): the one
+/// chosen, and why each other one was not. Pure; the same rules as [`select`].
+pub fn assess(
+    certificates: &[Certificate],
+    aliases: &[String],
+    now: i64,
+) -> Vec<(Certificate, Verdict)> {
+    let chosen = select(certificates, aliases, now)
+        .ok()
+        .map(|c| c.arn.clone());
+    certificates
+        .iter()
+        .map(|c| {
+            let verdict = if chosen.as_deref() == Some(c.arn.as_str()) {
+                Verdict::Chosen
+            } else if let Some(why) = unusable(c, now) {
+                Verdict::Rejected(why)
+            } else {
+                let missing: Vec<&str> = aliases
+                    .iter()
+                    .filter(|a| !c.covers(a))
+                    .map(String::as_str)
+                    .collect();
+                if missing.is_empty() {
+                    Verdict::Passed(if c.is_amazon_issued() {
+                        "covers every alias, but another is preferred (the latest expiry, then the lowest ARN)".into()
+                    } else {
+                        "covers every alias, but it is imported: an ACM-issued one (renewed by ACM) comes first".into()
+                    })
+                } else {
+                    Verdict::Rejected(not_covering(c, &missing))
+                }
+            };
+            (c.clone(), verdict)
+        })
+        .collect()
+}
+
+/// Why a certificate cannot serve CloudFront at all, if it cannot.
+fn unusable(c: &Certificate, now: i64) -> Option<String> {
+    if c.status != "ISSUED" {
+        return Some(format!("not issued (status {})", c.status));
+    }
+    if !is_cloudfront_key_algorithm(&c.key_algorithm) {
+        return Some(format!(
+            "key type {} is not one CloudFront accepts (RSA 1024-4096, EC prime256v1)",
+            c.key_algorithm
+        ));
+    }
+    if let Some(t) = c.not_after.filter(|t| *t <= now) {
+        return Some(format!("expired ({} days ago)", (now - t) / 86_400));
+    }
+    if c.kind == PRIVATE {
+        return Some(
+            "issued by a private CA: CloudFront serves only publicly trusted certificates".into(),
+        );
+    }
+    if c.managed_by == MANAGED_BY_CLOUDFRONT {
+        return Some("managed by CloudFront for a distribution tenant".into());
+    }
+    None
+}
+
+/// Which aliases a certificate does not cover, with the wildcard rule when it is why.
+fn not_covering(c: &Certificate, missing: &[&str]) -> String {
+    let deeper = missing.iter().find_map(|alias| {
+        c.names()
+            .find(|name| {
+                name.strip_prefix("*.")
+                    .is_some_and(|parent| alias.ends_with(&format!(".{parent}")))
+            })
+            .map(|name| format!(" ({name} covers one label only, not {alias})"))
+    });
+    format!(
+        "does not cover {}{}",
+        missing.join(", "),
+        deeper.unwrap_or_default()
+    )
+}
+
 /// The certificates whose SANs must be described before [`select`] can be trusted: the
 /// usable ones with incomplete names that could still matter, i.e. that do not already
 /// cover every alias.
@@ -207,6 +298,59 @@ mod tests {
 
     fn aliases(names: &[&str]) -> Vec<String> {
         names.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn every_candidate_is_told_why_it_was_or_was_not_chosen() {
+        let mut expired = cert("arn:expired", "shop.example.com", &[]);
+        expired.not_after = Some(NOW - 3 * 86_400);
+        let mut private = cert("arn:private", "shop.example.com", &[]);
+        private.kind = PRIVATE.into();
+        let mut pending = cert("arn:pending", "shop.example.com", &[]);
+        pending.status = "PENDING_VALIDATION".into();
+        let mut ec384 = cert("arn:ec384", "shop.example.com", &[]);
+        ec384.key_algorithm = "EC-secp384r1".into();
+        let mut imported = cert("arn:imported", "shop.example.com", &[]);
+        imported.kind = "IMPORTED".into();
+        let certs = [
+            cert("arn:chosen", "shop.example.com", &[]),
+            expired,
+            private,
+            pending,
+            ec384,
+            imported,
+            cert("arn:wild", "*.example.com", &[]),
+            cert("arn:other", "blog.example.org", &[]),
+        ];
+        let verdicts = assess(&certs, &aliases(&["shop.example.com"]), NOW);
+        let of = |arn: &str| {
+            verdicts
+                .iter()
+                .find(|(c, _)| c.arn == arn)
+                .unwrap()
+                .1
+                .clone()
+        };
+        assert_eq!(of("arn:chosen"), Verdict::Chosen);
+        let rejected = |arn: &str, words: &str| match of(arn) {
+            Verdict::Rejected(why) => assert!(why.contains(words), "{arn}: {why}"),
+            other => panic!("{arn}: {other:?}"),
+        };
+        rejected("arn:expired", "expired (3 days ago)");
+        rejected("arn:private", "private CA");
+        rejected("arn:pending", "not issued (status PENDING_VALIDATION)");
+        rejected("arn:ec384", "key type EC-secp384r1");
+        rejected("arn:other", "does not cover shop.example.com");
+        assert!(matches!(of("arn:imported"), Verdict::Passed(why) if why.contains("imported")));
+        assert!(matches!(of("arn:wild"), Verdict::Passed(why) if why.contains("preferred")));
+
+        let deep = assess(&certs, &aliases(&["a.shop.example.com"]), NOW);
+        let wild = &deep.iter().find(|(c, _)| c.arn == "arn:wild").unwrap().1;
+        assert!(
+            matches!(wild, Verdict::Rejected(why) if why.contains("*.example.com covers one label only, not a.shop.example.com")),
+            "{wild:?}"
+        );
+        assert!(deep.iter().all(|(_, v)| *v != Verdict::Chosen));
     }
 
     #[test]

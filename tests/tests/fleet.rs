@@ -266,3 +266,34 @@ async fn help_reads_like_an_aws_cli_page() {
         assert!(sync.stdout.contains(word), "{word} in {}", sync.stdout);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn certificates_names_the_chosen_one_and_why_each_other_is_not() {
+    let h = Harness::start().await;
+    let covering = h.issue_certificate("shop.example.com", &["*.shop.example.com"]).await;
+    let private = h.issue_certificate("private.shop.example.com", &[]).await;
+    h.moto.set_certificate_kind(&private, "PRIVATE", None).await;
+    let other = h.issue_certificate("blog.example.org", &[]).await;
+
+    let run = h.cli(&["certificates", "--alias", "shop.example.com", "--alias", "www.shop.example.com", "--output", "json"]).await;
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let verdicts = run.json();
+    let of = |arn: &str| {
+        verdicts["certificates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["certificateArn"] == arn)
+            .unwrap_or_else(|| panic!("{arn} in {verdicts}"))
+            .clone()
+    };
+    assert_eq!(of(&covering)["verdict"], "chosen");
+    assert_eq!(of(&private)["verdict"], "rejected");
+    assert!(of(&private)["reason"].as_str().unwrap().contains("private CA"), "{verdicts}");
+    assert!(of(&other)["reason"].as_str().unwrap().contains("does not cover shop.example.com"), "{verdicts}");
+
+    let deep = h.cli(&["certificates", "--alias", "a.b.shop.example.com"]).await;
+    assert_eq!(deep.code, 1, "{}", deep.stdout);
+    assert!(deep.stdout.contains("covers one label only"), "{}", deep.stdout);
+    assert!(deep.stderr.contains("no certificate covers a.b.shop.example.com"), "{}", deep.stderr);
+}

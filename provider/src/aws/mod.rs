@@ -197,6 +197,9 @@ pub trait Distributions: Send + Sync {
 pub trait Certificates: Send + Sync {
     /// Every ISSUED certificate of a key type CloudFront accepts (all pages).
     fn list(&self) -> impl Future<Output = Result<Vec<Certificate>, AwsError>> + Send;
+    /// Every certificate, whatever its status and key type (all pages): the candidates an
+    /// operator is shown, with why each is not usable.
+    fn list_all(&self) -> impl Future<Output = Result<Vec<Certificate>, AwsError>> + Send;
     /// One certificate with all its subject alternative names.
     fn describe(&self, arn: &str) -> impl Future<Output = Result<Certificate, AwsError>> + Send;
 }
@@ -317,6 +320,9 @@ impl<T: Distributions + ?Sized> Distributions for Arc<T> {
 impl<T: Certificates + ?Sized> Certificates for Arc<T> {
     fn list(&self) -> impl Future<Output = Result<Vec<Certificate>, AwsError>> + Send {
         (**self).list()
+    }
+    fn list_all(&self) -> impl Future<Output = Result<Vec<Certificate>, AwsError>> + Send {
+        (**self).list_all()
     }
     fn describe(&self, arn: &str) -> impl Future<Output = Result<Certificate, AwsError>> + Send {
         (**self).describe(arn)

@@ -85,6 +85,20 @@ where
         }
     }
 
+    /// Every ACM certificate in us-east-1 with its verdict for `aliases` (the names of each
+    /// described where the summary was cut short): what `cfclone certificates` shows.
+    pub async fn certificate_candidates(
+        &self,
+        aliases: &[String],
+    ) -> Result<Vec<(certificates::Certificate, certificates::Verdict)>, Error> {
+        let now = (self.aws.clock.now_ms() / 1000) as i64;
+        let mut found = self.aws.certificates.list_all().await?;
+        for certificate in found.iter_mut().filter(|c| c.needs_description()) {
+            *certificate = self.aws.certificates.describe(&certificate.arn).await?;
+        }
+        Ok(certificates::assess(&found, aliases, now))
+    }
+
     /// The explicit `CertificateArn`, or the ACM certificate (us-east-1) that covers every
     /// alias; none when there are no aliases.
     async fn certificate(&self, properties: &Properties) -> Result<Option<String>, Error> {

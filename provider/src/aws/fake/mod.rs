@@ -79,6 +79,11 @@ impl Certificates for FakeAcm {
         Ok(lock(&self.summaries).clone())
     }
 
+    async fn list_all(&self) -> Result<Vec<Certificate>, AwsError> {
+        lock(&self.calls).push("ListCertificates (all)".into());
+        Ok(lock(&self.summaries).clone())
+    }
+
     async fn describe(&self, arn: &str) -> Result<Certificate, AwsError> {
         lock(&self.calls).push(format!("DescribeCertificate {arn}"));
         lock(&self.details).get(arn).cloned().ok_or_else(|| {

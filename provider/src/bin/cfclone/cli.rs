@@ -95,6 +95,14 @@ pub enum Command {
         #[arg(long, value_name = "SECONDS", default_value_t = 3600)]
         timeout: u64,
     },
+    /// Show which ACM certificate (us-east-1) a clone with these aliases would get, and why
+    /// each other certificate would not do (not issued, expired, key type, private CA,
+    /// wildcard depth, names not covered). Exit 0 when one covers every alias, 1 when none.
+    Certificates {
+        /// An alias of the clone; repeat for several.
+        #[arg(long = "alias", value_name = "DOMAIN", required = true)]
+        aliases: Vec<String>,
+    },
     /// Print a content hash of a reference's configuration: unlike its ETag, it changes
     /// only when the configuration does. Pass it as a clone's ReferenceRevision so that a
     /// stack update follows reference edits.

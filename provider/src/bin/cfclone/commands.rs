@@ -36,6 +36,9 @@ pub async fn run(cli: Cli, out: &mut impl Write) -> ExitCode {
         Command::Revision { reference } => {
             fleet::revision(&provider, &reference, output, out).await
         }
+        Command::Certificates { aliases } => {
+            fleet::certificates(&provider, &aliases, output, out).await
+        }
         Command::Diff { clone } => fleet::diff(&provider, &clone, output, out).await,
         Command::List { reference } => {
             fleet::list(&provider, reference.as_deref(), output, out).await

@@ -53,6 +53,70 @@ pub async fn revision(
     }
 }
 
+pub async fn certificates(
+    provider: &SdkProvider,
+    aliases: &[String],
+    output: Output,
+    out: &mut impl Write,
+) -> ExitCode {
+    use cfclone::certificates::Verdict;
+    let candidates = match reader(provider).certificate_candidates(aliases).await {
+        Ok(candidates) => candidates,
+        Err(e) => return fail(e.reason()),
+    };
+    let chosen = candidates.iter().any(|(_, v)| *v == Verdict::Chosen);
+    let rows: Vec<(String, String, &str, String)> = candidates
+        .iter()
+        .map(|(c, verdict)| {
+            let (word, why) = match verdict {
+                Verdict::Chosen => ("chosen", "covers every alias".to_owned()),
+                Verdict::Passed(why) => ("passed over", why.clone()),
+                Verdict::Rejected(why) => ("rejected", why.clone()),
+            };
+            (c.arn.clone(), c.domain_name.clone(), word, why)
+        })
+        .collect();
+    let _ = match output {
+        Output::Json => writeln!(
+            out,
+            "{}",
+            pretty(&json!({
+                "aliases": aliases,
+                "certificates": rows.iter().map(|(arn, domain, verdict, why)| json!({
+                    "certificateArn": arn, "domainName": domain, "verdict": verdict, "reason": why,
+                })).collect::<Vec<_>>(),
+            }))
+        ),
+        Output::Table => {
+            let cells: Vec<Vec<String>> = rows
+                .iter()
+                .map(|(arn, domain, verdict, why)| {
+                    vec![
+                        arn.clone(),
+                        domain.clone(),
+                        (*verdict).to_owned(),
+                        why.clone(),
+                    ]
+                })
+                .collect();
+            write!(
+                out,
+                "{}",
+                table(&["CERTIFICATE", "DOMAIN", "VERDICT", "WHY"], &cells)
+            )
+        }
+    };
+    if chosen {
+        ExitCode::SUCCESS
+    } else {
+        eprintln!(
+            "cfclone: no certificate covers {}; request or import one in us-east-1 that covers every alias",
+            aliases.join(", ")
+        );
+        ExitCode::FAILURE
+    }
+}
+
 pub async fn diff(
     provider: &SdkProvider,
     clone: &str,
