@@ -270,12 +270,24 @@ async fn help_reads_like_an_aws_cli_page() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn certificates_names_the_chosen_one_and_why_each_other_is_not() {
     let h = Harness::start().await;
-    let covering = h.issue_certificate("shop.example.com", &["*.shop.example.com"]).await;
+    let covering = h
+        .issue_certificate("shop.example.com", &["*.shop.example.com"])
+        .await;
     let private = h.issue_certificate("private.shop.example.com", &[]).await;
     h.moto.set_certificate_kind(&private, "PRIVATE", None).await;
     let other = h.issue_certificate("blog.example.org", &[]).await;
 
-    let run = h.cli(&["certificates", "--alias", "shop.example.com", "--alias", "www.shop.example.com", "--output", "json"]).await;
+    let run = h
+        .cli(&[
+            "certificates",
+            "--alias",
+            "shop.example.com",
+            "--alias",
+            "www.shop.example.com",
+            "--output",
+            "json",
+        ])
+        .await;
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     let verdicts = run.json();
     let of = |arn: &str| {
@@ -289,11 +301,141 @@ async fn certificates_names_the_chosen_one_and_why_each_other_is_not() {
     };
     assert_eq!(of(&covering)["verdict"], "chosen");
     assert_eq!(of(&private)["verdict"], "rejected");
-    assert!(of(&private)["reason"].as_str().unwrap().contains("private CA"), "{verdicts}");
-    assert!(of(&other)["reason"].as_str().unwrap().contains("does not cover shop.example.com"), "{verdicts}");
+    assert!(
+        of(&private)["reason"]
+            .as_str()
+            .unwrap()
+            .contains("private CA"),
+        "{verdicts}"
+    );
+    assert!(
+        of(&other)["reason"]
+            .as_str()
+            .unwrap()
+            .contains("does not cover shop.example.com"),
+        "{verdicts}"
+    );
 
-    let deep = h.cli(&["certificates", "--alias", "a.b.shop.example.com"]).await;
+    let deep = h
+        .cli(&["certificates", "--alias", "a.b.shop.example.com"])
+        .await;
     assert_eq!(deep.code, 1, "{}", deep.stdout);
-    assert!(deep.stdout.contains("covers one label only"), "{}", deep.stdout);
-    assert!(deep.stderr.contains("no certificate covers a.b.shop.example.com"), "{}", deep.stderr);
+    assert!(
+        deep.stdout.contains("covers one label only"),
+        "{}",
+        deep.stdout
+    );
+    assert!(
+        deep.stderr
+            .contains("no certificate covers a.b.shop.example.com"),
+        "{}",
+        deep.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plan_shows_what_a_clone_would_get_and_writes_nothing() {
+    let h = Harness::start().await;
+    let reference = h.seed_reference().await;
+    let certificate = h
+        .issue_certificate("shop.example.com", &["*.shop.example.com"])
+        .await;
+    let template = serde_json::json!({
+        "Resources": {
+            "Shop": {"Type": "Custom::ClonedDistribution", "Properties": props(&reference.id, &["shop.example.com"])},
+            "Blog": {"Type": "Custom::ClonedDistribution", "Properties": props(&reference.id, &["blog.example.org"])},
+            "Bucket": {"Type": "AWS::S3::Bucket"},
+        }
+    });
+    let file =
+        std::env::temp_dir().join(format!("cfclone-plan-{}.json", cfclone_e2e::random_hex(8)));
+    std::fs::write(&file, template.to_string()).unwrap();
+    let path = file.to_str().unwrap();
+    h.moto.clear_calls().await;
+
+    let several = h.cli(&["plan", "--properties", path]).await;
+    assert_eq!(several.code, 2);
+    assert!(
+        several.stderr.contains("choose one with --resource"),
+        "{}",
+        several.stderr
+    );
+
+    let run = h
+        .cli(&[
+            "plan",
+            "--properties",
+            path,
+            "--resource",
+            "Shop",
+            "--origin-domain-name",
+            "api.shop.example.net",
+            "--output",
+            "json",
+        ])
+        .await;
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let plan = run.json();
+    assert_eq!(plan["certificateArn"], certificate.as_str());
+    let fields: Vec<&str> = plan["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["field"].as_str().unwrap())
+        .collect();
+    for field in ["Aliases", "ViewerCertificate", "Comment"] {
+        assert!(fields.contains(&field), "{field} in {fields:?}");
+    }
+    assert!(
+        fields.iter().any(|f| f.starts_with("Origins[")),
+        "the origin override: {fields:?}"
+    );
+    assert!(!fields.contains(&"DefaultCacheBehavior"), "{fields:?}");
+
+    let table = h
+        .cli(&[
+            "plan",
+            "--reference",
+            &reference.id,
+            "--alias",
+            "shop.example.com",
+        ])
+        .await;
+    assert_eq!(table.code, 0, "{}", table.stderr);
+    assert!(
+        table.stdout.contains("Changes against the reference:"),
+        "{}",
+        table.stdout
+    );
+    assert!(
+        table.stdout.contains("+ ") && table.stdout.contains("shop.example.com"),
+        "{}",
+        table.stdout
+    );
+
+    let bad = h
+        .cli(&[
+            "plan",
+            "--reference",
+            &reference.id,
+            "--alias",
+            "not a domain",
+        ])
+        .await;
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("Aliases"), "{}", bad.stderr);
+
+    let writes: Vec<String> = h
+        .moto
+        .calls()
+        .await
+        .into_iter()
+        .map(|c| c.operation)
+        .filter(|op| {
+            !op.starts_with("Get") && !op.starts_with("List") && !op.starts_with("Describe")
+        })
+        .collect();
+    assert!(writes.is_empty(), "plan wrote: {writes:?}");
+    assert_eq!(h.aws.distribution_ids().await, [reference.id.as_str()]);
+    let _ = std::fs::remove_file(file);
 }

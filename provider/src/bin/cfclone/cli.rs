@@ -95,6 +95,30 @@ pub enum Command {
         #[arg(long, value_name = "SECONDS", default_value_t = 3600)]
         timeout: u64,
     },
+    /// A dry run: the configuration a clone would get, as the fields it changes against the
+    /// reference, the certificate it would use, and what to check first (permissions the
+    /// reference needs, S3 buckets whose policy must allow the clone). Writes nothing.
+    Plan {
+        /// The resource's properties as JSON: an object of properties, or a template whose
+        /// Custom::ClonedDistribution resource is used (see --resource).
+        #[arg(long, value_name = "FILE")]
+        properties: Option<PathBuf>,
+        /// The resource to use when the template has several.
+        #[arg(long, value_name = "LOGICAL_ID", requires = "properties")]
+        resource: Option<String>,
+        /// ReferenceDistributionId (overrides the file).
+        #[arg(long, value_name = "DISTRIBUTION_ID")]
+        reference: Option<String>,
+        /// An alias (repeat for several; replaces the file's Aliases).
+        #[arg(long = "alias", value_name = "DOMAIN")]
+        aliases: Vec<String>,
+        /// OriginDomainName (overrides the file).
+        #[arg(long, value_name = "DOMAIN")]
+        origin_domain_name: Option<String>,
+        /// The stack's region, the default of SsmRegions.
+        #[arg(long, value_name = "REGION", default_value = "us-east-1")]
+        stack_region: String,
+    },
     /// Show which ACM certificate (us-east-1) a clone with these aliases would get, and why
     /// each other certificate would not do (not issued, expired, key type, private CA,
     /// wildcard depth, names not covered). Exit 0 when one covers every alias, 1 when none.

@@ -36,6 +36,26 @@ pub async fn run(cli: Cli, out: &mut impl Write) -> ExitCode {
         Command::Revision { reference } => {
             fleet::revision(&provider, &reference, output, out).await
         }
+        Command::Plan {
+            properties,
+            resource,
+            reference,
+            aliases,
+            origin_domain_name,
+            stack_region,
+        } => {
+            let declared = match fleet::declared(
+                properties.as_deref(),
+                resource.as_deref(),
+                reference,
+                aliases,
+                origin_domain_name,
+            ) {
+                Ok(declared) => declared,
+                Err(message) => return fail(message),
+            };
+            fleet::plan(&provider, &declared, &stack_region, output, out).await
+        }
         Command::Certificates { aliases } => {
             fleet::certificates(&provider, &aliases, output, out).await
         }
