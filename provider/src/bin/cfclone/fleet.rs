@@ -391,8 +391,8 @@ pub async fn sync(
     let line = |(id, synced): &(String, Synced)| -> (String, String) {
         let text = match synced {
             Synced::InSync => "in sync".to_owned(),
-            Synced::Updated(n) => format!("updated ({n} fields)"),
-            Synced::WouldUpdate(n) => format!("would update ({n} fields)"),
+            Synced::Updated(n) => format!("updated ({})", fields(*n)),
+            Synced::WouldUpdate(n) => format!("would update ({})", fields(*n)),
             Synced::Skipped(fields) => format!(
                 "skipped: edited by hand ({}); --force overwrites it",
                 fields.join(", ")
@@ -477,6 +477,14 @@ async fn sync_one(
         started.elapsed().as_secs_f64()
     );
     (id, synced)
+}
+
+fn fields(n: usize) -> String {
+    if n == 1 {
+        "1 field".into()
+    } else {
+        format!("{n} fields")
+    }
 }
 
 fn sync_state(state: &CloneState) -> &'static str {
