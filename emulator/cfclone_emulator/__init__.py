@@ -4,7 +4,7 @@
 the control API (faults, latency, the call log) in front of moto's WSGI application.
 """
 
-from . import acm, cloudfront, control, tcp
+from . import acm, cloudfront, control, ssm, tcp
 
 MOTO_VERSION = "5.2.1"
 
@@ -16,6 +16,7 @@ def apply() -> None:
         raise SystemExit(f"cfclone_emulator patches moto {MOTO_VERSION}, not {moto.__version__}")
     cloudfront.apply()
     acm.apply()
+    ssm.apply()
     tcp.apply()
 
 

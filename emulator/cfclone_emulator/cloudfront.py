@@ -38,6 +38,12 @@ What stock moto 5.2.1 does differently, and what this module does instead:
   `OriginShield`, `CustomHeaders`, `OriginReadTimeout` and `OriginKeepaliveTimeout` that
   moto already kept included), with moto's defaults where the request left a field out;
   an S3 origin without `OriginAccessControlId` gets `""`, as CloudFront shows it.
+* ListDistributions: moto answers every distribution in one page whatever `MaxItems`
+  says, with `IsTruncated=false` and no `NextMarker`. Here a page holds at most `MaxItems`
+  (default and maximum 100, the API reference's numbers), in creation order; a truncated
+  page has `IsTruncated=true` and `NextMarker` = the id of its last distribution, and a
+  request with that `Marker` goes on after it (botocore's paginator for the operation
+  follows `NextMarker` the same way).
 * ARN: moto writes `arn:aws:cloudfront:123456789012:distribution/ID`; CloudFront's ARNs
   have an empty region field, `arn:aws:cloudfront::123456789012:distribution/ID` (the
   aws-cli examples of create-distribution), and so do these.
@@ -257,7 +263,38 @@ def viewer_certificate_init(self: models.ViewerCertificate, config: dict) -> Non
         self.minimum_protocol_version = config.get("MinimumProtocolVersion") or "TLSv1"
 
 
+def list_distributions_response(self):  # type: ignore[no-untyped-def]
+    """ListDistributions, a page at a time (see the module's notes)."""
+    from moto.core.responses import ActionResult
+
+    everything = list(self.backend.list_distributions())
+    marker = self._get_param("Marker") or ""
+    try:
+        max_items = min(max(int(self._get_param("MaxItems") or 100), 1), 100)
+    except ValueError:
+        max_items = 100
+    start = 0
+    if marker:
+        ids = [d.distribution_id for d in everything]
+        start = ids.index(marker) + 1 if marker in ids else len(ids)
+    page = everything[start:start + max_items]
+    truncated = start + max_items < len(everything)
+    listing = {
+        "Marker": marker,
+        "MaxItems": max_items,
+        "IsTruncated": truncated,
+        "Quantity": len(page),
+        "Items": page or None,
+    }
+    if truncated:
+        listing["NextMarker"] = page[-1].distribution_id
+    return ActionResult({"DistributionList": listing})
+
+
 def apply() -> None:
+    from moto.cloudfront.responses import CloudFrontResponse
+
+    CloudFrontResponse.list_distributions = list_distributions_response
     models.Distribution.__init__ = distribution_init
     Backend.create_distribution_with_tags = create_distribution_with_tags
     Backend.update_distribution = update_distribution

@@ -311,3 +311,29 @@ def test_arn_has_an_empty_region_field(stock, emulator):
         cf.tag_resource(Resource=arn, Tags={"Items": [{"Key": "owner", "Value": "stack"}]})
         assert cf.list_tags_for_resource(Resource=arn)["Tags"]["Items"] == [
             {"Key": "owner", "Value": "stack"}]
+
+
+def test_list_distributions_pages_by_max_items_and_marker(stock, emulator):
+    for server in (stock, emulator):
+        cf = server.client("cloudfront")
+        made = {create(server)[0] for _ in range(3)}
+        first = cf.list_distributions(MaxItems="2")["DistributionList"]
+        if server is stock:
+            assert first["IsTruncated"] is False  # moto: one page, whatever MaxItems says
+            assert len(first["Items"]) > 2
+            continue
+        assert first["IsTruncated"] is True and len(first["Items"]) == 2
+        assert first["NextMarker"] == first["Items"][-1]["Id"]
+        seen, marker = [], ""
+        while True:
+            page = cf.list_distributions(MaxItems="2", Marker=marker)["DistributionList"]
+            assert page["Quantity"] == len(page.get("Items", [])) <= 2
+            seen += [d["Id"] for d in page.get("Items", [])]
+            if not page["IsTruncated"]:
+                assert "NextMarker" not in page
+                break
+            marker = page["NextMarker"]
+        assert made <= set(seen) and len(seen) == len(set(seen))
+        everything = cf.get_paginator("list_distributions").paginate(
+            PaginationConfig={"PageSize": 1}).build_full_result()
+        assert [d["Id"] for d in everything["DistributionList"]["Items"]] == seen

@@ -2,12 +2,14 @@
 //! can plan it again exactly as CloudFormation would (`cfclone diff`, `cfclone sync`), and
 //! tell a reference that moved on from a clone edited by hand. Pure.
 //!
-//! One standard-tier parameter per clone, `/cfclone/records/<distribution id>` in
+//! One parameter per clone, `/cfclone/records/<distribution id>` in
 //! us-east-1 (CloudFront's home region, whatever region the stack is in), written by every
 //! Create and Update and removed by Delete. It holds the properties (`ServiceToken` left
 //! out), the reference's id and [revision](crate::fields::revision), and a digest of each
-//! field of the configuration the clone was given ([`crate::fields::digests`]): a few
-//! hundred bytes to 2 KB, under SSM's 4 KB for a standard parameter.
+//! field of the configuration the clone was given ([`crate::fields::digests`]): about 1 KB,
+//! under SSM's 4 KB for a (free) standard parameter; a reference with CloudFront's maximum of
+//! 75 cache behaviours needs more than 4 KB (a unit test checks it stays within 8), which the `Intelligent-Tiering` tier the provider
+//! writes with stores as an advanced parameter (8 KB).
 
 use crate::fields::{self, Change};
 use aws_sdk_cloudfront::types::DistributionConfig;

@@ -439,3 +439,35 @@ async fn plan_shows_what_a_clone_would_get_and_writes_nothing() {
     assert_eq!(h.aws.distribution_ids().await, [reference.id.as_str()]);
     let _ = std::fs::remove_file(file);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_reads_every_page_and_finds_a_clone_past_the_first_hundred() {
+    let h = Harness::start().await;
+    let reference = h.seed_reference().await;
+    for _ in 0..100 {
+        cfclone_e2e::seed::foreign_distribution(&h.aws, &[]).await;
+    }
+    h.issue_certificate("shop.example.com", &[]).await;
+    let create = h
+        .create("Shop", props(&reference.id, &["shop.example.com"]))
+        .await;
+    let response = h.send(&create).await.only();
+    assert_eq!(response.status, "SUCCESS", "{}", response.reason());
+    h.moto.clear_calls().await;
+
+    let list = h.cli(&["list", "--output", "json"]).await;
+    assert_eq!(list.code, 0, "{}", list.stderr);
+    let listed = list.json();
+    let ids: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["distributionId"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [response.physical_resource_id.as_str()]);
+    assert_eq!(
+        h.moto.count("ListDistributions").await,
+        2,
+        "102 distributions are two pages"
+    );
+}

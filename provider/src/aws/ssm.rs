@@ -43,7 +43,9 @@ impl Parameters for SdkParameters {
             .name(name)
             .value(value)
             .r#type(ParameterType::String)
-            .tier(ParameterTier::Standard)
+            // Standard (free, 4 KB) unless the value needs Advanced (8 KB): a clone record
+            // of a reference with many behaviours can pass 4 KB.
+            .tier(ParameterTier::IntelligentTiering)
             .overwrite(true)
             .description("written by cfclone (Custom::ClonedDistribution)")
             .send()

@@ -85,3 +85,35 @@ fn a_reference_edit_is_told_from_a_hand_edit() {
     );
     assert!(!diffs.is_empty());
 }
+
+#[test]
+fn a_record_of_a_reference_with_75_behaviours_fits_an_advanced_parameter() {
+    let mut reference = reference();
+    let behaviours = reference.cache_behaviors.as_mut().unwrap();
+    let template = behaviours.items.as_ref().unwrap()[0].clone();
+    let items: Vec<_> = (0..75)
+        .map(|i| {
+            let mut b = template.clone();
+            b.path_pattern = format!("/catalogue/section-{i:02}/products/*");
+            b
+        })
+        .collect();
+    behaviours.quantity = 75;
+    behaviours.items = Some(items);
+    let record = Record::new(
+        REFERENCE_ID,
+        &reference,
+        &properties(),
+        &planned(&reference),
+    );
+    let size = record.to_json().len();
+    assert_eq!(
+        record
+            .applied
+            .keys()
+            .filter(|k| k.starts_with("CacheBehaviors["))
+            .count(),
+        75
+    );
+    assert!(size > 4096 && size <= 8192, "{size} bytes");
+}
