@@ -626,6 +626,11 @@ async fn update_of_a_vanished_clone_creates_it_anew() {
             .await,
     );
     assert_ne!(physical, id);
+    assert!(
+        w.ssm.record(&id).is_none(),
+        "the vanished clone's record is gone"
+    );
+    assert!(w.ssm.record(&physical).is_some(), "the new clone has one");
     assert_eq!(w.clones(), vec![physical]);
 }
 

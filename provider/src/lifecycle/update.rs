@@ -46,6 +46,9 @@ where
                 Ok(found) => found,
                 Err(e) if e.is(ErrorKind::NotFound) => {
                     warn!(distribution_id = %physical_id, "the clone no longer exists; creating it anew");
+                    if let Err(error) = self.forget_record(&physical_id).await {
+                        warn!(%error, distribution_id = %physical_id, "could not remove the vanished clone's record");
+                    }
                     return self.create_with(request, properties, physical_id).await;
                 }
                 Err(e) => return failed(physical_id, e),

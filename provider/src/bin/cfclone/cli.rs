@@ -7,7 +7,8 @@ const EXIT_CODES: &str = "\
 Exit status:
   0  success; for diff: the clone is in sync
   1  for diff: differences found; for sync: a clone was skipped (edited by hand) or
-     --dry-run found changes; for invoke: the provider answered FAILED
+     --dry-run found changes; for certificates: none covers every alias; for invoke:
+     the provider answered FAILED
   2  an error: bad arguments, an AWS call failed, a clone could not be synced
 
 Credentials and endpoints come from the standard AWS environment and shared config files,
