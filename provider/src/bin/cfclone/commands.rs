@@ -2,7 +2,7 @@
 //! library (`fleet` for the fleet's commands).
 
 use crate::cli::{Cli, Command};
-use crate::fleet;
+use crate::{fleet, preflight};
 use cfclone::aws::client::Target;
 use cfclone::handler::{Handled, Invocation};
 use std::io::Write;
@@ -44,7 +44,7 @@ pub async fn run(cli: Cli, out: &mut impl Write) -> ExitCode {
             origin_domain_name,
             stack_region,
         } => {
-            let declared = match fleet::declared(
+            let declared = match preflight::declared(
                 properties.as_deref(),
                 resource.as_deref(),
                 reference,
@@ -54,10 +54,10 @@ pub async fn run(cli: Cli, out: &mut impl Write) -> ExitCode {
                 Ok(declared) => declared,
                 Err(message) => return fail(message),
             };
-            fleet::plan(&provider, &declared, &stack_region, output, out).await
+            preflight::plan(&provider, &declared, &stack_region, output, out).await
         }
         Command::Certificates { aliases } => {
-            fleet::certificates(&provider, &aliases, output, out).await
+            preflight::certificates(&provider, &aliases, output, out).await
         }
         Command::Diff { clone } => fleet::diff(&provider, &clone, output, out).await,
         Command::List { reference } => {

@@ -3,6 +3,8 @@
 mod cli;
 mod commands;
 mod fleet;
+mod preflight;
+mod render;
 
 use clap::Parser;
 use std::process::ExitCode;
