@@ -471,3 +471,45 @@ async fn list_reads_every_page_and_finds_a_clone_past_the_first_hundred() {
         "102 distributions are two pages"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn diff_and_plan_make_only_the_reads_they_need() {
+    let h = Harness::start().await;
+    let (reference, ids) = fleet(&h).await;
+    let operations = |calls: Vec<cfclone_e2e::moto::Call>| {
+        let mut ops: Vec<String> = calls.into_iter().map(|c| c.operation).collect();
+        ops.sort();
+        ops
+    };
+
+    h.moto.clear_calls().await;
+    assert_eq!(h.cli(&["diff", &ids[0]]).await.code, 0);
+    // The clone (status and configuration), its tags (ownership), its record, the
+    // reference, the certificates: one call each.
+    assert_eq!(
+        operations(h.moto.calls().await),
+        [
+            "GetDistribution",
+            "GetDistributionConfig",
+            "GetParameter",
+            "ListCertificates",
+            "ListTagsForResource"
+        ]
+    );
+
+    h.moto.clear_calls().await;
+    let plan = h
+        .cli(&[
+            "plan",
+            "--reference",
+            &reference.id,
+            "--alias",
+            "api.shop.example.com",
+        ])
+        .await;
+    assert_eq!(plan.code, 0, "{}", plan.stderr);
+    assert_eq!(
+        operations(h.moto.calls().await),
+        ["GetDistributionConfig", "ListCertificates"]
+    );
+}
