@@ -513,3 +513,50 @@ async fn diff_and_plan_make_only_the_reads_they_need() {
         ["GetDistributionConfig", "ListCertificates"]
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_throttled_sync_is_absorbed_and_every_clone_ends_in_sync() {
+    use cfclone_e2e::moto::Fault;
+    let h = Harness::start().await;
+    let (reference, ids) = fleet(&h).await;
+    h.aws
+        .edit(&reference.id, |c| {
+            c.default_root_object = Some("home.html".into())
+        })
+        .await;
+    h.moto.clear_calls().await;
+    h.moto
+        .inject(Fault::new(
+            "cloudfront",
+            "UpdateDistribution",
+            "Throttling",
+            2,
+        ))
+        .await;
+    h.moto
+        .inject(Fault::new("cloudfront", "GetDistribution", "Throttling", 1))
+        .await;
+
+    let sync = h
+        .cli(&["sync", "--reference", &reference.id, "--wave", "2"])
+        .await;
+    assert_eq!(sync.code, 0, "{}\n{}", sync.stdout, sync.stderr);
+    let throttled = h.moto.statuses("UpdateDistribution").await;
+    assert!(
+        throttled.iter().filter(|s| **s >= 400).count() == 2,
+        "{throttled:?}"
+    );
+    assert_eq!(
+        h.moto.faults_left().await,
+        0,
+        "every injected fault was met"
+    );
+    for id in &ids {
+        assert_eq!(h.cli(&["diff", id]).await.code, 0, "{id} in sync");
+    }
+    assert_eq!(
+        h.aws.distribution_ids().await.len(),
+        3,
+        "nothing lost or duplicated"
+    );
+}
