@@ -11,8 +11,12 @@ use crate::event::{OWNER_LOGICAL_ID_TAG, OWNER_STACK_TAG, stack_region};
 use crate::fields;
 use crate::properties::Properties;
 use crate::record::{Cause, Difference, Record, parameter_name};
+use aws_sdk_cloudfront::types::DistributionConfig;
+use futures_util::future::{BoxFuture, FutureExt, Shared};
 use futures_util::{StreamExt, stream};
 use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::Mutex;
 
 /// How many clones are read at the same time.
 const READ_CONCURRENCY: usize = 8;
@@ -89,7 +93,17 @@ impl CloneState {
     }
 }
 
-impl<D, C, P, K> Lifecycle<'_, D, C, P, K>
+/// Reads the clones of a fleet share: each reference's configuration and the certificate
+/// list are read once, however many clones ask for them at the same time.
+#[derive(Default)]
+pub struct SharedReads<'a> {
+    references: Mutex<HashMap<String, SharedRead<'a, DistributionConfig>>>,
+    certificates: Mutex<Option<SharedRead<'a, Vec<crate::certificates::Certificate>>>>,
+}
+
+type SharedRead<'a, T> = Shared<BoxFuture<'a, Result<T, crate::aws::AwsError>>>;
+
+impl<'a, D, C, P, K> Lifecycle<'a, D, C, P, K>
 where
     D: Distributions,
     C: Certificates,
@@ -110,6 +124,11 @@ where
     /// Clone `id` now, and what its plan would change. Refuses a distribution cfclone did
     /// not make, and a clone without a record.
     pub async fn diff(&self, id: &str) -> Result<CloneState, Error> {
+        self.diff_sharing(id, &SharedReads::default()).await
+    }
+
+    /// [`Self::diff`], the reference and the certificates read through `shared`.
+    async fn diff_sharing(&self, id: &str, shared: &SharedReads<'a>) -> Result<CloneState, Error> {
         let clone = self
             .aws
             .distributions
@@ -133,7 +152,9 @@ where
         declared["ServiceToken"] = json!("cfclone");
         let properties =
             Properties::parse(&declared, stack_region(&owner.stack_id)).map_err(Error::Property)?;
-        let inputs = self.inputs(&properties).await?;
+        let reference = self.shared_reference(shared, &properties.reference_distribution_id);
+        let listed = self.shared_certificates(shared);
+        let inputs = self.inputs_from(&properties, reference, listed).await?;
         let planned = inputs.plan(&properties, &clone.config.caller_reference)?;
         let differences = record.causes(fields::changes(&clone.config, &planned));
         Ok(CloneState {
@@ -171,8 +192,10 @@ where
                 ids.push(listed.id);
             }
         }
+        let shared = SharedReads::default();
+        let shared = &shared;
         let states: Vec<Result<CloneState, Error>> = stream::iter(ids)
-            .map(|id| async move { self.diff(&id).await })
+            .map(|id| async move { self.diff_sharing(&id, shared).await })
             .buffered(READ_CONCURRENCY)
             .collect()
             .await;
@@ -185,6 +208,50 @@ where
         }
         clones.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(clones)
+    }
+}
+
+impl<'a, D, C, P, K> Lifecycle<'a, D, C, P, K>
+where
+    D: Distributions,
+    C: Certificates,
+    P: Parameters,
+    K: Clock,
+{
+    fn shared_reference(
+        &self,
+        shared: &SharedReads<'a>,
+        id: &str,
+    ) -> SharedRead<'a, DistributionConfig> {
+        let aws = self.aws;
+        let mut references = shared.references.lock().unwrap_or_else(|e| e.into_inner());
+        references
+            .entry(id.to_owned())
+            .or_insert_with(|| {
+                let id = id.to_owned();
+                async move { aws.distributions.get_config(&id).await.map(|(c, _)| c) }
+                    .boxed()
+                    .shared()
+            })
+            .clone()
+    }
+
+    fn shared_certificates(
+        &self,
+        shared: &SharedReads<'a>,
+    ) -> SharedRead<'a, Vec<crate::certificates::Certificate>> {
+        let aws = self.aws;
+        let mut certificates = shared
+            .certificates
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        certificates
+            .get_or_insert_with(|| {
+                async move { aws.certificates.list().await }
+                    .boxed()
+                    .shared()
+            })
+            .clone()
     }
 }
 

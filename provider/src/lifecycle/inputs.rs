@@ -2,12 +2,13 @@
 //! same time, and the pure plan over them. Reads only: nothing is written here.
 
 use super::Lifecycle;
-use crate::aws::{Certificates, Clock, Distributions, ErrorKind, Parameters};
+use crate::aws::{AwsError, Certificates, Clock, Distributions, ErrorKind, Parameters};
 use crate::certificates;
 use crate::error::Error;
 use crate::plan;
 use crate::properties::Properties;
 use aws_sdk_cloudfront::types::DistributionConfig;
+use std::future::Future;
 use tracing::info;
 
 /// What a plan is made from besides the properties: the reference's configuration and the
@@ -54,12 +55,29 @@ where
     /// Reads the reference and finds the certificate, at the same time: the two do not
     /// depend on each other, and each is a round trip to a different service.
     pub async fn inputs(&self, properties: &Properties) -> Result<PlanInputs, Error> {
+        let reference = async {
+            self.aws
+                .distributions
+                .get_config(&properties.reference_distribution_id)
+                .await
+                .map(|(config, _)| config)
+        };
+        self.inputs_from(properties, reference, self.aws.certificates.list())
+            .await
+    }
+
+    /// [`Self::inputs`] from these reads of the reference and of the certificate list (a
+    /// fleet's clones share them); the list is awaited only when the aliases need it.
+    pub(super) async fn inputs_from(
+        &self,
+        properties: &Properties,
+        reference: impl Future<Output = Result<DistributionConfig, AwsError>>,
+        listed: impl Future<Output = Result<Vec<certificates::Certificate>, AwsError>>,
+    ) -> Result<PlanInputs, Error> {
         let reference_id = &properties.reference_distribution_id;
-        let (reference, certificate) = tokio::join!(
-            self.aws.distributions.get_config(reference_id),
-            self.certificate(properties)
-        );
-        let (reference, _) = reference.map_err(|e| {
+        let (reference, certificate) =
+            tokio::join!(reference, self.certificate(properties, listed));
+        let reference = reference.map_err(|e| {
             if e.is(ErrorKind::NotFound) {
                 Error::property(
                     "ReferenceDistributionId",
@@ -101,7 +119,11 @@ where
 
     /// The explicit `CertificateArn`, or the ACM certificate (us-east-1) that covers every
     /// alias; none when there are no aliases.
-    async fn certificate(&self, properties: &Properties) -> Result<Option<String>, Error> {
+    async fn certificate(
+        &self,
+        properties: &Properties,
+        listed: impl Future<Output = Result<Vec<certificates::Certificate>, AwsError>>,
+    ) -> Result<Option<String>, Error> {
         if properties.aliases.is_empty() {
             return Ok(None);
         }
@@ -109,7 +131,7 @@ where
             return Ok(Some(arn.clone()));
         }
         let now = (self.aws.clock.now_ms() / 1000) as i64;
-        let mut found = self.aws.certificates.list().await?;
+        let mut found = listed.await?;
         let incomplete: Vec<String> = certificates::to_describe(&found, &properties.aliases, now)
             .into_iter()
             .map(str::to_owned)

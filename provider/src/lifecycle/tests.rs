@@ -1317,3 +1317,31 @@ async fn the_fleet_lists_only_cfclones_own_clones() {
         refused.reason()
     );
 }
+
+#[tokio::test]
+async fn a_fleet_lists_with_one_read_of_its_reference_and_of_the_certificates() {
+    let w = world();
+    // Two clones with an alias each (the certificate covers both), one without.
+    for aliases in [
+        json!(["shop.example.com"]),
+        json!(["www.shop.example.com"]),
+        json!([]),
+    ] {
+        let mut request = create(props(json!({"Aliases": aliases})));
+        request.ids.logical_resource_id = format!("Clone{}", uuid::Uuid::new_v4().simple());
+        success(w.run(&request).await);
+    }
+    let before_lists = w.acm.count("ListCertificates");
+    let reference_reads = |w: &World| {
+        w.cf.calls()
+            .iter()
+            .filter(|c| *c == &format!("GetDistributionConfig {REFERENCE_ID}"))
+            .count()
+    };
+    let before_reads = reference_reads(&w);
+    let listed = reader(&w).list(None).await.unwrap();
+    assert_eq!(listed.len(), 3);
+    assert!(listed.iter().all(CloneState::in_sync));
+    assert_eq!(w.acm.count("ListCertificates") - before_lists, 1);
+    assert_eq!(reference_reads(&w) - before_reads, 1);
+}
