@@ -73,19 +73,11 @@ mod tests {
     use serde_json::json;
 
     fn planned(aliases: &[&str], certificate: Option<&str>) -> DistributionConfig {
-        let properties = crate::properties::Properties::parse(
-            &json!({"ServiceToken": "x", "ReferenceDistributionId": REFERENCE_ID, "Aliases": aliases}),
-            "eu-west-1",
-        )
-        .unwrap();
-        crate::plan::plan(
-            REFERENCE_ID,
+        crate::test_support::plan_of(
             &reference(),
-            &properties,
+            json!({"ServiceToken": "x", "ReferenceDistributionId": REFERENCE_ID, "Aliases": aliases}),
             certificate,
-            "cfclone-x",
         )
-        .unwrap()
     }
 
     #[test]

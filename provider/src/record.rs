@@ -61,6 +61,13 @@ impl Record {
         }
     }
 
+    /// The recorded properties as a request declares them, with this `ServiceToken`.
+    pub fn declared(&self, service_token: &str) -> Value {
+        let mut properties = self.properties.clone();
+        properties.insert("ServiceToken".into(), Value::from(service_token));
+        Value::Object(properties)
+    }
+
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).expect("a record always serializes")
     }

@@ -235,3 +235,21 @@ pub fn reference() -> DistributionConfig {
         .build()
         .unwrap()
 }
+
+/// The plan of a clone of `reference` with these properties (eu-west-1 stack, `CERT` or
+/// the given certificate).
+pub fn plan_of(
+    reference: &DistributionConfig,
+    properties: serde_json::Value,
+    certificate: Option<&str>,
+) -> DistributionConfig {
+    let properties = crate::properties::Properties::parse(&properties, "eu-west-1").unwrap();
+    crate::plan::plan(
+        REFERENCE_ID,
+        reference,
+        &properties,
+        certificate,
+        "cfclone-x",
+    )
+    .unwrap()
+}

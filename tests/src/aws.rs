@@ -182,8 +182,8 @@ impl Aws {
     }
 
     /// Edits a distribution's configuration by hand, as someone in the console would (its
-    /// current ETag as `IfMatch`).
-    pub async fn edit(&self, id: &str, edit: impl FnOnce(&mut DistributionConfig)) {
+    /// current ETag as `IfMatch`); the new ETag.
+    pub async fn edit(&self, id: &str, edit: impl FnOnce(&mut DistributionConfig)) -> String {
         let out = self
             .cloudfront
             .get_distribution_config()
@@ -205,33 +205,15 @@ impl Aws {
                     "UpdateDistribution {id}: {}",
                     aws_sdk_cloudfront::error::DisplayErrorContext(&e)
                 )
-            });
+            })
+            .e_tag
+            .expect("an ETag")
     }
 
-    /// The ids of every distribution in the account.
     /// Disables and deletes a distribution as someone outside the provider would: with
     /// its ETag, and once CloudFront has deployed the disabled configuration.
     pub async fn disable_and_delete(&self, id: &str) {
-        let out = self
-            .cloudfront
-            .get_distribution_config()
-            .id(id)
-            .send()
-            .await
-            .expect("GetDistributionConfig");
-        let mut config = out.distribution_config.expect("a configuration");
-        config.enabled = false;
-        let mut etag = self
-            .cloudfront
-            .update_distribution()
-            .id(id)
-            .if_match(out.e_tag.expect("an ETag"))
-            .distribution_config(config)
-            .send()
-            .await
-            .expect("UpdateDistribution")
-            .e_tag
-            .expect("an ETag");
+        let mut etag = self.edit(id, |config| config.enabled = false).await;
         for _ in 0..50 {
             let d = self
                 .cloudfront
@@ -255,6 +237,7 @@ impl Aws {
             .expect("DeleteDistribution");
     }
 
+    /// The ids of every distribution in the account.
     pub async fn distribution_ids(&self) -> Vec<String> {
         let out = self
             .cloudfront

@@ -5,20 +5,12 @@ use aws_sdk_cloudfront::types::{CustomHeaders, OriginCustomHeader};
 use serde_json::json;
 
 fn planned(aliases: &[&str]) -> DistributionConfig {
-    let properties = crate::properties::Properties::parse(
-        &json!({"ServiceToken": "x", "ReferenceDistributionId": REFERENCE_ID, "Aliases": aliases,
-                "OriginDomainName": "api.shop.example.com"}),
-        "eu-west-1",
-    )
-    .unwrap();
-    crate::plan::plan(
-        REFERENCE_ID,
+    crate::test_support::plan_of(
         &reference(),
-        &properties,
+        json!({"ServiceToken": "x", "ReferenceDistributionId": REFERENCE_ID, "Aliases": aliases,
+               "OriginDomainName": "api.shop.example.com"}),
         Some(CERT),
-        "cfclone-x",
     )
-    .unwrap()
 }
 
 #[test]

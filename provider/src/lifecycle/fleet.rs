@@ -76,8 +76,7 @@ impl CloneState {
     /// The CloudFormation Update a sync runs: the clone's own resource, its recorded
     /// properties as both the new and the old ones, no ResponseURL (nothing to answer).
     pub fn sync_event(&self) -> Value {
-        let mut properties = self.record.properties.clone();
-        properties.insert("ServiceToken".into(), json!("cfclone-sync"));
+        let properties = self.record.declared("cfclone-sync");
         json!({
             "RequestType": "Update",
             "ServiceToken": "cfclone-sync",
@@ -100,6 +99,9 @@ pub struct SharedReads<'a> {
     references: Mutex<HashMap<String, SharedRead<'a, DistributionConfig>>>,
     certificates: Mutex<Option<SharedRead<'a, Vec<crate::certificates::Certificate>>>>,
 }
+
+/// A distribution's tags, as the adapters answer them.
+type Tags = Vec<(String, String)>;
 
 type SharedRead<'a, T> = Shared<BoxFuture<'a, Result<T, crate::aws::AwsError>>>;
 
@@ -124,18 +126,49 @@ where
     /// Clone `id` now, and what its plan would change. Refuses a distribution cfclone did
     /// not make, and a clone without a record.
     pub async fn diff(&self, id: &str) -> Result<CloneState, Error> {
-        self.diff_sharing(id, &SharedReads::default()).await
+        self.diff_sharing(id, None, &SharedReads::default()).await
     }
 
-    /// [`Self::diff`], the reference and the certificates read through `shared`.
-    async fn diff_sharing(&self, id: &str, shared: &SharedReads<'a>) -> Result<CloneState, Error> {
+    /// Each of these clones, as [`Self::diff`] sees it, a few at a time; each reference and
+    /// the certificate list are read once for them all.
+    pub async fn states(&self, ids: Vec<String>) -> Result<Vec<CloneState>, Error> {
+        self.states_with_tags(ids.into_iter().map(|id| (id, None)).collect())
+            .await
+    }
+
+    async fn states_with_tags(
+        &self,
+        clones: Vec<(String, Option<Tags>)>,
+    ) -> Result<Vec<CloneState>, Error> {
+        let shared = SharedReads::default();
+        let shared = &shared;
+        stream::iter(clones)
+            .map(|(id, tags)| async move { self.diff_sharing(&id, tags, shared).await })
+            .buffered(READ_CONCURRENCY)
+            .collect::<Vec<_>>()
+            .await
+            .into_iter()
+            .collect()
+    }
+
+    /// [`Self::diff`], with the clone's tags when they were read already, the reference
+    /// and the certificates read through `shared`.
+    async fn diff_sharing(
+        &self,
+        id: &str,
+        tags: Option<Tags>,
+        shared: &SharedReads<'a>,
+    ) -> Result<CloneState, Error> {
         let clone = self
             .aws
             .distributions
             .get(id)
             .await
             .map_err(|e| not_found(e, id))?;
-        let tags = self.aws.distributions.tags(&clone.arn).await?;
+        let tags = match tags {
+            Some(tags) => tags,
+            None => self.aws.distributions.tags(&clone.arn).await?,
+        };
         let owner = Owner::from_tags(&tags).ok_or_else(|| {
             Error::NotOwned(format!(
                 "{id} does not carry cfclone's ownership tags ({OWNER_STACK_TAG}, {OWNER_LOGICAL_ID_TAG}): it is not a clone cfclone made, and cfclone leaves it alone"
@@ -148,10 +181,9 @@ where
                 parameter_name(id)
             ),
         })?;
-        let mut declared = Value::Object(record.properties.clone());
-        declared["ServiceToken"] = json!("cfclone");
         let properties =
-            Properties::parse(&declared, stack_region(&owner.stack_id)).map_err(Error::Property)?;
+            Properties::parse(&record.declared("cfclone"), stack_region(&owner.stack_id))
+                .map_err(Error::Property)?;
         let reference = self.shared_reference(shared, &properties.reference_distribution_id);
         let listed = self.shared_certificates(shared);
         let inputs = self.inputs_from(&properties, reference, listed).await?;
@@ -178,34 +210,27 @@ where
     /// `reference` only when given, each with its differences; read a few at a time.
     pub async fn list(&self, reference: Option<&str>) -> Result<Vec<CloneState>, Error> {
         let all = self.aws.distributions.list().await?;
-        let owned: Vec<Result<Option<Listed>, Error>> = stream::iter(all)
+        let tagged: Vec<Result<(Listed, Tags), Error>> = stream::iter(all)
             .map(|listed| async move {
                 let tags = self.aws.distributions.tags(&listed.arn).await?;
-                Ok(Owner::from_tags(&tags).map(|_| listed))
+                Ok((listed, tags))
             })
             .buffered(READ_CONCURRENCY)
             .collect()
             .await;
-        let mut ids = Vec::new();
-        for listed in owned {
-            if let Some(listed) = listed? {
-                ids.push(listed.id);
+        let mut owned = Vec::new();
+        for found in tagged {
+            let (listed, tags) = found?;
+            if Owner::from_tags(&tags).is_some() {
+                owned.push((listed.id, Some(tags)));
             }
         }
-        let shared = SharedReads::default();
-        let shared = &shared;
-        let states: Vec<Result<CloneState, Error>> = stream::iter(ids)
-            .map(|id| async move { self.diff_sharing(&id, shared).await })
-            .buffered(READ_CONCURRENCY)
-            .collect()
-            .await;
-        let mut clones = Vec::new();
-        for state in states {
-            let state = state?;
-            if reference.is_none_or(|r| state.record.reference_distribution_id == r) {
-                clones.push(state);
-            }
-        }
+        let mut clones: Vec<CloneState> = self
+            .states_with_tags(owned)
+            .await?
+            .into_iter()
+            .filter(|c| reference.is_none_or(|r| c.record.reference_distribution_id == r))
+            .collect();
         clones.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(clones)
     }

@@ -41,17 +41,6 @@ where
     P: Parameters,
     K: Clock,
 {
-    /// Plans a clone (reads only): see [`PlanInputs`].
-    pub async fn plan(
-        &self,
-        properties: &Properties,
-        caller_reference: &str,
-    ) -> Result<DistributionConfig, Error> {
-        self.inputs(properties)
-            .await?
-            .plan(properties, caller_reference)
-    }
-
     /// Reads the reference and finds the certificate, at the same time: the two do not
     /// depend on each other, and each is a round trip to a different service.
     pub async fn inputs(&self, properties: &Properties) -> Result<PlanInputs, Error> {

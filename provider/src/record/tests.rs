@@ -9,8 +9,7 @@ fn properties() -> Value {
 }
 
 fn planned(reference: &DistributionConfig) -> DistributionConfig {
-    let p = crate::properties::Properties::parse(&properties(), "eu-west-1").unwrap();
-    crate::plan::plan(REFERENCE_ID, reference, &p, Some(CERT), "cfclone-x").unwrap()
+    crate::test_support::plan_of(reference, properties(), Some(CERT))
 }
 
 fn record() -> Record {

@@ -153,16 +153,7 @@ pub async fn sync(
             return fail("name the clones to sync (CLONE_ID ...) or --reference DISTRIBUTION_ID");
         }
         (_, Some(reference)) => lifecycle.list(Some(reference)).await,
-        (false, None) => {
-            let mut states = Vec::new();
-            for id in clones {
-                match lifecycle.diff(id).await {
-                    Ok(state) => states.push(state),
-                    Err(e) => return fail(format!("{id}: {}", e.reason())),
-                }
-            }
-            Ok(states)
-        }
+        (false, None) => lifecycle.states(clones.to_vec()).await,
     };
     let states = match states {
         Ok(states) => states,
