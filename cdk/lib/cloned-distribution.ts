@@ -163,6 +163,17 @@ export interface ClonedDistributionProps {
    * @default - the stack's provider, `ClonedDistributionProvider.getOrCreate(this)`
    */
   readonly provider?: ClonedDistributionProvider;
+
+  /**
+   * Sync the clone whenever the reference is edited (an EventBridge rule on CloudTrail's
+   * `UpdateDistribution` of the reference; see `ClonedDistributionProvider.syncClonesOf`).
+   * The stack must be in us-east-1, and a CloudTrail trail must record management events.
+   * A clone edited by hand is not overwritten.
+   *
+   * @default false: the clone changes only when the stack updates it (`referenceRevision`)
+   *   or `cfclone sync` runs
+   */
+  readonly autoSync?: boolean;
 }
 
 /** Options of `ClonedDistribution.grantOriginAccess`. */
@@ -247,6 +258,7 @@ export class ClonedDistribution extends Construct {
     validateProps(props, this.node.path);
 
     this.provider = props.provider ?? ClonedDistributionProvider.getOrCreate(this);
+    if (props.autoSync) this.provider.syncClonesOf(props.referenceDistributionId);
     this.ssmParameterPrefix = props.ssmParameterPrefix;
 
     const properties: Partial<Record<PropertyName, unknown>> = {

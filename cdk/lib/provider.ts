@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Aws, type CfnElement, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -219,6 +221,7 @@ export class ClonedDistributionProvider extends Construct {
   readonly ssmParameterPrefixes: readonly string[];
   /** The optional grants' statements by sid: later grants add their resources to them. */
   private readonly statements = new Map<string, iam.PolicyStatement>();
+  private readonly syncRules = new Map<string, events.Rule>();
 
   private constructor(scope: Stack, id: string, props: ClonedDistributionProviderProps) {
     super(scope, id);
@@ -358,8 +361,8 @@ export class ClonedDistributionProvider extends Construct {
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason:
-          'acm:ListCertificates and cloudfront:CreateDistribution support no resource-level permissions ' +
-          '(the latter only creates new distributions)',
+          'acm:ListCertificates, cloudfront:CreateDistribution and cloudfront:ListDistributions (automatic ' +
+          'sync only) support no resource-level permissions (CreateDistribution only creates new distributions)',
       },
       {
         id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:acm:us-east-1:<AWS::AccountId>:certificate/*]',
@@ -380,6 +383,65 @@ export class ClonedDistributionProvider extends Construct {
           "scoped to the provider's own function",
       },
     );
+  }
+
+  /**
+   * Syncs this stack's clones of `referenceDistributionId` whenever the reference is edited:
+   * an EventBridge rule on CloudTrail's record of a successful `UpdateDistribution` of the
+   * reference invokes the provider, which brings the stack's stale clones up to date the way a
+   * CloudFormation Update with a new `referenceRevision` would, a few at a time; a clone edited
+   * by hand is left alone and logged. The sync is bounded (`CFCLONE_SYNC_MAX_CLONES`, default
+   * 100; `CFCLONE_SYNC_WAVE`, default 5; never past the invocation's deadline) and reported in
+   * the provider's logs and as CloudWatch metrics (namespace `cfclone`, dimension
+   * `ReferenceDistributionId`: `ClonesUpdated`, `ClonesSkipped`, `ClonesFailed`, …).
+   *
+   * CloudFront is a global service whose CloudTrail events reach EventBridge in us-east-1
+   * only, so the stack must be in us-east-1; and EventBridge sees them only while a CloudTrail
+   * trail records the account's management events. One rule per reference, however many
+   * clones ask.
+   */
+  syncClonesOf(referenceDistributionId: string): events.Rule {
+    const stack = Stack.of(this);
+    if (!Token.isUnresolved(stack.region) && stack.region !== 'us-east-1') {
+      throw new Error(
+        `cfclone: ${this.node.path}: automatic sync needs the stack in us-east-1, where CloudFront's ` +
+          `CloudTrail events reach EventBridge; this stack is in ${stack.region}. Declare the clones ` +
+          'in a us-east-1 stack, or sync from a pipeline instead: cfclone sync --reference ' +
+          referenceDistributionId,
+      );
+    }
+    const key = Token.isUnresolved(referenceDistributionId)
+      ? stack.resolve(referenceDistributionId)
+      : referenceDistributionId;
+    const existing = this.syncRules.get(JSON.stringify(key));
+    if (existing) return existing;
+    if (this.syncRules.size === 0) {
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'ListClones',
+          actions: ['cloudfront:ListDistributions'],
+          resources: ['*'],
+        }),
+      );
+      // Only the clones of this stack: its role may change no others.
+      this.function.addEnvironment('CFCLONE_SYNC_STACKS', Aws.STACK_ID);
+    }
+    const rule = new events.Rule(this, `SyncRule${this.syncRules.size + 1}`, {
+      description: 'cfclone: sync the clones of a reference distribution after it is edited',
+      eventPattern: {
+        source: ['aws.cloudfront'],
+        detailType: ['AWS API Call via CloudTrail'],
+        detail: {
+          eventSource: ['cloudfront.amazonaws.com'],
+          eventName: events.Match.prefix('UpdateDistribution'),
+          errorCode: events.Match.doesNotExist(),
+          requestParameters: { id: [referenceDistributionId] },
+        },
+      },
+    });
+    rule.addTarget(new targets.LambdaFunction(this.function, { retryAttempts: 2, maxEventAge: Duration.hours(1) }));
+    this.syncRules.set(JSON.stringify(key), rule);
+    return rule;
   }
 
   /**

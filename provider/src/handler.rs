@@ -1,5 +1,5 @@
 //! The CloudFormation front: one wrapper around the lifecycle. It reads the event once
-//! ([`event::parse`]), sets the time budget, turns every error, panic and the approaching
+//! ([`event::parse`]; an edit of a reference goes to [`crate::sync::auto`] instead), sets the time budget, turns every error, panic and the approaching
 //! deadline into a FAILED answer, hands unfinished waits on to a fresh invocation, and sends
 //! exactly one [`response`] per request.
 
@@ -52,6 +52,8 @@ pub enum Handled {
     HandedOff { hand_offs: u32 },
     /// The payload could not be answered at all (no ResponseURL to answer to).
     Ignored { why: String },
+    /// A reference was edited: its clones were synced ([`crate::sync::auto`]).
+    Synced { summary: String },
 }
 
 impl Handled {
@@ -71,6 +73,7 @@ impl Handled {
             ),
             Self::HandedOff { hand_offs } => format!("handed off (hand-off {hand_offs})"),
             Self::Ignored { why } => format!("ignored: {why}"),
+            Self::Synced { summary } => summary.clone(),
         }
     }
 }
@@ -89,6 +92,8 @@ pub struct Provider<D, C, P, K, I> {
     pub continuer: Continuer<I>,
     pub http: reqwest::Client,
     pub poll_interval: Duration,
+    /// How much one automatic sync may do.
+    pub sync_limits: crate::sync::Limits,
 }
 
 impl<D, C, P, K, I> Provider<D, C, P, K, I>
@@ -99,8 +104,12 @@ where
     K: Clock + 'static,
     I: SelfInvoke + 'static,
 {
-    /// Handles one payload of `invocation`.
+    /// Handles one payload of `invocation`: an edit of a reference to sync its clones
+    /// after, else a CloudFormation event or a continuation of one.
     pub async fn handle(self: &Arc<Self>, payload: Value, invocation: &Invocation) -> Handled {
+        if let Some(trigger) = crate::trigger::parse(&payload) {
+            return self.auto_sync(trigger, invocation).await;
+        }
         let Event {
             request,
             mut continuation,

@@ -5,7 +5,9 @@
 //! [`compare`], [`certificates`] and [`permissions`] are functions of values. The
 //! [`lifecycle`] runs the operations over the [`aws`] adapters and ends in an outcome; its
 //! failures stay typed ([`error`]) until [`response`] writes them. [`handler`] is the
-//! CloudFormation front; [`setup`] builds the real adapters. See ARCHITECTURE.md.
+//! CloudFormation front; [`sync`] brings clones up to date (the CLI's `sync`, and the
+//! automatic sync a [`trigger`] starts); [`setup`] builds the real adapters. See
+//! ARCHITECTURE.md.
 
 pub mod aws;
 pub mod certificates;
@@ -21,6 +23,8 @@ pub mod properties;
 pub mod record;
 pub mod response;
 pub mod setup;
+pub mod sync;
+pub mod trigger;
 
 #[cfg(test)]
 pub(crate) mod test_support;

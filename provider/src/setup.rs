@@ -45,6 +45,7 @@ pub async fn provider_for(in_lambda: bool, target: &client::Target) -> SdkProvid
         continuer,
         http: response_client(trust_roots.as_ref()),
         poll_interval,
+        sync_limits: crate::sync::Limits::from_env(|key| std::env::var(key).ok()),
     }
 }
 

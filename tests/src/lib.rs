@@ -195,6 +195,23 @@ impl Harness {
         self.lambda.invoke_event(event.body.clone());
     }
 
+    /// Invokes the provider with any payload (an EventBridge event, say), waits until it
+    /// has nothing left to do, and returns what the handler returned.
+    pub async fn invoke(&self, payload: Value) -> Value {
+        let id = self.lambda.invoke_event(payload);
+        self.settle().await;
+        let invocation = self
+            .lambda
+            .invocations()
+            .into_iter()
+            .find(|i| i.id == id)
+            .expect("the invocation was queued");
+        match invocation.outcome {
+            lambda::Outcome::Response(value) => value,
+            other => panic!("the invocation ended {other:?}\n{}", self.diagnostics()),
+        }
+    }
+
     /// Delivers the event, waits until the function has nothing left to do (every
     /// continuation included), and returns every response the ResponseURL received.
     pub async fn send(&self, event: &Event) -> Responses {

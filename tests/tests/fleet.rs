@@ -560,3 +560,109 @@ async fn a_throttled_sync_is_absorbed_and_every_clone_ends_in_sync() {
         "nothing lost or duplicated"
     );
 }
+
+/// An `UpdateDistribution` of `id` as EventBridge delivers CloudTrail's record of it (the
+/// shape of the CloudTrail User Guide's CloudFront examples).
+fn cloudtrail_update(id: &str) -> Value {
+    serde_json::json!({
+        "version": "0",
+        "id": "7bf73129-1428-4cd3-a780-95db273d1602",
+        "detail-type": "AWS API Call via CloudTrail",
+        "source": "aws.cloudfront",
+        "account": "123456789012",
+        "time": "2026-12-02T10:00:00Z",
+        "region": "us-east-1",
+        "resources": [],
+        "detail": {
+            "eventVersion": "1.08",
+            "userIdentity": {"type": "AssumedRole", "arn": "arn:aws:sts::123456789012:assumed-role/web/alice"},
+            "eventTime": "2026-12-02T10:00:00Z",
+            "eventSource": "cloudfront.amazonaws.com",
+            "eventName": "UpdateDistribution",
+            "awsRegion": "us-east-1",
+            "requestParameters": {"id": id, "ifMatch": "E1EXAMPLE"},
+            "responseElements": null,
+            "eventID": "c1d1f2c3-0000-4000-8000-000000000001",
+            "eventType": "AwsApiCall",
+        }
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edit_of_the_reference_syncs_its_clones_automatically_but_not_a_hand_edited_one() {
+    let h = Harness::start().await;
+    let (reference, ids) = fleet(&h).await;
+    h.aws
+        .edit(&reference.id, |c| {
+            c.default_root_object = Some("home.html".into())
+        })
+        .await;
+    h.aws
+        .edit(&ids[1], |c| c.comment = "edited in the console".into())
+        .await;
+    let reference_before = h.aws.distribution_config(&reference.id).await;
+
+    let handled = h.invoke(cloudtrail_update(&reference.id)).await;
+    assert_eq!(
+        handled["handled"],
+        format!(
+            "synced the 2 clones of {}: 1 updated, 0 in sync, 1 skipped (edited by hand), 0 failed, 0 not started",
+            reference.id
+        ),
+        "{}",
+        h.logs().join("\n")
+    );
+    assert_eq!(
+        h.cli(&["diff", &ids[0]]).await.code,
+        0,
+        "the stale clone was synced"
+    );
+    let kept = h.aws.distribution_config(&ids[1]).await;
+    assert_eq!(
+        kept.comment, "edited in the console",
+        "the hand edit survived"
+    );
+    assert_ne!(kept.default_root_object.as_deref(), Some("home.html"));
+    assert_eq!(
+        h.aws.distribution_config(&reference.id).await,
+        reference_before,
+        "the reference is never written"
+    );
+
+    // The metric: one line in CloudWatch's embedded metric format.
+    let metric: Value = h
+        .logs()
+        .iter()
+        .find_map(|line| {
+            let value: Value = serde_json::from_str(line).ok()?;
+            value.get("_aws").is_some().then_some(value)
+        })
+        .unwrap_or_else(|| panic!("no metric line in\n{}", h.logs().join("\n")));
+    assert_eq!(
+        metric["_aws"]["CloudWatchMetrics"][0]["Namespace"],
+        "cfclone"
+    );
+    assert_eq!(metric["ReferenceDistributionId"], reference.id.as_str());
+    assert_eq!(metric["ClonesUpdated"], 1);
+    assert_eq!(metric["ClonesSkipped"], 1);
+
+    // A failed call, or an edit of a clone (a reference of nothing), syncs nothing.
+    let mut failed = cloudtrail_update(&reference.id);
+    failed["detail"]["errorCode"] = "PreconditionFailed".into();
+    let handled = h.invoke(failed).await;
+    assert!(
+        handled["handled"]
+            .as_str()
+            .unwrap()
+            .contains("the reference did not change"),
+        "{handled}"
+    );
+    let handled = h.invoke(cloudtrail_update(&ids[0])).await;
+    assert!(
+        handled["handled"]
+            .as_str()
+            .unwrap()
+            .starts_with("synced the 0 clones"),
+        "{handled}"
+    );
+}

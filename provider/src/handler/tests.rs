@@ -57,6 +57,7 @@ fn setup(in_process: bool) -> Setup {
         },
         http: reqwest::Client::new(),
         poll_interval: Duration::from_secs(12),
+        sync_limits: crate::sync::Limits::default(),
     };
     Setup {
         provider: Arc::new(provider),

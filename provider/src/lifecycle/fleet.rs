@@ -4,8 +4,8 @@
 //! CloudFormation Update of the clone's resource would be, so a sync gives a clone exactly
 //! what its stack would. Reads only; the sync itself goes through the handler.
 
-use super::Lifecycle;
-use crate::aws::{Certificates, Clock, Distributions, ErrorKind, Listed, Parameters};
+use super::{Budget, Lifecycle};
+use crate::aws::{Adapters, Certificates, Clock, Distributions, ErrorKind, Listed, Parameters};
 use crate::error::Error;
 use crate::event::{OWNER_LOGICAL_ID_TAG, OWNER_STACK_TAG, stack_region};
 use crate::fields;
@@ -17,6 +17,7 @@ use futures_util::{StreamExt, stream};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::time::Duration;
 
 /// How many clones are read at the same time.
 const READ_CONCURRENCY: usize = 8;
@@ -75,8 +76,13 @@ impl CloneState {
 
     /// The CloudFormation Update a sync runs: the clone's own resource, its recorded
     /// properties as both the new and the old ones, no ResponseURL (nothing to answer).
-    pub fn sync_event(&self) -> Value {
-        let properties = self.record.declared("cfclone-sync");
+    /// Unless `may_wait`, the Update does not wait for `Deployed` whatever the properties
+    /// say (waiting changes nothing in the configuration).
+    pub fn sync_event(&self, may_wait: bool) -> Value {
+        let mut properties = self.record.declared("cfclone-sync");
+        if !may_wait {
+            properties["WaitForDeployment"] = json!("false");
+        }
         json!({
             "RequestType": "Update",
             "ServiceToken": "cfclone-sync",
@@ -112,6 +118,16 @@ where
     P: Parameters,
     K: Clock,
 {
+    /// The lifecycle for the fleet's reads, with until `deadline_ms` to spend.
+    pub fn for_reads(aws: &'a Adapters<D, C, P, K>, deadline_ms: u64, poll: Duration) -> Self {
+        let now = aws.clock.now_ms();
+        let left = Duration::from_millis(deadline_ms.saturating_sub(now));
+        Self {
+            aws,
+            budget: Budget::new(now, now, deadline_ms, left, poll),
+        }
+    }
+
     /// The revision of a reference's configuration now.
     pub async fn revision(&self, reference_id: &str) -> Result<String, Error> {
         let (config, _) = self

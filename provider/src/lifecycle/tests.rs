@@ -1280,7 +1280,7 @@ async fn diff_tells_a_reference_edit_from_a_hand_edit_and_a_sync_event_is_the_st
     assert_ne!(state.reference_revision, state.record.reference_revision);
 
     // The sync event is an Update of the clone's own resource with its recorded properties.
-    let event = state.sync_event();
+    let event = state.sync_event(true);
     let request = crate::event::parse(event).unwrap().request;
     assert_eq!(request.request_type, RequestType::Update);
     assert_eq!(request.physical_resource_id.as_deref(), Some(id.as_str()));

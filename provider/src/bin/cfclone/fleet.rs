@@ -4,31 +4,25 @@ use crate::cli::Output;
 use crate::commands::{ERROR, fail, pretty};
 use crate::render::{diff_text, field_count, state_json, sync_state, table};
 use cfclone::aws::{Clock, SdkCertificates, SdkDistributions, SdkParameters, SystemClock};
-use cfclone::handler::{Handled, Invocation};
-use cfclone::lifecycle::{Budget, CloneState, Lifecycle};
+use cfclone::lifecycle::Lifecycle;
 use cfclone::setup::SdkProvider;
+use cfclone::sync::{self, Progress, Synced};
 use serde_json::{Value, json};
 use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// The lifecycle over the provider's adapters, for reads, with an hour to spend.
 pub fn reader(
     provider: &SdkProvider,
 ) -> Lifecycle<'_, SdkDistributions, SdkCertificates, SdkParameters, SystemClock> {
-    let now = provider.aws.clock.now_ms();
-    let hour = Duration::from_secs(3600);
-    Lifecycle {
-        aws: &provider.aws,
-        budget: Budget::new(
-            now,
-            now,
-            now + hour.as_millis() as u64,
-            hour,
-            provider.poll_interval,
-        ),
-    }
+    let hour = Duration::from_secs(3600).as_millis() as u64;
+    Lifecycle::for_reads(
+        &provider.aws,
+        provider.aws.clock.now_ms() + hour,
+        provider.poll_interval,
+    )
 }
 
 pub async fn revision(
@@ -130,15 +124,6 @@ pub struct SyncOptions {
     pub timeout_s: u64,
 }
 
-/// What became of one clone in a sync.
-enum Synced {
-    InSync,
-    Updated(usize),
-    WouldUpdate(usize),
-    Skipped(Vec<String>),
-    Failed(String),
-}
-
 pub async fn sync(
     provider: &Arc<SdkProvider>,
     clones: &[String],
@@ -159,42 +144,20 @@ pub async fn sync(
         Ok(states) => states,
         Err(e) => return fail(e.reason()),
     };
-    let deadline = provider.aws.clock.now_ms() + options.timeout_s * 1000;
-    let mut results: Vec<(String, Synced)> = Vec::new();
-    let total = states.len();
-    for (wave, chunk) in states.chunks(options.wave).enumerate() {
-        eprintln!(
-            "cfclone: wave {} ({} of {total} clones)",
-            wave + 1,
-            chunk.len()
-        );
-        let done = futures_util::future::join_all(
-            chunk
-                .iter()
-                .map(|state| sync_one(provider, state, options, deadline)),
-        )
-        .await;
-        let failed = done.iter().any(|(_, s)| matches!(s, Synced::Failed(_)));
-        results.extend(done);
-        if failed {
-            eprintln!("cfclone: a clone failed to sync; the waves after this one were not started");
-            break;
-        }
-    }
-    let line = |(id, synced): &(String, Synced)| -> (String, String) {
-        let text = match synced {
-            Synced::InSync => "in sync".to_owned(),
-            Synced::Updated(n) => format!("updated ({})", field_count(*n)),
-            Synced::WouldUpdate(n) => format!("would update ({})", field_count(*n)),
-            Synced::Skipped(fields) => format!(
-                "skipped: edited by hand ({}); --force overwrites it",
-                fields.join(", ")
-            ),
-            Synced::Failed(reason) => format!("failed: {reason}"),
-        };
-        (id.clone(), text)
+    let options = sync::Options {
+        dry_run: options.dry_run,
+        wave: options.wave,
+        force: options.force,
+        may_wait: true,
+        deadline_ms: provider.aws.clock.now_ms() + options.timeout_s * 1000,
+        wave_reserve: Duration::ZERO,
     };
-    let lines: Vec<(String, String)> = results.iter().map(line).collect();
+    let report = provider.sync(states, &options, &print_progress).await;
+    let lines: Vec<(String, String)> = report
+        .results
+        .iter()
+        .map(|(id, synced)| (id.clone(), result_text(synced)))
+        .collect();
     let _ = match output {
         Output::Table => write!(
             out,
@@ -218,56 +181,46 @@ pub async fn sync(
             ))
         ),
     };
-    if results.iter().any(|(_, s)| matches!(s, Synced::Failed(_))) || results.len() < total {
+    let counts = report.counts();
+    if counts.failed + counts.not_started > 0 {
         ExitCode::from(ERROR)
-    } else if results
-        .iter()
-        .any(|(_, s)| matches!(s, Synced::Skipped(_) | Synced::WouldUpdate(_)))
-    {
+    } else if counts.skipped + counts.would_update > 0 {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
     }
 }
 
-async fn sync_one(
-    provider: &Arc<SdkProvider>,
-    state: &CloneState,
-    options: &SyncOptions,
-    deadline: u64,
-) -> (String, Synced) {
-    let started = Instant::now();
-    let id = state.id.clone();
-    let fields = state.differences.len();
-    let drifted: Vec<String> = state.drifted().into_iter().map(str::to_owned).collect();
-    let synced = if state.in_sync() {
-        Synced::InSync
-    } else if !drifted.is_empty() && !options.force {
-        Synced::Skipped(drifted)
-    } else if options.dry_run {
-        Synced::WouldUpdate(fields)
-    } else {
-        match provider
-            .handle(state.sync_event(), &Invocation::new(deadline, ""))
-            .await
-        {
-            Handled::Answered { answer, .. } => match answer {
-                cfclone::lifecycle::Answer::Success { .. } => Synced::Updated(fields),
-                cfclone::lifecycle::Answer::Failed(failure) => Synced::Failed(failure.reason()),
-            },
-            other => Synced::Failed(other.summary()),
-        }
-    };
-    let verdict = match &synced {
-        Synced::InSync => "in sync",
-        Synced::Updated(_) => "updated",
-        Synced::WouldUpdate(_) => "would update",
-        Synced::Skipped(_) => "skipped (edited by hand)",
-        Synced::Failed(_) => "FAILED",
-    };
-    eprintln!(
-        "cfclone: {id}: {verdict} ({:.1} s)",
-        started.elapsed().as_secs_f64()
-    );
-    (id, synced)
+fn print_progress(progress: Progress<'_>) {
+    match progress {
+        Progress::Wave {
+            number,
+            size,
+            total,
+        } => eprintln!("cfclone: wave {number} ({size} of {total} clones)"),
+        Progress::Clone {
+            id,
+            synced,
+            elapsed,
+        } => eprintln!(
+            "cfclone: {id}: {} ({:.1} s)",
+            synced.verdict(),
+            elapsed.as_secs_f64()
+        ),
+        Progress::Stopped(why) => eprintln!("cfclone: {why}"),
+    }
+}
+
+fn result_text(synced: &Synced) -> String {
+    match synced {
+        Synced::InSync => "in sync".to_owned(),
+        Synced::Updated(n) => format!("updated ({})", field_count(*n)),
+        Synced::WouldUpdate(n) => format!("would update ({})", field_count(*n)),
+        Synced::Skipped(fields) => format!(
+            "skipped: edited by hand ({}); --force overwrites it",
+            fields.join(", ")
+        ),
+        Synced::Failed(reason) => format!("failed: {reason}"),
+        Synced::NotStarted(why) => format!("not started: {why}"),
+    }
 }
