@@ -462,9 +462,21 @@ describe('examples/provider.yaml', () => {
     });
   }
 
+  it('grants under HasAutomaticSync what the construct grants for autoSync, with a rule and its permission', () => {
+    const granted = templateStatements().filter((s) => s.condition === 'HasAutomaticSync').map((s) => s.statement);
+    const synced = newStack(newApp(), 'Synced', 'us-east-1');
+    new ClonedDistribution(synced, 'Shop', { ...shop, autoSync: true });
+    const extra = actionSet(statements(Template.fromStack(synced))).filter((a) => !constructActions({}).includes(a));
+    assert.deepEqual(actionSet(granted), extra);
+    const template = fs.readFileSync(path.join(REPO_ROOT, 'examples', 'provider.yaml'), 'utf8');
+    for (const resource of ['SyncRule:', 'SyncRulePermission:', 'AutomaticSyncOnlyInUsEast1:']) {
+      assert.ok(template.includes(resource), `provider.yaml has ${resource}`);
+    }
+  });
+
   it('grants nothing else under a condition', () => {
     const conditions = new Set(templateStatements().flatMap((s) => (s.condition === undefined ? [] : [s.condition])));
-    assert.deepEqual([...conditions].sort(), optional.map(([c]) => c).sort());
+    assert.deepEqual([...conditions].sort(), [...optional.map(([c]) => c), 'HasAutomaticSync'].sort());
   });
 
   it('removes tags only from owned clones and never an ownership tag, and invokes its function and its qualified ARNs', () => {
