@@ -4,7 +4,7 @@
 the control API (faults, latency, the call log) in front of moto's WSGI application.
 """
 
-from . import acm, cloudfront, control, ssm, tcp
+from . import acm, cloudfront, cloudfront_aliases, control, ssm, tcp
 
 MOTO_VERSION = "5.2.1"
 
@@ -15,6 +15,7 @@ def apply() -> None:
     if moto.__version__ != MOTO_VERSION:
         raise SystemExit(f"cfclone_emulator patches moto {MOTO_VERSION}, not {moto.__version__}")
     cloudfront.apply()
+    cloudfront_aliases.apply()
     acm.apply()
     ssm.apply()
     tcp.apply()

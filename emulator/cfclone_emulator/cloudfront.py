@@ -267,6 +267,8 @@ def list_distributions_response(self):  # type: ignore[no-untyped-def]
     """ListDistributions, a page at a time (see the module's notes)."""
     from moto.core.responses import ActionResult
 
+    from .cloudfront_aliases import Summary
+
     everything = list(self.backend.list_distributions())
     marker = self._get_param("Marker") or ""
     try:
@@ -284,7 +286,8 @@ def list_distributions_response(self):  # type: ignore[no-untyped-def]
         "MaxItems": max_items,
         "IsTruncated": truncated,
         "Quantity": len(page),
-        "Items": page or None,
+        # Summaries with the configuration's members (Aliases, ...): cloudfront_aliases.
+        "Items": [Summary(d) for d in page] or None,
     }
     if truncated:
         listing["NextMarker"] = page[-1].distribution_id
