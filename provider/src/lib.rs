@@ -15,6 +15,7 @@ pub mod compare;
 pub mod error;
 pub mod event;
 pub mod fields;
+pub mod findings;
 pub mod handler;
 pub mod lifecycle;
 pub mod permissions;

@@ -1,7 +1,7 @@
 //! CloudFront on the SDK.
 
 use super::client::{classify, missing};
-use super::{AwsError, Distribution, Distributions, Listed};
+use super::{AwsError, Conflict, Distribution, Distributions, Listed};
 use aws_config::SdkConfig;
 use aws_sdk_cloudfront::types::{DistributionConfig, DistributionConfigWithTags, Tag, Tags};
 
@@ -86,10 +86,51 @@ impl Distributions for SdkDistributions {
             found.extend(list.items.unwrap_or_default().into_iter().map(|d| Listed {
                 id: d.id,
                 arn: d.arn,
+                aliases: d.aliases.and_then(|a| a.items).unwrap_or_default(),
             }));
             match list.next_marker.filter(|m| !m.is_empty()) {
                 Some(next) if list.is_truncated => marker = Some(next),
                 _ => break,
+            }
+        }
+        Ok(found)
+    }
+
+    async fn conflicting_aliases(
+        &self,
+        distribution: &str,
+        alias: &str,
+    ) -> Result<Vec<Conflict>, AwsError> {
+        const OP: &str = "ListConflictingAliases";
+        let mut found = Vec::new();
+        let mut marker: Option<String> = None;
+        loop {
+            let out = self
+                .client
+                .list_conflicting_aliases()
+                .distribution_id(distribution)
+                .alias(alias)
+                .max_items(100)
+                .set_marker(marker.take())
+                .send()
+                .await
+                .map_err(|e| classify(OP, e))?;
+            let Some(list) = out.conflicting_aliases_list else {
+                break;
+            };
+            found.extend(
+                list.items
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|c| Conflict {
+                        alias: c.alias.unwrap_or_default(),
+                        distribution_id: c.distribution_id.unwrap_or_default(),
+                        account_id: c.account_id.unwrap_or_default(),
+                    }),
+            );
+            match list.next_marker.filter(|m| !m.is_empty()) {
+                Some(next) => marker = Some(next),
+                None => break,
             }
         }
         Ok(found)

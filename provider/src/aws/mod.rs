@@ -57,6 +57,16 @@ impl Distribution {
 pub struct Listed {
     pub id: String,
     pub arn: String,
+    pub aliases: Vec<String>,
+}
+
+/// An alias another distribution holds, as `ListConflictingAliases` answers it: the
+/// distribution's and its account's ids partially hidden.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    pub alias: String,
+    pub distribution_id: String,
+    pub account_id: String,
 }
 
 /// What kind of failure an AWS call met, as far as the lifecycle cares.
@@ -174,6 +184,14 @@ pub trait Distributions: Send + Sync {
     -> impl Future<Output = Result<(), AwsError>> + Send;
     /// `ListDistributions`, every page: the account's distributions.
     fn list(&self) -> impl Future<Output = Result<Vec<Listed>, AwsError>> + Send;
+    /// `ListConflictingAliases`, every page: the aliases of any account's distributions that
+    /// conflict with `alias`, asked through `distribution` (one of this account's, whose
+    /// certificate covers the alias).
+    fn conflicting_aliases(
+        &self,
+        distribution: &str,
+        alias: &str,
+    ) -> impl Future<Output = Result<Vec<Conflict>, AwsError>> + Send;
     /// `ListTagsForResource`.
     fn tags(
         &self,
@@ -294,6 +312,13 @@ impl<T: Distributions + ?Sized> Distributions for Arc<T> {
     }
     fn list(&self) -> impl Future<Output = Result<Vec<Listed>, AwsError>> + Send {
         (**self).list()
+    }
+    fn conflicting_aliases(
+        &self,
+        distribution: &str,
+        alias: &str,
+    ) -> impl Future<Output = Result<Vec<Conflict>, AwsError>> + Send {
+        (**self).conflicting_aliases(distribution, alias)
     }
     fn tags(
         &self,

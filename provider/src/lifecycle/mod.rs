@@ -23,6 +23,7 @@ mod create;
 mod delete;
 mod fleet;
 mod inputs;
+mod preflight;
 mod record;
 mod ssm;
 mod update;

@@ -219,6 +219,35 @@ impl Distributions for FakeCloudFront {
             .map(|s| super::super::Listed {
                 id: s.distribution.id.clone(),
                 arn: s.distribution.arn.clone(),
+                aliases: aliases_of(&s.distribution.config),
+            })
+            .collect())
+    }
+
+    /// Exact matches only, ids shown whole: the fake's tests check the plumbing; the
+    /// emulator answers as CloudFront does (overlaps, masking, InvalidArgument).
+    async fn conflicting_aliases(
+        &self,
+        distribution: &str,
+        alias: &str,
+    ) -> Result<Vec<super::super::Conflict>, AwsError> {
+        const OP: &str = "ListConflictingAliases";
+        self.enter(OP, distribution).await?;
+        let stored = lock(&self.stored);
+        if !stored.contains_key(distribution) {
+            return Err(FakeCloudFront::not_found(OP, distribution));
+        }
+        Ok(stored
+            .values()
+            .filter(|s| {
+                aliases_of(&s.distribution.config)
+                    .iter()
+                    .any(|a| a == alias)
+            })
+            .map(|s| super::super::Conflict {
+                alias: alias.to_owned(),
+                distribution_id: s.distribution.id.clone(),
+                account_id: "123456789012".into(),
             })
             .collect())
     }
@@ -362,4 +391,12 @@ impl Distributions for FakeCloudFront {
         })
         .await
     }
+}
+
+fn aliases_of(config: &DistributionConfig) -> Vec<String> {
+    config
+        .aliases
+        .as_ref()
+        .and_then(|a| a.items.clone())
+        .unwrap_or_default()
 }

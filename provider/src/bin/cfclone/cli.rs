@@ -7,8 +7,9 @@ const EXIT_CODES: &str = "\
 Exit status:
   0  success; for diff: the clone is in sync
   1  for diff: differences found; for sync: a clone was skipped (edited by hand) or
-     --dry-run found changes; for certificates: none covers every alias; for invoke:
-     the provider answered FAILED
+     --dry-run found changes; for certificates: none covers every alias; for plan: a
+     finding blocks the clone (an alias in use, a quota passed); for invoke: the
+     provider answered FAILED
   2  an error: bad arguments, an AWS call failed, a clone could not be synced
 
 Credentials and endpoints come from the standard AWS environment and shared config files,
@@ -97,8 +98,11 @@ pub enum Command {
         timeout: u64,
     },
     /// A dry run: the configuration a clone would get, as the fields it changes against the
-    /// reference, the certificate it would use, and what to check first (permissions the
-    /// reference needs, S3 buckets whose policy must allow the clone). Writes nothing.
+    /// reference, the certificate it would use, and what to check first: aliases other
+    /// distributions hold (this account's, and other accounts' through
+    /// ListConflictingAliases when the reference carries the clone's certificate), quotas
+    /// within 10% or passed, permissions the reference needs, S3 buckets whose policy must
+    /// allow the clone. Writes nothing. Exit 1 when a finding blocks the clone.
     Plan {
         /// The resource's properties as JSON: an object of properties, or a template whose
         /// Custom::ClonedDistribution resource is used (see --resource).

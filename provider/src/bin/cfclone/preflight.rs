@@ -91,6 +91,11 @@ pub async fn plan(
         Ok(found) => found,
         Err(e) => return fail(e.reason()),
     };
+    let findings = match lifecycle.findings(&properties, &inputs, &planned).await {
+        Ok(findings) => findings,
+        Err(e) => return fail(e.reason()),
+    };
+    let blocked = findings.iter().any(|f| f.blocks());
     let changes = cfclone::fields::changes(&inputs.reference, &planned);
     let needs = cfclone::permissions::needed(&planned);
     let buckets = cfclone::plan::origin_access_control_buckets(&planned);
@@ -109,6 +114,7 @@ pub async fn plan(
                 "changes": changes.iter().map(|c| json!({"field": c.field, "lines": c.lines()})).collect::<Vec<_>>(),
                 "permissionsNeeded": needs,
                 "originAccessControlBuckets": buckets,
+                "findings": findings.iter().map(|f| json!({"kind": f.kind(), "blocks": f.blocks(), "text": f.text()})).collect::<Vec<_>>(),
             }))
         ),
         Output::Table => {
@@ -124,7 +130,11 @@ pub async fn plan(
                 }
             }
             text.push_str("\nBefore creating it:\n");
-            if needs.is_empty() && buckets.is_empty() {
+            for finding in &findings {
+                let mark = if finding.blocks() { "BLOCKS: " } else { "" };
+                text.push_str(&format!("  {mark}{}\n", finding.text()));
+            }
+            if needs.is_empty() && buckets.is_empty() && findings.is_empty() {
                 text.push_str(
                     "  nothing: the provider's role needs no more than its own permissions\n",
                 );
@@ -140,7 +150,12 @@ pub async fn plan(
             write!(out, "{text}")
         }
     };
-    ExitCode::SUCCESS
+    if blocked {
+        eprintln!("cfclone: the clone cannot be made as planned (see the BLOCKS lines)");
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 pub async fn certificates(
