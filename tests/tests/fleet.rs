@@ -24,6 +24,15 @@ async fn fleet(h: &Harness) -> (Reference, Vec<String>) {
     (reference, ids)
 }
 
+/// An edit of the reference that its clones should follow.
+async fn move_on(h: &Harness, reference: &str) {
+    h.aws
+        .edit(reference, |c| {
+            c.default_root_object = Some("home.html".into())
+        })
+        .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_clone_keeps_a_record_of_what_it_was_built_from() {
     let h = Harness::start().await;
@@ -64,11 +73,7 @@ async fn the_revision_changes_only_when_the_reference_does() {
         h.cli(&["revision", &reference.id]).await.stdout,
         first.stdout
     );
-    h.aws
-        .edit(&reference.id, |c| {
-            c.default_root_object = Some("home.html".into())
-        })
-        .await;
+    move_on(&h, &reference.id).await;
     assert_ne!(
         h.cli(&["revision", &reference.id]).await.stdout,
         first.stdout
@@ -110,11 +115,7 @@ async fn a_reference_edit_shows_in_diff_sync_applies_it_and_a_hand_edit_survives
     );
 
     // The reference moves on; one clone is edited by hand as well.
-    h.aws
-        .edit(&reference.id, |c| {
-            c.default_root_object = Some("home.html".into())
-        })
-        .await;
+    move_on(&h, &reference.id).await;
     h.aws
         .edit(&ids[1], |c| c.comment = "edited in the console".into())
         .await;
@@ -526,11 +527,7 @@ async fn a_throttled_sync_is_absorbed_and_every_clone_ends_in_sync() {
     use cfclone_e2e::moto::Fault;
     let h = Harness::start().await;
     let (reference, ids) = fleet(&h).await;
-    h.aws
-        .edit(&reference.id, |c| {
-            c.default_root_object = Some("home.html".into())
-        })
-        .await;
+    move_on(&h, &reference.id).await;
     h.moto.clear_calls().await;
     h.moto
         .inject(Fault::new(
@@ -599,11 +596,7 @@ fn cloudtrail_update(id: &str) -> Value {
 async fn an_edit_of_the_reference_syncs_its_clones_automatically_but_not_a_hand_edited_one() {
     let h = Harness::start().await;
     let (reference, ids) = fleet(&h).await;
-    h.aws
-        .edit(&reference.id, |c| {
-            c.default_root_object = Some("home.html".into())
-        })
-        .await;
+    move_on(&h, &reference.id).await;
     h.aws
         .edit(&ids[1], |c| c.comment = "edited in the console".into())
         .await;
