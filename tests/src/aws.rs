@@ -98,12 +98,47 @@ pub struct Aws {
 }
 
 impl Aws {
-    /// Clients for `endpoint` in the stack's region, with moto's test credentials.
+    /// Clients for `endpoint` in the stack's region, with moto's test credentials (the
+    /// account [`crate::ACCOUNT`]).
     pub async fn new(endpoint: &str) -> Self {
+        Self::with_credentials(
+            endpoint,
+            Credentials::new("testing", "testing", None, None, "e2e"),
+        )
+        .await
+    }
+
+    /// Clients acting in another account: moto keeps each account's resources apart and
+    /// tells the account by the access key, which STS `AssumeRole` of a role in `account`
+    /// hands out (moto does not check that the role exists).
+    pub async fn in_account(&self, account: &str) -> Self {
+        let endpoint = self.config.endpoint_url().expect("an endpoint").to_owned();
+        let assumed = aws_sdk_sts::Client::new(&self.config)
+            .assume_role()
+            .role_arn(format!(
+                "arn:aws:iam::{account}:role/cfclone-e2e-other-account"
+            ))
+            .role_session_name("cfclone-e2e")
+            .send()
+            .await
+            .expect("AssumeRole")
+            .credentials
+            .expect("credentials");
+        let credentials = Credentials::new(
+            assumed.access_key_id,
+            assumed.secret_access_key,
+            Some(assumed.session_token),
+            None,
+            "e2e-other-account",
+        );
+        Self::with_credentials(&endpoint, credentials).await
+    }
+
+    async fn with_credentials(endpoint: &str, credentials: Credentials) -> Self {
         let config = aws_config::defaults(BehaviorVersion::latest())
             .endpoint_url(endpoint)
             .region(Region::new(crate::REGION))
-            .credentials_provider(Credentials::new("testing", "testing", None, None, "e2e"))
+            .credentials_provider(credentials)
             .load()
             .await;
         let acm = aws_sdk_acm::Client::from_conf(

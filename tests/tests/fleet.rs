@@ -511,9 +511,9 @@ async fn diff_and_plan_make_only_the_reads_they_need() {
     assert_eq!(plan.code, 0, "{}", plan.stderr);
     assert_eq!(
         operations(h.moto.calls().await),
-        // The plan's two reads, then the findings': the account's distributions, and the
-        // alias asked about through the reference only when it carries the clone's
-        // certificate (it does not here).
+        // The plan's two reads and the findings' listing of the account's distributions,
+        // read together; the alias is asked about through the reference only when it
+        // carries the clone's certificate (it does not here).
         [
             "GetDistributionConfig",
             "ListCertificates",

@@ -32,6 +32,7 @@ mod wait;
 pub use budget::{Budget, MIN_SLEEP, POLL_ALLOWANCE, WaitDecision, reserve};
 pub use fleet::{CloneState, Owner};
 pub use inputs::PlanInputs;
+pub use preflight::Preflight;
 
 /// How often a conflicting concurrent change (`PreconditionFailed`) is retried.
 pub const MAX_CONFLICT_RETRIES: usize = 5;

@@ -2,7 +2,9 @@
 //! distributions are listed once (aliases in use here, the distribution quota), and other
 //! accounts' are asked about each alias through `ListConflictingAliases` — which CloudFront
 //! answers only through a distribution whose certificate covers the alias, so through the
-//! reference when it carries the certificate the clone gets. Reads only.
+//! reference when it carries the certificate the clone gets. Reads only; the listing is
+//! read together with the plan's inputs, so the whole dry run waits for one round of reads
+//! (and one more per alias only when it asks other accounts).
 
 use super::{Lifecycle, PlanInputs};
 use crate::aws::{Certificates, Clock, Conflict, Distributions, ErrorKind, Listed, Parameters};
@@ -11,6 +13,13 @@ use crate::findings::{self, Finding};
 use crate::properties::Properties;
 use aws_sdk_cloudfront::types::DistributionConfig;
 
+/// What a dry run found: what the plan read, the configuration, the findings.
+pub struct Preflight {
+    pub inputs: PlanInputs,
+    pub planned: DistributionConfig,
+    pub findings: Vec<Finding>,
+}
+
 impl<D, C, P, K> Lifecycle<'_, D, C, P, K>
 where
     D: Distributions,
@@ -18,14 +27,37 @@ where
     P: Parameters,
     K: Clock,
 {
-    /// What stands in the way of the `planned` clone, or comes near.
-    pub async fn findings(
+    /// The dry run: the plan's inputs and the account's distributions, read at the same
+    /// time; the plan; and what stands in its way.
+    pub async fn preflight(
+        &self,
+        properties: &Properties,
+        caller_reference: &str,
+    ) -> Result<Preflight, Error> {
+        let (inputs, listed) =
+            futures_util::future::join(self.inputs(properties), self.aws.distributions.list())
+                .await;
+        let inputs = inputs?;
+        let planned = inputs.plan(properties, caller_reference)?;
+        let findings = self
+            .findings(properties, &inputs, &planned, &listed?)
+            .await?;
+        Ok(Preflight {
+            inputs,
+            planned,
+            findings,
+        })
+    }
+
+    /// What stands in the way of the `planned` clone, or comes near, among the `listed`
+    /// distributions of the account and (through the reference) other accounts'.
+    async fn findings(
         &self,
         properties: &Properties,
         inputs: &PlanInputs,
         planned: &DistributionConfig,
+        listed: &[Listed],
     ) -> Result<Vec<Finding>, Error> {
-        let listed = self.aws.distributions.list().await?;
         let aliases: Vec<String> = planned
             .aliases
             .as_ref()
@@ -60,7 +92,7 @@ where
                 Ok(conflicts) => found.extend(
                     conflicts
                         .into_iter()
-                        .filter(|c| !ours(c, &listed))
+                        .filter(|c| !ours(c, listed))
                         .map(|c| elsewhere(alias, c)),
                 ),
                 Err(e) => found.push(Finding::NotCheckedAcrossAccounts {

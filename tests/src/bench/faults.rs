@@ -6,12 +6,13 @@ use super::proxy::{Mode, rounds};
 use super::results::{Burst, BurstRound, CallsByStatus, Latency, Run, Throttled, ThrottledRun};
 use super::{Bench, baseline, log};
 use crate::moto::Fault;
+use serde_json::Value;
 use std::time::Duration;
 
 pub const LATENCY_MS: u64 = 50;
 
 /// The emulator's call log by operation and status; then cleared.
-async fn take_calls(bench: &Bench) -> CallsByStatus {
+pub(super) async fn take_calls(bench: &Bench) -> CallsByStatus {
     let mut out = CallsByStatus::new();
     for call in bench.moto.calls().await {
         let key = format!(
@@ -102,7 +103,7 @@ async fn latency_runs(bench: &Bench) -> Result<Latency, String> {
     Ok(out)
 }
 
-fn throttling(operation: &'static str, count: u32) -> Fault {
+pub(super) fn throttling(operation: &'static str, count: u32) -> Fault {
     Fault::new("cloudfront", operation, "Throttling", count)
 }
 
@@ -115,7 +116,7 @@ fn throttled_faults(create: &'static str) -> Vec<Fault> {
     ]
 }
 
-async fn arm(bench: &Bench, faults: Vec<Fault>) {
+pub(super) async fn arm(bench: &Bench, faults: Vec<Fault>) {
     bench.moto.clear_faults().await;
     bench.moto.clear_calls().await;
     for fault in faults {
@@ -123,36 +124,59 @@ async fn arm(bench: &Bench, faults: Vec<Fault>) {
     }
 }
 
-fn armed(faults: &[Fault]) -> u64 {
+pub(super) fn armed(faults: &[Fault]) -> u64 {
     faults.iter().map(|f| u64::from(f.count)).sum()
 }
 
 /// A fresh provider process with a Create waiting, as a cold Lambda: start → response.
 async fn cold_create(bench: &Bench, name: String, timeout: Duration) -> Run {
+    cold_create_event(bench, name, timeout, bench.create())
+        .await
+        .0
+}
+
+/// A fresh provider process with this Create waiting: the run, and the clone's id when
+/// the provider answered SUCCESS.
+pub(super) async fn cold_create_event(
+    bench: &Bench,
+    name: String,
+    timeout: Duration,
+    (request_id, event): (String, Value),
+) -> (Run, Option<String>) {
     let p = Provider::new(bench, &name, &bench.moto.endpoint(), &[], timeout).await;
-    let (request_id, event) = bench.create();
     p.lambda.invoke_event(event);
     p.spawn();
     let wait = timeout + Duration::from_secs(60);
     match p.answer(bench, &request_id, wait).await {
         Ok(handled) => {
             let started = p.process().map(|p| p.started).unwrap_or(handled.handed_out);
-            Run {
+            let id = (handled.status() == "SUCCESS")
+                .then(|| {
+                    handled.body["PhysicalResourceId"]
+                        .as_str()
+                        .map(str::to_owned)
+                })
+                .flatten();
+            let run = Run {
                 total_s: Some((handled.answered - started).as_secs_f64()),
                 status: handled.status().to_owned(),
                 reason: handled.reason(),
-            }
+            };
+            (run, id)
         }
-        Err(reason) => Run {
-            total_s: None,
-            status: "NO ANSWER".into(),
-            reason: Some(reason),
-        },
+        Err(reason) => {
+            let run = Run {
+                total_s: None,
+                status: "NO ANSWER".into(),
+                reason: Some(reason),
+            };
+            (run, None)
+        }
     }
 }
 
 /// A fresh baseline process: start → `lambda_handler` returned.
-async fn baseline_create(bench: &Bench, name: String) -> Run {
+pub(super) async fn baseline_create(bench: &Bench, name: String) -> Run {
     let event = bench.baseline_event(None);
     match baseline::cold(bench, &bench.moto.endpoint(), &event, &name).await {
         Ok((run, result)) => Run {
@@ -285,11 +309,11 @@ pub async fn burst(bench: &Bench) -> Result<Burst, String> {
 }
 
 /// Runs the futures together on this task; their results in order.
-async fn futures_join<F: std::future::Future<Output = Run>>(
+pub(super) async fn futures_join<T, F: std::future::Future<Output = T>>(
     futures: impl Iterator<Item = F>,
-) -> Vec<Run> {
+) -> Vec<T> {
     let mut pinned: Vec<_> = futures.map(Box::pin).collect();
-    let mut results: Vec<Option<Run>> = vec![None; pinned.len()];
+    let mut results: Vec<Option<T>> = pinned.iter().map(|_| None).collect();
     std::future::poll_fn(|cx| {
         let mut pending = false;
         for (future, slot) in pinned.iter_mut().zip(results.iter_mut()) {

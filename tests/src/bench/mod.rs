@@ -8,12 +8,16 @@
 //! - [`baseline`]: the baseline in fresh Python processes (`bench/baseline_child.py`).
 //! - [`proxy`]: a proxy in front of the emulator that times each call, and records and
 //!   replays the emulator's answers.
-//! - [`measure`], [`faults`]: the measurements; [`results`]: what they found;
-//!   [`report`], [`table`], [`sections`], [`control`]: BENCHMARKS.md; [`system`]: the machine and its other work.
+//! - [`measure`], [`faults`], [`fleet`]: the measurements (the fleet: clones made in a
+//!   burst, kept in step by `cfclone sync`); [`results`]: what they found;
+//!   [`report`], [`table`], [`sections`], [`control`], [`fleet_report`]: BENCHMARKS.md;
+//!   [`system`]: the machine and its other work.
 
 pub mod baseline;
 pub mod control;
 pub mod faults;
+pub mod fleet;
+pub mod fleet_report;
 pub mod measure;
 pub mod provider;
 pub mod proxy;
@@ -106,6 +110,10 @@ pub struct Config {
     pub command: String,
     pub out: PathBuf,
     pub json_out: Option<PathBuf>,
+    /// The `cfclone` CLI the fleet phase runs.
+    pub cli: PathBuf,
+    /// Clones in the fleet phase.
+    pub fleet: usize,
     /// Extra environment for every provider process (experiments).
     pub provider_env: Vec<(String, String)>,
 }
@@ -168,9 +176,37 @@ impl Bench {
         })
     }
 
+    /// A Create of the resource `logical_id` of the stack: a clone of `reference` with a
+    /// fresh alias and the new origin.
+    pub fn create_of(&self, reference: &str, logical_id: &str) -> (String, Value) {
+        let properties = json!({
+            "ReferenceDistributionId": reference,
+            "Aliases": [self.fresh_alias()],
+            "OriginDomainName": NEW_ORIGIN,
+        });
+        self.event_of(logical_id, "Create", properties, None, None)
+    }
+
     /// A custom resource event answered at [`Bench::responses`]: (its RequestId, the event).
     pub fn event(
         &self,
+        request_type: &str,
+        properties: Value,
+        physical_id: Option<&str>,
+        old_properties: Option<Value>,
+    ) -> (String, Value) {
+        self.event_of(
+            "ShopClone",
+            request_type,
+            properties,
+            physical_id,
+            old_properties,
+        )
+    }
+
+    fn event_of(
+        &self,
+        logical_id: &str,
         request_type: &str,
         properties: Value,
         physical_id: Option<&str>,
@@ -185,7 +221,7 @@ impl Bench {
             Request {
                 request_type,
                 request_id: &request_id,
-                logical_id: "ShopClone",
+                logical_id,
                 physical_id,
                 properties,
                 old_properties,

@@ -36,6 +36,8 @@ pub struct Results {
     pub latency: Option<Latency>,
     pub throttled: Option<Throttled>,
     pub burst: Option<Burst>,
+    #[serde(default)]
+    pub fleet: Option<Fleet>,
     pub other_work: Option<OtherWork>,
 }
 
@@ -202,4 +204,73 @@ pub struct OtherWork {
     pub wall_s: f64,
     /// (command, CPU seconds), most first.
     pub cpu_s: Vec<(String, f64)>,
+}
+
+/// The fleet's measurements ([`super::fleet`]).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Fleet {
+    /// Clones in the fleet.
+    pub size: usize,
+    pub latency_ms: u64,
+    /// The CLI's pause between two looks at a deploying clone.
+    pub poll_ms: u64,
+    pub creates: FleetCreates,
+    pub sync: FleetSync,
+    pub diff: CliRuns,
+    pub plan: CliRuns,
+}
+
+/// `size` concurrent Creates, each side.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct FleetCreates {
+    pub armed: u64,
+    pub timeout_s: u64,
+    /// The whole burst: first start → last answer.
+    pub provider_s: f64,
+    pub provider: Vec<Run>,
+    pub provider_faults_left: u64,
+    pub provider_calls: CallsByStatus,
+    /// Distributions the burst added.
+    pub provider_made: usize,
+    /// Clones `cfclone list --reference` shows in sync afterwards.
+    pub listed_in_sync: usize,
+    /// Whether those are exactly the clones the Creates answered with.
+    pub listed_same: bool,
+    pub baseline_s: f64,
+    pub baseline: Vec<Run>,
+    pub baseline_faults_left: u64,
+    pub baseline_calls: CallsByStatus,
+    pub baseline_made: usize,
+}
+
+/// `cfclone sync --reference` of the fleet after an edit of the reference.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct FleetSync {
+    pub wave: usize,
+    pub armed: u64,
+    /// Clones `cfclone list` showed out of sync before.
+    pub stale_before: usize,
+    pub seconds: f64,
+    pub exit_code: i32,
+    pub faults_left: u64,
+    pub calls: CallsByStatus,
+    /// Clones the sync reported updated.
+    pub updated: usize,
+    pub in_sync_after: usize,
+    /// Whether the clones listed after are exactly the fleet.
+    pub same_clones: bool,
+    /// Distributions made (or removed, negative) by the sync.
+    pub distributions_changed_by: i64,
+}
+
+/// Runs of one read-only CLI command.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct CliRuns {
+    pub runs: usize,
+    /// Spawn → exit, per run.
+    pub times: Vec<f64>,
+    /// Calls of all runs together, by `"Service Operation"`.
+    pub calls: BTreeMap<String, u32>,
+    /// The calls of one more run as rounds (calls of a round were in flight together).
+    pub rounds: Vec<Vec<String>>,
 }

@@ -1,4 +1,5 @@
-//! BENCHMARKS.md's sections 1–6, one per measure (7–9 are in [`super::control`]).
+//! BENCHMARKS.md's sections 1–6, one per measure (7–9 are in [`super::control`], 10 in
+//! [`super::fleet_report`]).
 
 use super::report::{calls_text, extra, max, mean, median, mib, min, minimum, ms, p90, us};
 use super::results::{ColdRun, Results};
@@ -14,6 +15,7 @@ pub fn all(r: &Results, out: &mut Vec<String>) {
     super::control::latency(r, out);
     super::control::throttled(r, out);
     super::control::burst(r, out);
+    super::fleet_report::section(r, out);
     super::control::notes(out);
 }
 

@@ -239,6 +239,9 @@ pub fn summary(r: &Results, out: &mut Vec<String>) {
             "measured".into(),
         ]);
     }
+    for [measure, cfclone, baseline, target, verdict] in super::fleet_report::rows(r) {
+        row([measure, cfclone, baseline, "—".into(), target, verdict]);
+    }
     out.push(String::new());
     if let Some(warm) = &r.warm
         && let Some(replay) = &r.warm_replay

@@ -5,13 +5,14 @@
 //! bench --binary PATH --baseline PATH --criterion JSON --zips JSON --command TEXT
 //!       --out FILE [--json-out FILE] [--logs DIR] [--runs N] [--warm N]
 //!       [--latency-runs N] [--throttle-runs N] [--burst-rounds N]
-//!       [--provider-env KEY=VALUE]… [--only PHASE,…]
+//!       [--cli PATH] [--fleet N] [--provider-env KEY=VALUE]… [--only PHASE,…]
 //! bench --render RESULTS_JSON --out FILE     (the report of an earlier run, measuring nothing)
 //!
-//! Phases: calls, cold, warm, match, teardown, latency, throttled, burst.
+//! Phases: calls, cold, warm, match, teardown, latency, throttled, burst, fleet.
+//! --cli: the `cfclone` CLI (default: `cfclone` beside --binary, else target/release/cfclone).
 
 use cfclone_e2e::bench::results::{Counts, Results};
-use cfclone_e2e::bench::{Bench, Config, faults, log, measure, report, system};
+use cfclone_e2e::bench::{Bench, Config, faults, fleet, log, measure, report, system};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -37,6 +38,8 @@ fn parse() -> Result<Args, String> {
         command: "bench".into(),
         out: PathBuf::from("BENCHMARKS.md"),
         json_out: None,
+        cli: PathBuf::new(),
+        fleet: 50,
         provider_env: Vec::new(),
     };
     let (mut only, mut render) = (None, None);
@@ -57,6 +60,8 @@ fn parse() -> Result<Args, String> {
             "--command" => config.command = value()?,
             "--out" => config.out = value()?.into(),
             "--json-out" => config.json_out = Some(value()?.into()),
+            "--cli" => config.cli = value()?.into(),
+            "--fleet" => config.fleet = number(value()?)?,
             "--provider-env" => {
                 let kv = value()?;
                 let (k, v) = kv.split_once('=').ok_or("--provider-env takes KEY=VALUE")?;
@@ -67,6 +72,14 @@ fn parse() -> Result<Args, String> {
             "-h" | "--help" => return Err(usage()),
             other => return Err(format!("unknown argument {other}\n{}", usage())),
         }
+    }
+    if config.cli.as_os_str().is_empty() {
+        let beside = config.binary.with_file_name("cfclone");
+        config.cli = if beside.is_file() {
+            beside
+        } else {
+            cfclone_e2e::workspace_dir().join("target/release/cfclone")
+        };
     }
     Ok(Args {
         config,
@@ -79,7 +92,7 @@ fn usage() -> String {
     include_str!("bench.rs")
         .lines()
         .skip(4)
-        .take(8)
+        .take(10)
         .map(|l| l.trim_start_matches("//!").trim_start())
         .collect::<Vec<_>>()
         .join("\n")
@@ -141,6 +154,9 @@ async fn measure_all(
     if phases("burst") {
         r.burst = Some(faults::burst(bench).await?);
     }
+    if phases("fleet") {
+        r.fleet = Some(fleet::fleet(bench).await?);
+    }
     Ok(())
 }
 
@@ -159,6 +175,7 @@ async fn run(args: Args) -> Result<(), String> {
     for (path, what) in [
         (&config.binary, "--binary"),
         (&config.baseline, "--baseline"),
+        (&config.cli, "--cli"),
     ] {
         if !path.is_file() {
             return Err(format!("{what} {} is not a file", path.display()));

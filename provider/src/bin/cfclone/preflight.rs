@@ -4,6 +4,7 @@ use crate::cli::Output;
 use crate::commands::{fail, pretty};
 use crate::fleet::reader;
 use crate::render::table;
+use cfclone::lifecycle::Preflight;
 use cfclone::setup::SdkProvider;
 use serde_json::{Value, json};
 use std::io::Write;
@@ -80,19 +81,15 @@ pub async fn plan(
         Ok(p) => p,
         Err(e) => return fail(format!("{}: {}", e.property, e.message)),
     };
-    let lifecycle = reader(provider);
-    let planned = match lifecycle.inputs(&properties).await {
-        Ok(inputs) => inputs
-            .plan(&properties, "cfclone-plan")
-            .map(|planned| (planned, inputs)),
-        Err(e) => Err(e),
-    };
-    let (planned, inputs) = match planned {
+    let Preflight {
+        inputs,
+        planned,
+        findings,
+    } = match reader(provider)
+        .preflight(&properties, "cfclone-plan")
+        .await
+    {
         Ok(found) => found,
-        Err(e) => return fail(e.reason()),
-    };
-    let findings = match lifecycle.findings(&properties, &inputs, &planned).await {
-        Ok(findings) => findings,
         Err(e) => return fail(e.reason()),
     };
     let blocked = findings.iter().any(|f| f.blocks());
