@@ -24,6 +24,9 @@ Served by the emulator's own process under /_cfclone/, a path no AWS service use
   POST   /_cfclone/acm/limits {"page": 2, "sans": 1}: ListCertificates answers pages of
          at most `page` summaries and `sans` names per summary (defaults 1000 and 100),
          so that tests reach paging and cut-short summaries with a few certificates
+  POST   /_cfclone/acm/validation {"timeout_s": 5, "caa": ["example.org"], "record_after": 2,
+         "quota": 10, "reset": true}: DNS validation's slow or third-party parts
+         (acm_validation.set_validation); every member optional; answers the settings
 
 Answers are JSON: 200 with the resulting state, 400 {"error": …} for a bad request,
 404 for an unknown control path. Everything is guarded by one lock: moto's server is
@@ -38,7 +41,7 @@ import threading
 import time
 from typing import Any, Callable, Iterable
 
-from . import acm, wire
+from . import acm, acm_validation, wire
 
 PREFIX = "/_cfclone/"
 
@@ -165,6 +168,10 @@ class Middleware:
                     return _json(start_response, 200, list(state.calls))
             if path == "acm/limits" and method == "POST":
                 return _json(start_response, 200, acm.set_limits(body.get("page"), body.get("sans")))
+            if path == "acm/validation" and method == "POST":
+                return _json(start_response, 200, acm_validation.set_validation(
+                    body.get("timeout_s"), body.get("caa"), body.get("record_after"),
+                    body.get("quota"), bool(body.get("reset"))))
             if path == "acm/certificate" and method == "POST":
                 acm.set_certificate(body["arn"], body.get("type"), body.get("managed_by"),
                                     body.get("status"))

@@ -274,18 +274,25 @@ impl Aws {
 
     /// The ids of every distribution in the account.
     pub async fn distribution_ids(&self) -> Vec<String> {
-        let out = self
-            .cloudfront
-            .list_distributions()
-            .send()
-            .await
-            .expect("ListDistributions");
-        out.distribution_list
-            .and_then(|l| l.items)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|d| d.id)
-            .collect()
+        let mut ids = Vec::new();
+        let mut marker = None;
+        loop {
+            let out = self
+                .cloudfront
+                .list_distributions()
+                .set_marker(marker)
+                .send()
+                .await
+                .expect("ListDistributions");
+            let Some(list) = out.distribution_list else {
+                return ids;
+            };
+            ids.extend(list.items.unwrap_or_default().into_iter().map(|d| d.id));
+            match list.next_marker.filter(|_| list.is_truncated) {
+                Some(next) => marker = Some(next),
+                None => return ids,
+            }
+        }
     }
 
     /// The tags of a distribution (by ARN), as a map.

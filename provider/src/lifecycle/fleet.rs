@@ -142,24 +142,28 @@ where
     /// Clone `id` now, and what its plan would change. Refuses a distribution cfclone did
     /// not make, and a clone without a record.
     pub async fn diff(&self, id: &str) -> Result<CloneState, Error> {
-        self.diff_sharing(id, None, &SharedReads::default()).await
+        self.diff_sharing(id, None, None, &SharedReads::default())
+            .await
     }
 
     /// Each of these clones, as [`Self::diff`] sees it, a few at a time; each reference and
     /// the certificate list are read once for them all.
     pub async fn states(&self, ids: Vec<String>) -> Result<Vec<CloneState>, Error> {
-        self.states_with_tags(ids.into_iter().map(|id| (id, None)).collect())
+        self.states_with_tags(ids.into_iter().map(|id| (id, None, None)).collect())
             .await
     }
 
+    /// Each clone, with its tags and its record when they were read already.
     async fn states_with_tags(
         &self,
-        clones: Vec<(String, Option<Tags>)>,
+        clones: Vec<(String, Option<Tags>, Option<Record>)>,
     ) -> Result<Vec<CloneState>, Error> {
         let shared = SharedReads::default();
         let shared = &shared;
         stream::iter(clones)
-            .map(|(id, tags)| async move { self.diff_sharing(&id, tags, shared).await })
+            .map(|(id, tags, record)| async move {
+                self.diff_sharing(&id, tags, record, shared).await
+            })
             .buffered(READ_CONCURRENCY)
             .collect::<Vec<_>>()
             .await
@@ -167,30 +171,45 @@ where
             .collect()
     }
 
-    /// [`Self::diff`], with the clone's tags when they were read already, the reference
-    /// and the certificates read through `shared`.
+    /// [`Self::diff`], with the clone's tags and record when they were read already, the
+    /// reference and the certificates read through `shared`.
     async fn diff_sharing(
         &self,
         id: &str,
         tags: Option<Tags>,
+        record: Option<Record>,
         shared: &SharedReads<'a>,
     ) -> Result<CloneState, Error> {
-        let clone = self
-            .aws
-            .distributions
-            .get(id)
-            .await
-            .map_err(|e| not_found(e, id))?;
-        let tags = match tags {
-            Some(tags) => tags,
-            None => self.aws.distributions.tags(&clone.arn).await?,
+        let record = async {
+            match record {
+                Some(record) => Ok(Some(record)),
+                None => self.record(id).await,
+            }
         };
+        let (clone, record) = tokio::join!(self.aws.distributions.get(id), record);
+        let clone = clone.map_err(|e| not_found(e, id))?;
+        // While the tags are read (they need the clone's ARN), so are the reference the
+        // record names and the certificates: shared reads, which the plan below finds done.
+        let tags = async {
+            match tags {
+                Some(tags) => Ok(tags),
+                None => self.aws.distributions.tags(&clone.arn).await,
+            }
+        };
+        let early = async {
+            if let Ok(Some(record)) = &record {
+                let reference = self.shared_reference(shared, &record.reference_distribution_id);
+                let _ = tokio::join!(reference, self.shared_certificates(shared));
+            }
+        };
+        let (tags, ()) = tokio::join!(tags, early);
+        let tags = tags?;
         let owner = Owner::from_tags(&tags).ok_or_else(|| {
             Error::NotOwned(format!(
                 "{id} does not carry cfclone's ownership tags ({OWNER_STACK_TAG}, {OWNER_LOGICAL_ID_TAG}): it is not a clone cfclone made, and cfclone leaves it alone"
             ))
         })?;
-        let record = self.record(id).await?.ok_or_else(|| Error::Stuck {
+        let record = record?.ok_or_else(|| Error::Stuck {
             operation: "GetParameter",
             message: format!(
                 "{id} has no record ({} in us-east-1), so its plan is unknown: it was made by an older cfclone; update its stack once (change ReferenceRevision) to write one",
@@ -238,8 +257,11 @@ where
         for found in tagged {
             let (listed, tags) = found?;
             if Owner::from_tags(&tags).is_some() {
-                owned.push((listed.id, Some(tags)));
+                owned.push((listed.id, Some(tags), None));
             }
+        }
+        if let Some(reference) = reference {
+            owned = self.of_reference(owned, reference).await?;
         }
         let mut clones: Vec<CloneState> = self
             .states_with_tags(owned)
@@ -249,6 +271,33 @@ where
             .collect();
         clones.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(clones)
+    }
+
+    /// The clones whose record names `reference`, their records read (a few at a time)
+    /// before anything else is: the other references' clones cost one read each. A clone
+    /// without a record stays, for its state to say so.
+    async fn of_reference(
+        &self,
+        owned: Vec<(String, Option<Tags>, Option<Record>)>,
+        reference: &str,
+    ) -> Result<Vec<(String, Option<Tags>, Option<Record>)>, Error> {
+        let read: Vec<Result<_, Error>> = stream::iter(owned)
+            .map(|(id, tags, _)| async move {
+                let record = self.record(&id).await?;
+                Ok((id, tags, record))
+            })
+            .buffered(READ_CONCURRENCY)
+            .collect()
+            .await;
+        let mut kept = Vec::new();
+        for found in read {
+            let (id, tags, record) = found?;
+            match record {
+                Some(r) if r.reference_distribution_id != reference => {}
+                record => kept.push((id, tags, record)),
+            }
+        }
+        Ok(kept)
     }
 }
 

@@ -2,9 +2,9 @@
 //! distributions are listed once (aliases in use here, the distribution quota), and other
 //! accounts' are asked about each alias through `ListConflictingAliases` — which CloudFront
 //! answers only through a distribution whose certificate covers the alias, so through the
-//! reference when it carries the certificate the clone gets. Reads only; the listing is
-//! read together with the plan's inputs, so the whole dry run waits for one round of reads
-//! (and one more per alias only when it asks other accounts).
+//! reference when it carries the certificate the clone gets. Reads only; the listing runs
+//! alongside the plan's reads and those questions, so a dry run takes as many rounds of
+//! calls as the listing has pages (at least two when other accounts are asked).
 
 use super::{Lifecycle, PlanInputs};
 use crate::aws::{Certificates, Clock, Conflict, Distributions, ErrorKind, Listed, Parameters};
@@ -27,46 +27,55 @@ where
     P: Parameters,
     K: Clock,
 {
-    /// The dry run: the plan's inputs and the account's distributions, read at the same
-    /// time; the plan; and what stands in its way.
+    /// The dry run: the plan (its inputs read, then the other accounts asked about its
+    /// aliases) while the account's distributions are listed, page after page; then what
+    /// stands in its way.
     pub async fn preflight(
         &self,
         properties: &Properties,
         caller_reference: &str,
     ) -> Result<Preflight, Error> {
-        let (inputs, listed) =
-            futures_util::future::join(self.inputs(properties), self.aws.distributions.list())
-                .await;
-        let inputs = inputs?;
-        let planned = inputs.plan(properties, caller_reference)?;
-        let findings = self
-            .findings(properties, &inputs, &planned, &listed?)
-            .await?;
+        let planning = async {
+            let inputs = self.inputs(properties).await?;
+            let planned = inputs.plan(properties, caller_reference)?;
+            let asked = self.other_accounts(properties, &inputs, &planned).await;
+            Ok::<_, Error>((inputs, planned, asked))
+        };
+        let (planning, listed) =
+            futures_util::future::join(planning, self.aws.distributions.list()).await;
+        let (inputs, planned, asked) = planning?;
+        let listed = listed?;
+        let mut found = findings::in_account(
+            &aliases_of(&planned),
+            listed.iter().map(|l| (l.id.as_str(), l.aliases.as_slice())),
+        );
+        for (alias, answer) in asked {
+            match answer {
+                Ok(conflicts) => found.extend(
+                    conflicts
+                        .into_iter()
+                        .filter(|c| !ours(c, &listed))
+                        .map(|c| elsewhere(&alias, c)),
+                ),
+                Err(not_checked) => found.push(not_checked),
+            }
+        }
+        found.extend(findings::quotas(listed.len(), &planned));
         Ok(Preflight {
             inputs,
             planned,
-            findings,
+            findings: found,
         })
     }
 
-    /// What stands in the way of the `planned` clone, or comes near, among the `listed`
-    /// distributions of the account and (through the reference) other accounts'.
-    async fn findings(
+    /// Each alias of the `planned` clone asked about through the reference: the conflicts
+    /// CloudFront reports (this account's among them), or why it could not be asked.
+    async fn other_accounts(
         &self,
         properties: &Properties,
         inputs: &PlanInputs,
         planned: &DistributionConfig,
-        listed: &[Listed],
-    ) -> Result<Vec<Finding>, Error> {
-        let aliases: Vec<String> = planned
-            .aliases
-            .as_ref()
-            .and_then(|a| a.items.clone())
-            .unwrap_or_default();
-        let mut found = findings::in_account(
-            &aliases,
-            listed.iter().map(|l| (l.id.as_str(), l.aliases.as_slice())),
-        );
+    ) -> Vec<(String, Result<Vec<Conflict>, Finding>)> {
         let reference_certificate = inputs
             .reference
             .viewer_certificate
@@ -74,40 +83,39 @@ where
             .and_then(|v| v.acm_certificate_arn.as_deref());
         let shares =
             inputs.certificate.is_some() && reference_certificate == inputs.certificate.as_deref();
-        for alias in &aliases {
-            if !shares {
-                found.push(Finding::NotCheckedAcrossAccounts {
+        let mut answers = Vec::new();
+        for alias in aliases_of(planned) {
+            let answer = if shares {
+                self.aws
+                    .distributions
+                    .conflicting_aliases(&properties.reference_distribution_id, &alias)
+                    .await
+                    .map_err(|e| Finding::NotCheckedAcrossAccounts {
+                        alias: alias.clone(),
+                        why: if e.is(ErrorKind::AccessDenied) {
+                            "cloudfront:ListConflictingAliases on the reference was denied".into()
+                        } else {
+                            e.to_string()
+                        },
+                    })
+            } else {
+                Err(Finding::NotCheckedAcrossAccounts {
                     alias: alias.clone(),
                     why: "CloudFront answers it only through a distribution whose certificate covers the alias, and the reference does not carry the clone's".into(),
-                });
-                continue;
-            }
-            let reference = &properties.reference_distribution_id;
-            match self
-                .aws
-                .distributions
-                .conflicting_aliases(reference, alias)
-                .await
-            {
-                Ok(conflicts) => found.extend(
-                    conflicts
-                        .into_iter()
-                        .filter(|c| !ours(c, listed))
-                        .map(|c| elsewhere(alias, c)),
-                ),
-                Err(e) => found.push(Finding::NotCheckedAcrossAccounts {
-                    alias: alias.clone(),
-                    why: if e.is(ErrorKind::AccessDenied) {
-                        "cloudfront:ListConflictingAliases on the reference was denied".into()
-                    } else {
-                        e.to_string()
-                    },
-                }),
-            }
+                })
+            };
+            answers.push((alias, answer));
         }
-        found.extend(findings::quotas(listed.len(), planned));
-        Ok(found)
+        answers
     }
+}
+
+fn aliases_of(planned: &DistributionConfig) -> Vec<String> {
+    planned
+        .aliases
+        .as_ref()
+        .and_then(|a| a.items.clone())
+        .unwrap_or_default()
 }
 
 /// Whether a conflict is one of this account's distributions (found by the listing

@@ -33,14 +33,21 @@ fn create_faults(create: &'static str, size: usize) -> Vec<Fault> {
     ]
 }
 
-/// Throttles during the sync: the updates, the reads of each clone and its status.
+/// Throttles during the sync: the updates and the looks at each clone's status, and a
+/// few reads of configurations. A fixed count is first come, first served: the reference's
+/// configuration, which every clone's plan shares, is read once, alone, so the first
+/// `GetDistributionConfig` throttles all land on that one call in turn — more than its
+/// 8 attempts would fail it, which rate-based throttling on AWS would not do to a lone
+/// call backing off; hence only [`SYNC_CONFIG_THROTTLES`] of them.
 fn sync_faults(size: usize) -> Vec<Fault> {
     vec![
         throttling("UpdateDistribution", (size / 5) as u32),
-        throttling("GetDistributionConfig", (size / 5) as u32),
+        throttling("GetDistributionConfig", SYNC_CONFIG_THROTTLES),
         throttling("GetDistribution", (size / 10) as u32),
     ]
 }
+
+pub const SYNC_CONFIG_THROTTLES: u32 = 3;
 
 /// One run of the `cfclone` CLI against `endpoint`: seconds from spawn to exit, exit
 /// status, standard output.
@@ -93,7 +100,16 @@ async fn distribution_count(bench: &Bench) -> usize {
 
 pub async fn fleet(bench: &Bench) -> Result<Fleet, String> {
     let size = bench.config.fleet;
-    let config = crate::seed::reference_config("bench-fleet-reference", &bench.certificates[0]);
+    let mut config = crate::seed::reference_config("bench-fleet-reference", &bench.certificates[0]);
+    // An alias of its own (CloudFront refuses one another distribution has), under the
+    // `*.example.com` certificate it carries.
+    config.aliases = Some(
+        aws_sdk_cloudfront::types::Aliases::builder()
+            .quantity(1)
+            .items("fleet.example.com")
+            .build()
+            .map_err(|e| e.to_string())?,
+    );
     let reference = crate::seed::distribution(&bench.aws, config, &[("team", "fleet")])
         .await
         .id;
@@ -113,6 +129,7 @@ async fn measure(bench: &Bench, reference: &str, size: usize) -> Result<Fleet, S
     let clone = clones.iter().next().ok_or("the fleet has no clone")?;
     let diff = cli_runs(bench, &["diff", clone]).await?;
     let alias = bench.fresh_alias();
+    let account_distributions = distribution_count(bench).await;
     let plan = cli_runs(
         bench,
         &["plan", "--reference", reference, "--alias", &alias],
@@ -120,6 +137,7 @@ async fn measure(bench: &Bench, reference: &str, size: usize) -> Result<Fleet, S
     .await?;
     Ok(Fleet {
         size,
+        account_distributions,
         latency_ms: LATENCY_MS,
         poll_ms: POLL_MS,
         creates,
@@ -258,8 +276,9 @@ async fn cli_runs(bench: &Bench, args: &[&str]) -> Result<CliRuns, String> {
     let mut out = CliRuns::default();
     bench.moto.clear_calls().await;
     for _ in 0..CLI_RUNS {
+        // 1 is an answer too (differences; a finding that blocks), 2 is not.
         let (seconds, code, _) = cli(bench, &bench.moto.endpoint(), args).await?;
-        if code != 0 {
+        if code > 1 {
             return Err(format!("cfclone {} exited {code}", args.join(" ")));
         }
         out.times.push(seconds);

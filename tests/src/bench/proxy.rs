@@ -219,6 +219,7 @@ pub fn operation(method: &Method, path: &str, headers: &HeaderMap) -> String {
         ("GET", ["2020-05-31", "distribution", _, "config"]) => "GetDistributionConfig",
         ("PUT", ["2020-05-31", "distribution", _, "config"]) => "UpdateDistribution",
         ("GET", ["2020-05-31", "tagging"]) => "ListTagsForResource",
+        ("GET", ["2020-05-31", "conflicting-alias"]) => "ListConflictingAliases",
         ("POST", ["2020-05-31", "tagging"]) if query.contains("Operation=Tag") => "TagResource",
         ("POST", ["2020-05-31", "tagging"]) => "UntagResource",
         _ => "",

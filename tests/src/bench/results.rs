@@ -216,6 +216,9 @@ pub struct Fleet {
     pub poll_ms: u64,
     pub creates: FleetCreates,
     pub sync: FleetSync,
+    /// Distributions in the account when `plan` ran (ListDistributions pages of 100).
+    #[serde(default)]
+    pub account_distributions: usize,
     pub diff: CliRuns,
     pub plan: CliRuns,
 }
