@@ -10,6 +10,7 @@
 //! ARCHITECTURE.md.
 
 pub mod aws;
+pub mod certificate_request;
 pub mod certificates;
 pub mod compare;
 pub mod error;

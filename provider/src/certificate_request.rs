@@ -1,0 +1,248 @@
+//! A certificate for aliases no usable one covers: what to ask ACM for and under which
+//! idempotency token, which DNS validation records go into which hosted zone, and what the
+//! wait's outcome says. Pure: the lifecycle reads and writes, this decides.
+//!
+//! ACM's rules this follows (RequestCertificate, DomainValidation and the DNS validation
+//! chapter of the ACM User Guide):
+//! - `IdempotencyToken` is 1–32 word characters; the same token within one hour returns the
+//!   same certificate. The token here is a digest of the resource and its names, so a
+//!   redelivered event asks for nothing twice — and an alias change, a new certificate.
+//!   Past the hour the lifecycle must find its certificate by its tags instead.
+//! - A certificate holds at most 10 names by default (quota "Domain names per ACM
+//!   certificate").
+//! - Each name has its own validation CNAME, but a wildcard and its base name share one
+//!   (`*.example.com`, `example.com`), and ACM may answer without `ResourceRecord` for a
+//!   few seconds after the request.
+//! - A certificate still pending after 72 hours becomes `VALIDATION_TIMED_OUT`; CAA records
+//!   that do not allow Amazon make it `FAILED` with `FailureReason=CAA_ERROR`.
+
+use sha2::{Digest, Sha256};
+use std::fmt;
+
+/// ACM's default quota of names per certificate.
+pub const MAX_NAMES: usize = 10;
+/// ACM's longest idempotency token.
+pub const TOKEN_LENGTH: usize = 32;
+/// The property whose value the errors name.
+pub const PROPERTY: &str = "CertificateValidation";
+
+/// What RequestCertificate is asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub domain_name: String,
+    /// The other names (ACM adds the domain name itself).
+    pub subject_alternative_names: Vec<String>,
+    pub idempotency_token: String,
+}
+
+/// Why no certificate can be requested, or validated, as the properties say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RequestError {
+    /// More names than a certificate holds.
+    TooManyNames(usize),
+    /// Names no given hosted zone contains: (name, the zones given).
+    NotInZones(Vec<String>, Vec<String>),
+}
+
+impl fmt::Display for RequestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::TooManyNames(n) => write!(
+                f,
+                "the aliases are {n} names, and an ACM certificate holds {MAX_NAMES} unless the quota \"Domain names per ACM certificate\" was raised; split the aliases over several clones or raise the quota"
+            ),
+            Self::NotInZones(names, zones) => write!(
+                f,
+                "no hosted zone given contains {}: the zones are {}; add the zone that holds each alias",
+                names.join(", "),
+                zones.join(", ")
+            ),
+        }
+    }
+}
+
+fn plain(name: &str) -> String {
+    name.trim_end_matches('.').to_ascii_lowercase()
+}
+
+/// The request for `aliases` (in their declared order, the first as the domain name) of
+/// the resource `logical_id` of the stack `stack_id`.
+pub fn request(
+    stack_id: &str,
+    logical_id: &str,
+    aliases: &[String],
+) -> Result<Request, RequestError> {
+    let mut names: Vec<String> = Vec::new();
+    for alias in aliases.iter().map(|a| plain(a)) {
+        if !names.contains(&alias) {
+            names.push(alias);
+        }
+    }
+    if names.len() > MAX_NAMES {
+        return Err(RequestError::TooManyNames(names.len()));
+    }
+    let mut sorted = names.clone();
+    sorted.sort();
+    let digest = Sha256::digest(format!("{stack_id}\n{logical_id}\n{}", sorted.join(",")));
+    let token: String = digest
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<String>()
+        .chars()
+        .take(TOKEN_LENGTH)
+        .collect();
+    let mut names = names.into_iter();
+    Ok(Request {
+        domain_name: names.next().unwrap_or_default(),
+        subject_alternative_names: names.collect(),
+        idempotency_token: token,
+    })
+}
+
+/// One name's validation, as DescribeCertificate's `DomainValidationOptions` says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Validation {
+    pub domain_name: String,
+    /// `PENDING_VALIDATION`, `SUCCESS` or `FAILED`.
+    pub status: String,
+    /// The CNAME to create: (name, value); `None` while ACM has not said yet.
+    pub record: Option<(String, String)>,
+}
+
+/// A validation CNAME to write, and the names it validates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub name: String,
+    pub value: String,
+    pub domains: Vec<String>,
+}
+
+/// The records to write, one per CNAME name (a wildcard and its base name share one), or
+/// the names ACM has not given a record yet (ask again in a few seconds).
+pub fn records(validations: &[Validation]) -> Result<Vec<Record>, Vec<String>> {
+    let waiting: Vec<String> = validations
+        .iter()
+        .filter(|v| v.record.is_none())
+        .map(|v| v.domain_name.clone())
+        .collect();
+    if !waiting.is_empty() {
+        return Err(waiting);
+    }
+    let mut out: Vec<Record> = Vec::new();
+    for v in validations {
+        let Some((name, value)) = &v.record else {
+            continue;
+        };
+        match out.iter_mut().find(|r| plain(&r.name) == plain(name)) {
+            Some(record) => record.domains.push(v.domain_name.clone()),
+            None => out.push(Record {
+                name: name.clone(),
+                value: value.clone(),
+                domains: vec![v.domain_name.clone()],
+            }),
+        }
+    }
+    Ok(out)
+}
+
+/// A hosted zone the properties give: its id and its name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Zone {
+    pub id: String,
+    pub name: String,
+}
+
+/// Whether `zone` (a domain name) contains `name`: the same name or one under it.
+fn contains(zone: &str, name: &str) -> bool {
+    let (zone, name) = (plain(zone), plain(name));
+    name == zone || name.ends_with(&format!(".{zone}"))
+}
+
+/// Each record with the zone it goes into: of the zones containing it, the most specific
+/// (a delegated subdomain's zone, not its parent's).
+pub fn assign<'a>(
+    records: &'a [Record],
+    zones: &'a [Zone],
+) -> Result<Vec<(&'a Zone, &'a Record)>, RequestError> {
+    let mut out = Vec::new();
+    let mut missing = Vec::new();
+    for record in records {
+        let best = zones
+            .iter()
+            .filter(|z| contains(&z.name, &record.name))
+            .max_by_key(|z| plain(&z.name).len());
+        match best {
+            Some(zone) => out.push((zone, record)),
+            None => missing.extend(record.domains.iter().cloned()),
+        }
+    }
+    if missing.is_empty() {
+        Ok(out)
+    } else {
+        let given = zones
+            .iter()
+            .map(|z| format!("{} ({})", plain(&z.name), z.id))
+            .collect();
+        Err(RequestError::NotInZones(missing, given))
+    }
+}
+
+/// Where a requested certificate stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Standing {
+    Issued,
+    /// Still validating: the records of the names not validated yet.
+    Pending(Vec<Record>),
+    /// It will never be issued: why, and the way out.
+    Failed(String),
+}
+
+/// The standing of a certificate from its `Status`, `FailureReason` and validations.
+pub fn standing(
+    status: &str,
+    failure_reason: Option<&str>,
+    validations: &[Validation],
+) -> Standing {
+    let pending = || {
+        let open: Vec<Validation> = validations
+            .iter()
+            .filter(|v| v.status != "SUCCESS")
+            .cloned()
+            .collect();
+        records(&open).unwrap_or_default()
+    };
+    match status {
+        "ISSUED" => Standing::Issued,
+        "PENDING_VALIDATION" => Standing::Pending(pending()),
+        "VALIDATION_TIMED_OUT" => Standing::Failed(format!(
+            "ACM stopped waiting for validation (72 hours) with these records missing: {}; delete the certificate and update the stack to request a new one",
+            missing_text(&pending())
+        )),
+        "FAILED" if failure_reason == Some("CAA_ERROR") => Standing::Failed(
+            "the domain's CAA records do not allow Amazon to issue certificates: add a CAA record `0 issue \"amazon.com\"` (or remove the CAA records), then update the stack".into(),
+        ),
+        other => Standing::Failed(format!(
+            "ACM answered {other}{}",
+            failure_reason.map_or(String::new(), |r| format!(" ({r})"))
+        )),
+    }
+}
+
+/// `NAME CNAME VALUE (for a, b)`, one per record.
+pub fn missing_text(records: &[Record]) -> String {
+    records
+        .iter()
+        .map(|r| {
+            format!(
+                "{} CNAME {} (for {})",
+                r.name,
+                r.value,
+                r.domains.join(", ")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+#[cfg(test)]
+mod tests;
