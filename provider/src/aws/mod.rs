@@ -144,11 +144,11 @@ impl fmt::Display for AwsError {
         match self.kind {
             ErrorKind::AccessDenied => write!(
                 f,
-                "; grant the provider's role this permission (see the README's IAM section)"
+                "; grant this permission to the provider's role (or, for the cfclone CLI, to your own credentials): see the README's IAM section"
             ),
             ErrorKind::Throttled => write!(
                 f,
-                "; CloudFront throttles control-plane calls, retry the stack operation in a few minutes"
+                "; CloudFront throttles control-plane calls and the retries ran out: retry the stack operation (or the cfclone command) in a few minutes"
             ),
             _ => Ok(()),
         }
