@@ -1,4 +1,4 @@
-import { type CfnElement, CustomResource, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { type CfnElement, CustomResource, Duration, RemovalPolicy, Resource, Stack, Token, Validations } from 'aws-cdk-lib';
 import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -224,12 +224,20 @@ export class ClonedDistributionPropsError extends Error {
  * A CloudFront distribution cloned from a reference distribution: the reference's whole
  * configuration with the clone's own aliases, origin and certificate
  * (`Custom::ClonedDistribution`, backed by the stack's `ClonedDistributionProvider`).
+ *
+ * A distribution like any other (`cloudfront.IDistribution`): Route 53's
+ * `targets.CloudFrontTarget`, `BucketDeployment`'s `distribution` (invalidation) and
+ * `grant` / `grantCreateInvalidation` take it as they take a `cloudfront.Distribution`.
  */
-export class ClonedDistribution extends Construct {
+export class ClonedDistribution extends Resource implements cloudfront.IDistribution {
   /** The clone's distribution id (also its physical id). */
   readonly distributionId: string;
   /** The clone's CloudFront domain name (`dxxxx.cloudfront.net`). */
   readonly domainName: string;
+  /** The clone's CloudFront domain name, as `cloudfront.IDistribution` names it. */
+  readonly distributionDomainName: string;
+  /** The clone's ARN, as `cloudfront.IDistribution` names it (the same as `arn`). */
+  readonly distributionArn: string;
   /**
    * The clone's ARN, `arn:aws:cloudfront::ACCOUNT:distribution/ID` (the resource's `Arn`
    * attribute): what an origin access control bucket policy's `AWS:SourceArn` names.
@@ -313,10 +321,35 @@ export class ClonedDistribution extends Construct {
 
     this.distributionId = this.attribute('DistributionId');
     this.domainName = this.attribute('DomainName');
+    this.distributionDomainName = this.domainName;
     this.arn = this.attribute('Arn');
+    this.distributionArn = this.arn;
     this.certificateArn = this.attribute('CertificateArn');
     this.referenceDistributionId = this.attribute('ReferenceDistributionId');
     this.originAccessControlBuckets = this.attribute('OriginAccessControlBuckets');
+  }
+
+  /** The reference CDK's L1 interfaces take (`cloudfront.IDistributionRef`). */
+  get distributionRef(): { distributionId: string } {
+    return { distributionId: this.distributionId };
+  }
+
+  /**
+   * Sets what CloudFormation does with the clone when it leaves the stack (as the
+   * `removalPolicy` prop): `RETAIN` keeps it, enabled and serving.
+   */
+  override applyRemovalPolicy(policy: RemovalPolicy): void {
+    this.resource.applyRemovalPolicy(policy);
+  }
+
+  /** Grants these actions on the clone (its ARN) to `identity`. */
+  grant(identity: iam.IGrantable, ...actions: string[]): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee: identity, actions, resourceArns: [this.distributionArn] });
+  }
+
+  /** Grants `cloudfront:CreateInvalidation` on the clone to `identity`. */
+  grantCreateInvalidation(identity: iam.IGrantable): iam.Grant {
+    return this.grant(identity, 'cloudfront:CreateInvalidation');
   }
 
   /**

@@ -3,7 +3,11 @@ import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CfnOutput, CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ClonedDistribution, type ClonedDistributionProps } from '../lib/cloned-distribution';
 import { ClonedDistributionProvider } from '../lib/provider';
@@ -145,6 +149,61 @@ describe('ClonedDistribution', () => {
       ReferenceDistributionId: { Ref: 'Reference' },
       Aliases: { Ref: 'Aliases' },
     });
+  });
+});
+
+describe('ClonedDistribution as a cloudfront.IDistribution', () => {
+  it('is the target of alias records, by its CloudFront domain name', () => {
+    const stack = newStack();
+    const clone: cloudfront.IDistribution = new ClonedDistribution(stack, 'Shop', shop);
+    const zone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', {
+      hostedZoneId: 'Z0123456789ABCDEFGHIJ',
+      zoneName: 'example.com',
+    });
+    const target = route53.RecordTarget.fromAlias(new targets.CloudFrontTarget(clone));
+    new route53.ARecord(stack, 'A', { zone, recordName: 'shop', target });
+    new route53.AaaaRecord(stack, 'Aaaa', { zone, recordName: 'shop', target });
+    const template = Template.fromStack(stack);
+    const logicalId = stack.getLogicalId((clone as ClonedDistribution).resource.node.defaultChild as never);
+    for (const type of ['A', 'AAAA']) {
+      template.hasResourceProperties('AWS::Route53::RecordSet', {
+        Name: 'shop.example.com.',
+        Type: type,
+        HostedZoneId: 'Z0123456789ABCDEFGHIJ',
+        AliasTarget: { DNSName: { 'Fn::GetAtt': [logicalId, 'DomainName'] }, HostedZoneId: Match.anyValue() },
+      });
+    }
+  });
+
+  it('grants invalidations and other actions on its own ARN only', () => {
+    const stack = newStack();
+    const clone = new ClonedDistribution(stack, 'Shop', shop);
+    const deployer = new iam.Role(stack, 'Deployer', { assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com') });
+    clone.grantCreateInvalidation(deployer);
+    clone.grant(deployer, 'cloudfront:GetInvalidation');
+    const logicalId = stack.getLogicalId(clone.resource.node.defaultChild as never);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: stack.getLogicalId(deployer.node.defaultChild as never) }],
+      PolicyDocument: {
+        Statement: [
+          {
+            Action: ['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation'],
+            Effect: 'Allow',
+            Resource: { 'Fn::GetAtt': [logicalId, 'Arn'] },
+          },
+        ],
+      },
+    });
+    assert.equal(clone.distributionArn, clone.arn);
+    assert.equal(clone.distributionDomainName, clone.domainName);
+    assert.equal(clone.distributionRef.distributionId, clone.distributionId);
+  });
+
+  it('takes a removal policy like any resource', () => {
+    const stack = newStack();
+    const clone = new ClonedDistribution(stack, 'Shop', shop);
+    clone.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    Template.fromStack(stack).hasResource(RESOURCE_TYPE, { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
   });
 });
 
