@@ -1,6 +1,8 @@
 import { type CfnElement, CustomResource, Duration, RemovalPolicy, Resource, Stack, Token, Validations } from 'aws-cdk-lib';
 import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -258,6 +260,8 @@ export class ClonedDistribution extends Resource implements cloudfront.IDistribu
   readonly provider: ClonedDistributionProvider;
   /** The SSM prefix the clone writes under, if any. */
   readonly ssmParameterPrefix?: string;
+  /** The aliases as declared (a token when they are one). */
+  private readonly aliases: string[];
   /** The resource's properties, to tell whether they refer to a bucket or a key. */
   private readonly properties: Record<string, unknown>;
 
@@ -268,6 +272,7 @@ export class ClonedDistribution extends Resource implements cloudfront.IDistribu
     this.provider = props.provider ?? ClonedDistributionProvider.getOrCreate(this);
     if (props.autoSync) this.provider.syncClonesOf(props.referenceDistributionId);
     this.ssmParameterPrefix = props.ssmParameterPrefix;
+    this.aliases = props.aliases;
 
     const properties: Partial<Record<PropertyName, unknown>> = {
       ReferenceDistributionId: props.referenceDistributionId,
@@ -340,6 +345,40 @@ export class ClonedDistribution extends Resource implements cloudfront.IDistribu
    */
   override applyRemovalPolicy(policy: RemovalPolicy): void {
     this.resource.applyRemovalPolicy(policy);
+  }
+
+  /**
+   * An A and an AAAA alias record to the clone in `zone` for each alias the zone holds
+   * (the alias itself, or a name under the zone's). The aliases must be literal (not a
+   * token), so that the records can be named; one outside every zone passed is refused,
+   * naming it. Returns the records, A then AAAA for each alias in turn.
+   */
+  addAliasRecords(zone: route53.IHostedZone): route53.RecordSet[] {
+    if (Token.isUnresolved(this.aliases) || this.aliases.some((a) => Token.isUnresolved(a))) {
+      throw new ClonedDistributionPropsError(
+        'aliases',
+        'are a token, so addAliasRecords cannot name the records: declare route53.ARecord / AaaaRecord with targets.CloudFrontTarget(clone) yourself',
+        this.node.path,
+      );
+    }
+    const zoneName = Token.isUnresolved(zone.zoneName) ? undefined : zone.zoneName.replace(/\.$/, '').toLowerCase();
+    const target = route53.RecordTarget.fromAlias(new targets.CloudFrontTarget(this));
+    const records: route53.RecordSet[] = [];
+    for (const alias of this.aliases) {
+      if (zoneName !== undefined && alias !== zoneName && !alias.endsWith(`.${zoneName}`)) {
+        throw new ClonedDistributionPropsError(
+          'aliases',
+          `${alias} is not in the hosted zone ${zoneName}: pass the zone that holds it to addAliasRecords`,
+          this.node.path,
+        );
+      }
+      const id = alias.replace(/^\*\./, 'wildcard.').replace(/[^A-Za-z0-9]/g, '-');
+      records.push(
+        new route53.ARecord(this, `A-${id}`, { zone, recordName: `${alias}.`, target }),
+        new route53.AaaaRecord(this, `Aaaa-${id}`, { zone, recordName: `${alias}.`, target }),
+      );
+    }
+    return records;
   }
 
   /** Grants these actions on the clone (its ARN) to `identity`. */

@@ -175,6 +175,38 @@ describe('ClonedDistribution as a cloudfront.IDistribution', () => {
     }
   });
 
+  it('adds an A and an AAAA alias record for every alias of the zone, and refuses one outside it', () => {
+    const stack = newStack();
+    const clone = new ClonedDistribution(stack, 'Shop', { ...shop, aliases: ['shop.example.com', '*.shop.example.com'] });
+    const zone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', {
+      hostedZoneId: 'Z0123456789ABCDEFGHIJ',
+      zoneName: 'example.com',
+    });
+    const records = clone.addAliasRecords(zone);
+    assert.equal(records.length, 4);
+    const template = Template.fromStack(stack);
+    const logicalId = stack.getLogicalId(clone.resource.node.defaultChild as never);
+    for (const name of ['shop.example.com.', '*.shop.example.com.']) {
+      for (const type of ['A', 'AAAA']) {
+        template.hasResourceProperties('AWS::Route53::RecordSet', {
+          Name: name,
+          Type: type,
+          AliasTarget: { DNSName: { 'Fn::GetAtt': [logicalId, 'DomainName'] }, HostedZoneId: Match.anyValue() },
+        });
+      }
+    }
+    const other = route53.HostedZone.fromHostedZoneAttributes(stack, 'Other', {
+      hostedZoneId: 'Z9876543210ABCDEFGHIJ',
+      zoneName: 'example.org',
+    });
+    assert.throws(() => clone.addAliasRecords(other), /shop\.example\.com is not in the hosted zone example\.org/);
+    const tokens = new ClonedDistribution(stack, 'Tokens', {
+      ...shop,
+      aliases: new CfnParameter(stack, 'Aliases', { type: 'CommaDelimitedList' }).valueAsList,
+    });
+    assert.throws(() => tokens.addAliasRecords(zone), /are a token/);
+  });
+
   it('grants invalidations and other actions on its own ARN only', () => {
     const stack = newStack();
     const clone = new ClonedDistribution(stack, 'Shop', shop);
