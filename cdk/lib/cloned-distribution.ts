@@ -1,7 +1,8 @@
 import { type CfnElement, CustomResource, Duration, RemovalPolicy, Resource, Stack, Token, Validations } from 'aws-cdk-lib';
-import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -332,6 +333,22 @@ export class ClonedDistribution extends Resource implements cloudfront.IDistribu
     this.certificateArn = this.attribute('CertificateArn');
     this.referenceDistributionId = this.attribute('ReferenceDistributionId');
     this.originAccessControlBuckets = this.attribute('OriginAccessControlBuckets');
+  }
+
+  /**
+   * A clone of another stack, read from the SSM parameters it writes under
+   * `ssmParameterPrefix` in this stack's region (one of its `ssmRegions`): a
+   * `cloudfront.IDistribution` for alias records, invalidation grants and the like. The
+   * values are resolved at deployment (CloudFormation parameters of type
+   * `AWS::SSM::Parameter::Value<String>`), so the clone's stack deploys first.
+   */
+  static fromSsmParameters(scope: Construct, id: string, ssmParameterPrefix: string): cloudfront.IDistribution {
+    const read = (name: SsmParameterName) =>
+      ssm.StringParameter.valueForStringParameter(scope, ssmParameterName(ssmParameterPrefix, name));
+    return cloudfront.Distribution.fromDistributionAttributes(scope, id, {
+      distributionId: read('distribution-id'),
+      domainName: read('domain-name'),
+    });
   }
 
   /** The reference CDK's L1 interfaces take (`cloudfront.IDistributionRef`). */

@@ -231,6 +231,29 @@ describe('ClonedDistribution as a cloudfront.IDistribution', () => {
     assert.equal(clone.distributionRef.distributionId, clone.distributionId);
   });
 
+  it('is read back in another region from its SSM parameters', () => {
+    const app = newApp();
+    const consumer = newStack(app, 'Consumer', 'us-west-2');
+    const shopThere = ClonedDistribution.fromSsmParameters(consumer, 'Shop', '/cfclone/shop');
+    const role = new iam.Role(consumer, 'Deployer', { assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com') });
+    shopThere.grantCreateInvalidation(role);
+    new CfnOutput(consumer, 'ShopDomain', { value: shopThere.distributionDomainName });
+    const template = Template.fromStack(consumer);
+    const parameters = template.findParameters('*', { Type: 'AWS::SSM::Parameter::Value<String>' });
+    const defaults = Object.values(parameters)
+      .map((p) => p.Default as string)
+      .filter((name) => name.startsWith('/cfclone/'))
+      .sort();
+    assert.deepEqual(defaults, ['/cfclone/shop/distribution-id', '/cfclone/shop/domain-name']);
+    const [domainParameter] = Object.entries(parameters).find(([, p]) => p.Default === '/cfclone/shop/domain-name') ?? [];
+    template.hasOutput('ShopDomain', { Value: { Ref: domainParameter } });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [Match.objectLike({ Action: 'cloudfront:CreateInvalidation', Effect: 'Allow' })],
+      },
+    });
+  });
+
   it('takes a removal policy like any resource', () => {
     const stack = newStack();
     const clone = new ClonedDistribution(stack, 'Shop', shop);
