@@ -71,15 +71,18 @@ pub fn minimum(name: &str) -> BTreeMap<String, u32> {
     let of = |pairs: &[(&str, u32)]| -> BTreeMap<String, u32> {
         pairs.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect()
     };
+    // Each with the clone's record: written on Create and Update, removed on Delete.
     let create = [
         ("CloudFront GetDistributionConfig", 1),
         ("ACM ListCertificates", 1),
         ("CloudFront CreateDistributionWithTags", 1),
+        ("SSM PutParameter", 1),
     ];
     let update = [
         ("CloudFront GetDistributionConfig", 2),
         ("ACM ListCertificates", 1),
         ("CloudFront UpdateDistribution", 1),
+        ("SSM PutParameter", 1),
     ];
     // The read, and one poll: the disable leaves the clone InProgress.
     let delete = [
@@ -87,6 +90,7 @@ pub fn minimum(name: &str) -> BTreeMap<String, u32> {
         ("CloudFront ListTagsForResource", 1),
         ("CloudFront UpdateDistribution", 1),
         ("CloudFront DeleteDistribution", 1),
+        ("SSM DeleteParameters", 1),
     ];
     let with = |base: &[(&str, u32)], extra: &[(&str, u32)]| {
         let mut m = of(base);
@@ -97,11 +101,11 @@ pub fn minimum(name: &str) -> BTreeMap<String, u32> {
         "Create" => of(&create),
         "Update" => of(&update),
         "Delete" => of(&delete),
-        "Create with SsmParameterPrefix" => with(&create, &[("SSM PutParameter", 4)]),
-        "Update with SsmParameterPrefix" => with(&update, &[("SSM PutParameter", 4)]),
+        "Create with SsmParameterPrefix" => with(&create, &[("SSM PutParameter", 5)]),
+        "Update with SsmParameterPrefix" => with(&update, &[("SSM PutParameter", 5)]),
         "Delete with SsmParameterPrefix" => with(
             &delete,
-            &[("SSM GetParameter", 1), ("SSM DeleteParameters", 1)],
+            &[("SSM GetParameter", 1), ("SSM DeleteParameters", 2)],
         ),
         "Create, summaries without SANs (moto's shape)" => with(
             &create,
