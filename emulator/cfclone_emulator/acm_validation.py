@@ -89,9 +89,10 @@ def _account(bundle: models.CertBundle) -> str:
     return bundle.arn.split(":")[4]
 
 
-def _names(bundle: models.CertBundle) -> list[str]:
-    described = _describe(bundle)["Certificate"]
-    names = [described["DomainName"]] + list(described.get("SubjectAlternativeNames") or [])
+def _names(bundle: models.CertBundle, described: dict | None = None) -> list[str]:
+    """The certificate's names, from its description (made here when not given)."""
+    cert = (described or _describe(bundle))["Certificate"]
+    names = [cert["DomainName"]] + list(cert.get("SubjectAlternativeNames") or [])
     return list(dict.fromkeys(names))
 
 
@@ -144,7 +145,7 @@ def describe(self: models.CertBundle) -> dict[str, Any]:
         return result
     self.describes = getattr(self, "describes", 0) + 1
     options = []
-    for name in _names(self):
+    for name in _names(self, result):
         wanted = record(self.arn, name)
         done = self.status == "ISSUED" or in_dns(_account(self), wanted)
         option: dict[str, Any] = {

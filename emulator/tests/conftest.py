@@ -166,3 +166,14 @@ def self_signed(names: list[str], key_type: str = "RSA_2048", days: int = 30):
                                 serialization.PrivateFormat.TraditionalOpenSSL,
                                 serialization.NoEncryption())
     return cert.public_bytes(serialization.Encoding.PEM), key_pem
+
+
+def list_all(server, **kwargs) -> list[dict]:
+    """Every ListCertificates summary, all pages."""
+    acm, summaries, token = server.client("acm"), [], None
+    while True:
+        page = acm.list_certificates(**kwargs, **({"NextToken": token} if token else {}))
+        summaries += page["CertificateSummaryList"]
+        token = page.get("NextToken")
+        if not token:
+            return summaries

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import self_signed, unique
+from conftest import list_all, self_signed, unique
 
 EVERY_KEY_TYPE = ["RSA_1024", "RSA_2048", "RSA_3072", "RSA_4096", "EC_prime256v1",
                   "EC_secp384r1", "EC_secp521r1"]
@@ -14,16 +14,6 @@ EVERY_KEY_TYPE = ["RSA_1024", "RSA_2048", "RSA_3072", "RSA_4096", "EC_prime256v1
 def import_cert(server, names, key_type="RSA_2048") -> str:
     cert, key = self_signed(names, key_type)
     return server.client("acm").import_certificate(Certificate=cert, PrivateKey=key)["CertificateArn"]
-
-
-def list_all(server, **kwargs) -> list[dict]:
-    acm, summaries, token = server.client("acm"), [], None
-    while True:
-        page = acm.list_certificates(**kwargs, **({"NextToken": token} if token else {}))
-        summaries += page["CertificateSummaryList"]
-        token = page.get("NextToken")
-        if not token:
-            return summaries
 
 
 def summary_of(server, arn: str, **kwargs) -> dict | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import distribution_config, self_signed, unique
+from conftest import distribution_config, list_all, self_signed, unique
 
 
 def request(server, domain, sans=(), **kwargs) -> str:
@@ -21,16 +21,6 @@ def described(server, arn) -> dict:
 
 def options(server, arn) -> dict[str, dict]:
     return {o["DomainName"]: o for o in described(server, arn)["DomainValidationOptions"]}
-
-
-def summaries(server, **kwargs) -> list[dict]:
-    acm, found, token = server.client("acm"), [], None
-    while True:
-        page = acm.list_certificates(**kwargs, **({"NextToken": token} if token else {}))
-        found += page["CertificateSummaryList"]
-        token = page.get("NextToken")
-        if not token:
-            return found
 
 
 def zone(server, name) -> str:
@@ -81,7 +71,7 @@ def test_a_dns_validated_certificate_is_issued_once_its_records_are_in_dns(stock
     cert = described(emulator, arn)
     assert cert["Status"] == "ISSUED"
     assert {o["ValidationStatus"] for o in cert["DomainValidationOptions"]} == {"SUCCESS"}
-    listed = summaries(emulator, CertificateStatuses=["ISSUED"])
+    listed = list_all(emulator, CertificateStatuses=["ISSUED"])
     assert arn in [s["CertificateArn"] for s in listed]
 
 
@@ -106,7 +96,7 @@ def test_a_certificate_in_use_by_a_distribution_cannot_be_deleted(stock, emulato
             acm.delete_certificate(CertificateArn=arn)  # gone, under a live distribution
             continue
         assert described(server, arn)["InUseBy"] == [dist["Distribution"]["ARN"]]
-        summary = next(s for s in summaries(server) if s["CertificateArn"] == arn)
+        summary = next(s for s in list_all(server) if s["CertificateArn"] == arn)
         assert summary["InUse"] is True
         with pytest.raises(ClientError) as e:
             acm.delete_certificate(CertificateArn=arn)
@@ -134,7 +124,7 @@ def test_timeouts_caa_late_records_and_the_quota(settings):
 
     every_key = ["RSA_1024", "RSA_2048", "RSA_3072", "RSA_4096", "EC_prime256v1",
                  "EC_secp384r1", "EC_secp521r1"]
-    held = len(summaries(emulator, Includes={"keyTypes": every_key}))
+    held = len(list_all(emulator, Includes={"keyTypes": every_key}))
     emulator.control("POST", "acm/validation", {"reset": True, "quota": held})
     with pytest.raises(ClientError) as e:
         request(emulator, unique("over") + ".example.com")

@@ -18,6 +18,15 @@ use std::fmt::Debug;
 /// Field name → its text.
 pub type Fields = BTreeMap<String, String>;
 
+/// The alternate domain names of `config` (none when it has no `Aliases`).
+pub fn aliases(config: &DistributionConfig) -> Vec<String> {
+    config
+        .aliases
+        .as_ref()
+        .and_then(|a| a.items.clone())
+        .unwrap_or_default()
+}
+
 /// The fields of `config`, `CallerReference` left out (it names the distribution, it is not
 /// configuration). Absent fields are not listed.
 pub fn fields(config: &DistributionConfig) -> Fields {

@@ -40,7 +40,7 @@ pub mod seed;
 pub mod summary;
 
 use serde_json::{Value, json};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub use aws::Aws;
@@ -331,6 +331,29 @@ pub fn cli_binary() -> PathBuf {
     cli
 }
 
+/// The `cfclone` CLI `binary` as an operator runs it against `endpoint` in `region`:
+/// nothing of this process's environment but `PATH`, test credentials, `poll_ms` between
+/// looks at a deploying clone.
+pub fn cli_command(
+    binary: &Path,
+    endpoint: &str,
+    region: &str,
+    poll_ms: u64,
+) -> tokio::process::Command {
+    let mut command = tokio::process::Command::new(binary);
+    command
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("AWS_ENDPOINT_URL", endpoint)
+        .env("AWS_REGION", region)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("CFCLONE_POLL_INTERVAL_MS", poll_ms.to_string())
+        .env("RUST_LOG", "warn");
+    command
+}
+
 /// What one run of the CLI printed, and its exit status.
 #[derive(Debug)]
 pub struct CliRun {
@@ -350,23 +373,16 @@ impl CliRun {
 impl Harness {
     /// Runs the `cfclone` CLI against this harness's emulator, as an operator would.
     pub async fn cli(&self, args: &[&str]) -> CliRun {
-        let output = tokio::process::Command::new(cli_binary())
-            .args(args)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("AWS_ENDPOINT_URL", self.moto.endpoint())
-            .env("AWS_REGION", REGION)
-            .env("AWS_ACCESS_KEY_ID", "testing")
-            .env("AWS_SECRET_ACCESS_KEY", "testing")
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env(
-                "CFCLONE_POLL_INTERVAL_MS",
-                self.options.poll_interval.as_millis().to_string(),
-            )
-            .env("RUST_LOG", "warn")
-            .output()
-            .await
-            .expect("the CLI runs");
+        let output = cli_command(
+            &cli_binary(),
+            &self.moto.endpoint(),
+            REGION,
+            self.options.poll_interval.as_millis() as u64,
+        )
+        .args(args)
+        .output()
+        .await
+        .expect("the CLI runs");
         CliRun {
             code: output.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),

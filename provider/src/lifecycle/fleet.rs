@@ -225,12 +225,7 @@ where
         let planned = inputs.plan(&properties, &clone.config.caller_reference)?;
         let differences = record.causes(fields::changes(&clone.config, &planned));
         Ok(CloneState {
-            aliases: clone
-                .config
-                .aliases
-                .as_ref()
-                .and_then(|a| a.items.clone())
-                .unwrap_or_default(),
+            aliases: fields::aliases(&clone.config),
             id: clone.id,
             domain_name: clone.domain_name,
             status: clone.status,

@@ -46,7 +46,7 @@ where
         let (inputs, planned, asked) = planning?;
         let listed = listed?;
         let mut found = findings::in_account(
-            &aliases_of(&planned),
+            &crate::fields::aliases(&planned),
             listed.iter().map(|l| (l.id.as_str(), l.aliases.as_slice())),
         );
         for (alias, answer) in asked {
@@ -84,7 +84,7 @@ where
         let shares =
             inputs.certificate.is_some() && reference_certificate == inputs.certificate.as_deref();
         let mut answers = Vec::new();
-        for alias in aliases_of(planned) {
+        for alias in crate::fields::aliases(planned) {
             let answer = if shares {
                 self.aws
                     .distributions
@@ -108,14 +108,6 @@ where
         }
         answers
     }
-}
-
-fn aliases_of(planned: &DistributionConfig) -> Vec<String> {
-    planned
-        .aliases
-        .as_ref()
-        .and_then(|a| a.items.clone())
-        .unwrap_or_default()
 }
 
 /// Whether a conflict is one of this account's distributions (found by the listing

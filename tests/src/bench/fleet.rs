@@ -28,8 +28,8 @@ pub const CLI_RUNS: usize = 10;
 /// reference, whoever makes them.
 fn create_faults(create: &'static str, size: usize) -> Vec<Fault> {
     vec![
-        throttling(create, size as u32),
-        throttling("GetDistributionConfig", (size / 2) as u32),
+        throttling(create, size.max(1) as u32),
+        throttling("GetDistributionConfig", (size / 2).max(1) as u32),
     ]
 }
 
@@ -41,9 +41,9 @@ fn create_faults(create: &'static str, size: usize) -> Vec<Fault> {
 /// call backing off; hence only [`SYNC_CONFIG_THROTTLES`] of them.
 fn sync_faults(size: usize) -> Vec<Fault> {
     vec![
-        throttling("UpdateDistribution", (size / 5) as u32),
+        throttling("UpdateDistribution", (size / 5).max(1) as u32),
         throttling("GetDistributionConfig", SYNC_CONFIG_THROTTLES),
-        throttling("GetDistribution", (size / 10) as u32),
+        throttling("GetDistribution", (size / 10).max(1) as u32),
     ]
 }
 
@@ -53,17 +53,8 @@ pub const SYNC_CONFIG_THROTTLES: u32 = 3;
 /// status, standard output.
 async fn cli(bench: &Bench, endpoint: &str, args: &[&str]) -> Result<(f64, i32, String), String> {
     let started = Instant::now();
-    let output = tokio::process::Command::new(&bench.config.cli)
+    let output = crate::cli_command(&bench.config.cli, endpoint, super::REGION, POLL_MS)
         .args(args)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("AWS_ENDPOINT_URL", endpoint)
-        .env("AWS_REGION", super::REGION)
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("CFCLONE_POLL_INTERVAL_MS", POLL_MS.to_string())
-        .env("RUST_LOG", "warn")
         .output()
         .await
         .map_err(|e| format!("{}: {e}", bench.config.cli.display()))?;

@@ -177,26 +177,18 @@ impl FakeCloudFront {
         )
     }
 
-    fn aliases(config: &DistributionConfig) -> Vec<String> {
-        config
-            .aliases
-            .as_ref()
-            .and_then(|a| a.items.clone())
-            .unwrap_or_default()
-    }
-
     fn check_aliases(
         &self,
         operation: &'static str,
         config: &DistributionConfig,
         except: Option<&str>,
     ) -> Result<(), AwsError> {
-        let wanted = Self::aliases(config);
+        let wanted = crate::fields::aliases(config);
         for (id, s) in lock(&self.stored).iter() {
             if Some(id.as_str()) == except {
                 continue;
             }
-            if Self::aliases(&s.distribution.config)
+            if crate::fields::aliases(&s.distribution.config)
                 .iter()
                 .any(|a| wanted.contains(a))
             {
@@ -219,7 +211,7 @@ impl Distributions for FakeCloudFront {
             .map(|s| super::super::Listed {
                 id: s.distribution.id.clone(),
                 arn: s.distribution.arn.clone(),
-                aliases: aliases_of(&s.distribution.config),
+                aliases: crate::fields::aliases(&s.distribution.config),
             })
             .collect())
     }
@@ -240,7 +232,7 @@ impl Distributions for FakeCloudFront {
         Ok(stored
             .values()
             .filter(|s| {
-                aliases_of(&s.distribution.config)
+                crate::fields::aliases(&s.distribution.config)
                     .iter()
                     .any(|a| a == alias)
             })
@@ -391,12 +383,4 @@ impl Distributions for FakeCloudFront {
         })
         .await
     }
-}
-
-fn aliases_of(config: &DistributionConfig) -> Vec<String> {
-    config
-        .aliases
-        .as_ref()
-        .and_then(|a| a.items.clone())
-        .unwrap_or_default()
 }
