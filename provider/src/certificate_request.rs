@@ -16,6 +16,7 @@
 //! - A certificate still pending after 72 hours becomes `VALIDATION_TIMED_OUT`; CAA records
 //!   that do not allow Amazon make it `FAILED` with `FailureReason=CAA_ERROR`.
 
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fmt;
 
@@ -226,6 +227,134 @@ pub fn standing(
             failure_reason.map_or(String::new(), |r| format!(" ({r})"))
         )),
     }
+}
+
+/// Aliases no given zone contains, checked before anything is requested (a validation
+/// record lives under its name, so the alias's zone holds it). No zones given: DNS is
+/// hosted elsewhere, nothing to check.
+pub fn check_zones(aliases: &[String], zones: &[Zone]) -> Result<(), RequestError> {
+    if zones.is_empty() {
+        return Ok(());
+    }
+    let as_records: Vec<Record> = aliases
+        .iter()
+        .map(|alias| Record {
+            name: plain(alias).trim_start_matches("*.").to_owned(),
+            value: String::new(),
+            domains: vec![alias.clone()],
+        })
+        .collect();
+    assign(&as_records, zones).map(|_| ())
+}
+
+/// The SSM parameter (us-east-1) that keeps what this resource requested:
+/// `/cfclone/certificates/<stack name>/<logical id>`.
+pub fn ledger_name(stack_id: &str, logical_id: &str) -> String {
+    // arn:aws:cloudformation:<region>:<account>:stack/<name>/<uuid>
+    let stack = stack_id.split('/').nth(1).unwrap_or(stack_id);
+    let safe = |s: &str| -> String {
+        s.chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect()
+    };
+    format!("{LEDGER_PREFIX}/{}/{}", safe(stack), safe(logical_id))
+}
+
+/// Where the ledgers live.
+pub const LEDGER_PREFIX: &str = "/cfclone/certificates";
+
+/// The certificates one resource requested and has not removed yet, newest last: what
+/// Delete (and an Update that moved the clone to a new certificate) removes. Kept in SSM
+/// beside the clone's record, so a redelivered Delete still finds them after the clone is
+/// gone.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ledger {
+    pub certificates: Vec<Requested>,
+}
+
+/// One requested certificate: its ARN, the hosted zones its validation records went into
+/// (none: DNS hosted elsewhere) and, for the newest, the records (for DNS hosted
+/// elsewhere to copy; an older certificate's are read from ACM again when it is removed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Requested {
+    pub certificate_arn: String,
+    #[serde(default)]
+    pub hosted_zone_ids: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub records: Vec<Written>,
+}
+
+/// A validation record as the ledger and the `CertificateValidationRecords` attribute
+/// show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Written {
+    pub name: String,
+    #[serde(rename = "Type")]
+    pub kind: String,
+    pub value: String,
+}
+
+impl Ledger {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        serde_json::from_str(text).map_err(|e| format!("not a certificate ledger: {e}"))
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a ledger serializes")
+    }
+
+    /// The ledger with `arn` as its newest certificate (once, whatever came before), its
+    /// records kept and every older one's dropped.
+    pub fn with(mut self, arn: &str, hosted_zone_ids: &[String], records: &[Record]) -> Self {
+        self.certificates.retain(|c| c.certificate_arn != arn);
+        for older in &mut self.certificates {
+            older.records.clear();
+        }
+        self.certificates.push(Requested {
+            certificate_arn: arn.to_owned(),
+            hosted_zone_ids: hosted_zone_ids.to_vec(),
+            records: records.iter().map(Written::from).collect(),
+        });
+        self
+    }
+
+    /// The certificates to remove now: every one but `keep` (the one the clone uses).
+    pub fn retired(&self, keep: Option<&str>) -> Vec<&Requested> {
+        self.certificates
+            .iter()
+            .filter(|c| Some(c.certificate_arn.as_str()) != keep)
+            .collect()
+    }
+
+    /// The ledger without `arn`.
+    pub fn without(mut self, arn: &str) -> Self {
+        self.certificates.retain(|c| c.certificate_arn != arn);
+        self
+    }
+}
+
+impl From<&Record> for Written {
+    fn from(r: &Record) -> Self {
+        Self {
+            name: r.name.clone(),
+            kind: "CNAME".into(),
+            value: r.value.clone(),
+        }
+    }
+}
+
+/// The `CertificateValidationRecords` attribute: the records as a JSON list.
+pub fn records_attribute(records: &[Record]) -> String {
+    let written: Vec<Written> = records.iter().map(Written::from).collect();
+    serde_json::to_string(&written).expect("records serialize")
 }
 
 /// `NAME CNAME VALUE (for a, b)`, one per record.

@@ -54,6 +54,9 @@ pub enum Phase {
     Delete,
     /// Wait for a created or updated clone to be `Deployed`, then finish.
     AwaitDeployment { distribution_id: String },
+    /// Wait for the certificate this resource requested to be `ISSUED`, then go on with
+    /// the Create or Update.
+    AwaitCertificate { certificate_arn: String },
 }
 
 impl Phase {
@@ -61,7 +64,7 @@ impl Phase {
     pub fn distribution(&self) -> Option<&str> {
         match self {
             Self::AwaitDeployment { distribution_id } => Some(distribution_id),
-            Self::Delete => None,
+            Self::Delete | Self::AwaitCertificate { .. } => None,
         }
     }
 }

@@ -3,7 +3,7 @@
 //! deadline into a FAILED answer, hands unfinished waits on to a fresh invocation, and sends
 //! exactly one [`response`] per request.
 
-use crate::aws::{Adapters, Certificates, Clock, Distributions, Parameters, SelfInvoke};
+use crate::aws::{Adapters, Certificates, Clock, Distributions, Parameters, SelfInvoke, Zones};
 use crate::error::{Error, Failure};
 use crate::event::{self, Continuation, Event, Ids, Phase, Request, Unusable};
 use crate::lifecycle::{Answer, Budget, Lifecycle, Outcome, reserve};
@@ -99,7 +99,7 @@ pub struct Provider<D, C, P, K, I> {
 impl<D, C, P, K, I> Provider<D, C, P, K, I>
 where
     D: Distributions + 'static,
-    C: Certificates + 'static,
+    C: Certificates + Zones + 'static,
     P: Parameters + 'static,
     K: Clock + 'static,
     I: SelfInvoke + 'static,

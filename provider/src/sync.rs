@@ -4,7 +4,7 @@
 //! progress) and the provider's automatic sync after an edit of the reference
 //! ([`crate::trigger`]), which logs it and reports a metric.
 
-use crate::aws::{Certificates, Clock, Distributions, Parameters, SelfInvoke};
+use crate::aws::{Certificates, Clock, Distributions, Parameters, SelfInvoke, Zones};
 use crate::handler::{Handled, Invocation, Provider};
 use crate::lifecycle::{Answer, CloneState};
 use std::sync::Arc;
@@ -113,7 +113,7 @@ pub const OUT_OF_TIME: &str = "too little time was left for another wave";
 impl<D, C, P, K, I> Provider<D, C, P, K, I>
 where
     D: Distributions + 'static,
-    C: Certificates + 'static,
+    C: Certificates + Zones + 'static,
     P: Parameters + 'static,
     K: Clock + 'static,
     I: SelfInvoke + 'static,

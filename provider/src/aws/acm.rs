@@ -1,26 +1,30 @@
 //! ACM in us-east-1 on the SDK.
 
 use super::client::{classify, missing};
-use super::{AwsError, Certificates};
+use super::{AwsError, Certificates, Requested};
+use crate::certificate_request::{Request, Validation};
 use crate::certificates::{CLOUDFRONT_KEY_ALGORITHMS, Certificate};
 use aws_config::{Region, SdkConfig};
 
 /// The region CloudFront takes its ACM certificates from.
 pub const CERTIFICATE_REGION: &str = "us-east-1";
 
-/// ACM in us-east-1 on the SDK.
+/// ACM in us-east-1 on the SDK, and Route 53 for the validation records of the
+/// certificates it requests (`aws::route53`).
 #[derive(Debug, Clone)]
 pub struct SdkCertificates {
     client: aws_sdk_acm::Client,
+    pub(super) route53: aws_sdk_route53::Client,
 }
 
 impl SdkCertificates {
-    pub fn new(config: &SdkConfig) -> Self {
-        let config = aws_sdk_acm::config::Builder::from(config)
+    pub fn new(sdk: &SdkConfig) -> Self {
+        let config = aws_sdk_acm::config::Builder::from(sdk)
             .region(Region::new(CERTIFICATE_REGION))
             .build();
         Self {
             client: aws_sdk_acm::Client::from_conf(config),
+            route53: aws_sdk_route53::Client::new(sdk),
         }
     }
 }
@@ -69,6 +73,96 @@ impl Certificates for SdkCertificates {
                 .map(|m| m.as_str().to_owned())
                 .unwrap_or_default(),
         })
+    }
+
+    async fn request(
+        &self,
+        request: &Request,
+        tags: Vec<(String, String)>,
+    ) -> Result<String, AwsError> {
+        use aws_sdk_acm::types::{Tag, ValidationMethod};
+        const OP: &str = "RequestCertificate";
+        let tags = tags
+            .into_iter()
+            .map(|(key, value)| Tag::builder().key(key).value(value).build())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| missing(OP, &e.to_string()))?;
+        let out = self
+            .client
+            .request_certificate()
+            .domain_name(&request.domain_name)
+            .set_subject_alternative_names(
+                (!request.subject_alternative_names.is_empty())
+                    .then(|| request.subject_alternative_names.clone()),
+            )
+            .validation_method(ValidationMethod::Dns)
+            .idempotency_token(&request.idempotency_token)
+            .set_tags(Some(tags))
+            .send()
+            .await
+            .map_err(|e| classify(OP, e))?;
+        out.certificate_arn
+            .ok_or_else(|| missing(OP, "certificate ARN"))
+    }
+
+    async fn requested(&self, arn: &str) -> Result<Requested, AwsError> {
+        const OP: &str = "DescribeCertificate";
+        let out = self
+            .client
+            .describe_certificate()
+            .certificate_arn(arn)
+            .send()
+            .await
+            .map_err(|e| classify(OP, e))?;
+        let c = out.certificate.ok_or_else(|| missing(OP, "certificate"))?;
+        let validations = c
+            .domain_validation_options
+            .unwrap_or_default()
+            .into_iter()
+            .map(|v| Validation {
+                domain_name: v.domain_name,
+                status: v
+                    .validation_status
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default(),
+                record: v.resource_record.map(|r| (r.name, r.value)),
+            })
+            .collect();
+        Ok(Requested {
+            arn: c.certificate_arn.unwrap_or_else(|| arn.to_owned()),
+            status: c.status.map(|s| s.as_str().to_owned()).unwrap_or_default(),
+            failure_reason: c.failure_reason.map(|r| r.as_str().to_owned()),
+            validations,
+            in_use_by: c.in_use_by.unwrap_or_default(),
+        })
+    }
+
+    async fn certificate_tags(&self, arn: &str) -> Result<Vec<(String, String)>, AwsError> {
+        const OP: &str = "ListTagsForCertificate";
+        let out = self
+            .client
+            .list_tags_for_certificate()
+            .certificate_arn(arn)
+            .send()
+            .await
+            .map_err(|e| classify(OP, e))?;
+        Ok(out
+            .tags
+            .unwrap_or_default()
+            .into_iter()
+            .map(|t| (t.key, t.value.unwrap_or_default()))
+            .collect())
+    }
+
+    async fn delete_certificate(&self, arn: &str) -> Result<(), AwsError> {
+        const OP: &str = "DeleteCertificate";
+        self.client
+            .delete_certificate()
+            .certificate_arn(arn)
+            .send()
+            .await
+            .map_err(|e| classify(OP, e))?;
+        Ok(())
     }
 }
 

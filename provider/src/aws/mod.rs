@@ -4,6 +4,7 @@
 //! tests. A new AWS call is a method on one of these traits, its SDK body in the service's
 //! module and its fake in `fake`.
 
+use crate::certificate_request::{Record, Request as CertificateRequest, Validation};
 use crate::certificates::Certificate;
 use aws_sdk_cloudfront::types::DistributionConfig;
 use std::fmt;
@@ -15,6 +16,7 @@ pub mod acm;
 pub mod client;
 pub mod cloudfront;
 pub mod lambda;
+pub mod route53;
 pub mod ssm;
 pub mod tls;
 
@@ -69,6 +71,25 @@ pub struct Conflict {
     pub account_id: String,
 }
 
+/// A certificate as DescribeCertificate tells its validation and its use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Requested {
+    pub arn: String,
+    /// `PENDING_VALIDATION`, `ISSUED`, `FAILED`, `VALIDATION_TIMED_OUT`, …
+    pub status: String,
+    pub failure_reason: Option<String>,
+    pub validations: Vec<Validation>,
+    /// The ARNs of the resources (distributions) that use it.
+    pub in_use_by: Vec<String>,
+}
+
+/// What a change of validation records does in Route 53.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordAction {
+    Upsert,
+    Delete,
+}
+
 /// What kind of failure an AWS call met, as far as the lifecycle cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
@@ -80,6 +101,10 @@ pub enum ErrorKind {
     /// Something the request refers to is not visible to CloudFront yet (a certificate
     /// made moments ago): `InvalidViewerCertificate`, `IllegalUpdate`.
     NotYetConsistent,
+    /// A certificate still used by a distribution (`ResourceInUseException`).
+    InUse,
+    /// An account quota is reached (ACM's `LimitExceededException`).
+    Quota,
     Throttled,
     AccessDenied,
     /// A timeout, a connection failure or a response that could not be read.
@@ -122,6 +147,8 @@ impl AwsError {
             "DistributionNotDisabled" => ErrorKind::NotDisabled,
             "CNAMEAlreadyExists" => ErrorKind::CnameAlreadyExists,
             "InvalidViewerCertificate" | "IllegalUpdate" => ErrorKind::NotYetConsistent,
+            "ResourceInUseException" => ErrorKind::InUse,
+            "LimitExceededException" => ErrorKind::Quota,
             "Throttling"
             | "ThrottlingException"
             | "TooManyRequestsException"
@@ -220,6 +247,37 @@ pub trait Certificates: Send + Sync {
     fn list_all(&self) -> impl Future<Output = Result<Vec<Certificate>, AwsError>> + Send;
     /// One certificate with all its subject alternative names.
     fn describe(&self, arn: &str) -> impl Future<Output = Result<Certificate, AwsError>> + Send;
+    /// `RequestCertificate` with DNS validation and these tags: the certificate's ARN (the
+    /// same one again for the same idempotency token within the hour).
+    fn request(
+        &self,
+        request: &CertificateRequest,
+        tags: Vec<(String, String)>,
+    ) -> impl Future<Output = Result<String, AwsError>> + Send;
+    /// `DescribeCertificate`, for its validation and its use.
+    fn requested(&self, arn: &str) -> impl Future<Output = Result<Requested, AwsError>> + Send;
+    /// `ListTagsForCertificate`.
+    fn certificate_tags(
+        &self,
+        arn: &str,
+    ) -> impl Future<Output = Result<Vec<(String, String)>, AwsError>> + Send;
+    /// `DeleteCertificate`.
+    fn delete_certificate(&self, arn: &str) -> impl Future<Output = Result<(), AwsError>> + Send;
+}
+
+/// Route 53 hosted zones, for the validation records of the certificates the provider
+/// requests.
+pub trait Zones: Send + Sync {
+    /// `GetHostedZone`: the zone's domain name.
+    fn zone_name(&self, id: &str) -> impl Future<Output = Result<String, AwsError>> + Send;
+    /// `ChangeResourceRecordSets`: these CNAMEs upserted or deleted in one batch (a deleted
+    /// record that is already gone is no error).
+    fn change(
+        &self,
+        zone_id: &str,
+        action: RecordAction,
+        records: &[Record],
+    ) -> impl Future<Output = Result<(), AwsError>> + Send;
 }
 
 /// SSM parameters, in any region.
@@ -351,6 +409,39 @@ impl<T: Certificates + ?Sized> Certificates for Arc<T> {
     }
     fn describe(&self, arn: &str) -> impl Future<Output = Result<Certificate, AwsError>> + Send {
         (**self).describe(arn)
+    }
+    fn request(
+        &self,
+        request: &CertificateRequest,
+        tags: Vec<(String, String)>,
+    ) -> impl Future<Output = Result<String, AwsError>> + Send {
+        (**self).request(request, tags)
+    }
+    fn requested(&self, arn: &str) -> impl Future<Output = Result<Requested, AwsError>> + Send {
+        (**self).requested(arn)
+    }
+    fn certificate_tags(
+        &self,
+        arn: &str,
+    ) -> impl Future<Output = Result<Vec<(String, String)>, AwsError>> + Send {
+        (**self).certificate_tags(arn)
+    }
+    fn delete_certificate(&self, arn: &str) -> impl Future<Output = Result<(), AwsError>> + Send {
+        (**self).delete_certificate(arn)
+    }
+}
+
+impl<T: Zones + ?Sized> Zones for Arc<T> {
+    fn zone_name(&self, id: &str) -> impl Future<Output = Result<String, AwsError>> + Send {
+        (**self).zone_name(id)
+    }
+    fn change(
+        &self,
+        zone_id: &str,
+        action: RecordAction,
+        records: &[Record],
+    ) -> impl Future<Output = Result<(), AwsError>> + Send {
+        (**self).change(zone_id, action, records)
     }
 }
 

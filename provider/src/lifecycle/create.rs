@@ -3,7 +3,7 @@
 
 use super::{Lifecycle, Outcome, failed};
 use crate::aws::{
-    AwsError, Certificates, Clock, Distribution, Distributions, ErrorKind, Parameters,
+    AwsError, Certificates, Clock, Distribution, Distributions, ErrorKind, Parameters, Zones,
 };
 use crate::error::Error;
 use crate::event::Request;
@@ -18,14 +18,15 @@ use tracing::{error, info, warn};
 impl<D, C, P, K> Lifecycle<'_, D, C, P, K>
 where
     D: Distributions,
-    C: Certificates,
+    C: Certificates + Zones,
     P: Parameters,
     K: Clock,
 {
-    pub(super) async fn create(&self, request: &Request) -> Outcome {
+    /// `known`: the certificate an earlier invocation requested and waited for.
+    pub(super) async fn create(&self, request: &Request, known: Option<&str>) -> Outcome {
         let marker = request.not_created_id();
         match &request.properties.checked {
-            Ok(properties) => self.create_with(request, properties, marker).await,
+            Ok(properties) => self.create_with(request, properties, marker, known).await,
             Err(e) => failed(marker, e.clone()),
         }
     }
@@ -37,7 +38,13 @@ where
         request: &Request,
         properties: &Properties,
         unmade_id: String,
+        known: Option<&str>,
     ) -> Outcome {
+        let properties = match self.certified(request, properties, &unmade_id, known).await {
+            Ok(properties) => properties,
+            Err(outcome) => return outcome,
+        };
+        let properties = properties.as_ref();
         let inputs = match self.inputs(properties).await {
             Ok(inputs) => inputs,
             Err(e) => return failed(unmade_id, e),

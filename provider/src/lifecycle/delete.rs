@@ -6,7 +6,7 @@ use super::wait::WaitEnd;
 use super::{
     Lifecycle, MAX_CONFLICT_RETRIES, Outcome, WaitDecision, existing_clone, failed, success,
 };
-use crate::aws::{Certificates, Clock, Distribution, Distributions, ErrorKind, Parameters};
+use crate::aws::{Certificates, Clock, Distribution, Distributions, ErrorKind, Parameters, Zones};
 use crate::error::Error;
 use crate::event::{OWNER_LOGICAL_ID_TAG, OWNER_STACK_TAG, Phase, Request};
 use crate::properties::SsmOutputs;
@@ -15,7 +15,7 @@ use tracing::{info, warn};
 impl<D, C, P, K> Lifecycle<'_, D, C, P, K>
 where
     D: Distributions,
-    C: Certificates,
+    C: Certificates + Zones,
     P: Parameters,
     K: Clock,
 {
@@ -25,8 +25,13 @@ where
             let physical_id = request.physical_resource_id.clone().unwrap_or_default();
             info!(
                 physical_id,
-                "nothing was created for this resource; nothing to delete"
+                "no clone was created for this resource; nothing to delete"
             );
+            // A Create that failed after requesting a certificate leaves it for its
+            // rollback's Delete to remove.
+            if let Err(outcome) = self.remove_certificates(request, &physical_id).await {
+                return outcome;
+            }
             return success(physical_id);
         };
         if request.properties.reference_distribution_id.as_deref() == Some(physical_id.as_str()) {
@@ -44,7 +49,7 @@ where
             let clone = match self.aws.distributions.get(&physical_id).await {
                 Ok(d) => d,
                 Err(e) if e.is(ErrorKind::NotFound) => {
-                    return self.deleted(&physical_id, outputs).await;
+                    return self.deleted(request, &physical_id, outputs).await;
                 }
                 Err(e) => return failed(physical_id, e),
             };
@@ -79,7 +84,7 @@ where
                         continue;
                     }
                     Err(e) if e.is(ErrorKind::NotFound) => {
-                        return self.deleted(&physical_id, outputs).await;
+                        return self.deleted(request, &physical_id, outputs).await;
                     }
                     Err(e) => return failed(physical_id, e),
                 }
@@ -95,7 +100,7 @@ where
                     .await
                 {
                     Ok(WaitEnd::Ready(d)) => d,
-                    Ok(WaitEnd::Gone) => return self.deleted(&physical_id, outputs).await,
+                    Ok(WaitEnd::Gone) => return self.deleted(request, &physical_id, outputs).await,
                     Ok(WaitEnd::HandOff) => {
                         return Outcome::Continue {
                             phase: Phase::Delete,
@@ -119,10 +124,10 @@ where
             {
                 Ok(()) => {
                     info!(distribution_id = %physical_id, "deleted the clone");
-                    return self.deleted(&physical_id, outputs).await;
+                    return self.deleted(request, &physical_id, outputs).await;
                 }
                 Err(e) if e.is(ErrorKind::NotFound) => {
-                    return self.deleted(&physical_id, outputs).await;
+                    return self.deleted(request, &physical_id, outputs).await;
                 }
                 Err(e) if e.is(ErrorKind::PreconditionFailed) => {
                     conflicts += 1;
@@ -162,20 +167,32 @@ where
         failed(physical_id, stuck(message))
     }
 
-    /// The clone is gone: remove its SSM parameters and answer.
-    async fn deleted(&self, id: &str, outputs: Option<&SsmOutputs>) -> Outcome {
+    /// Removes the clone's SSM parameters; `Some` is the failure to answer with.
+    async fn remove_outputs(&self, id: &str, outputs: Option<&SsmOutputs>) -> Option<Outcome> {
         if let Some(outputs) = outputs {
             for region in &outputs.regions {
                 if let Err(error) = self.remove_parameters(outputs, region, &[id]).await {
-                    return failed(
+                    return Some(failed(
                         id,
                         Error::Cleanup {
                             what: "the clone is deleted, but removing its SSM parameters failed",
                             error,
                         },
-                    );
+                    ));
                 }
             }
+        }
+        None
+    }
+
+    /// The clone is gone: remove its SSM parameters, the certificates this resource
+    /// requested, and its record, and answer.
+    async fn deleted(&self, request: &Request, id: &str, outputs: Option<&SsmOutputs>) -> Outcome {
+        if let Some(outcome) = self.remove_outputs(id, outputs).await {
+            return outcome;
+        }
+        if let Err(outcome) = self.remove_certificates(request, id).await {
+            return outcome;
         }
         if let Err(error) = self.forget_record(id).await {
             return failed(

@@ -5,7 +5,9 @@
 //! what its stack would. Reads only; the sync itself goes through the handler.
 
 use super::{Budget, Lifecycle};
-use crate::aws::{Adapters, Certificates, Clock, Distributions, ErrorKind, Listed, Parameters};
+use crate::aws::{
+    Adapters, Certificates, Clock, Distributions, ErrorKind, Listed, Parameters, Zones,
+};
 use crate::error::Error;
 use crate::event::{OWNER_LOGICAL_ID_TAG, OWNER_STACK_TAG, stack_region};
 use crate::fields;
@@ -114,7 +116,7 @@ type SharedRead<'a, T> = Shared<BoxFuture<'a, Result<T, crate::aws::AwsError>>>;
 impl<'a, D, C, P, K> Lifecycle<'a, D, C, P, K>
 where
     D: Distributions,
-    C: Certificates,
+    C: Certificates + Zones,
     P: Parameters,
     K: Clock,
 {
@@ -299,7 +301,7 @@ where
 impl<'a, D, C, P, K> Lifecycle<'a, D, C, P, K>
 where
     D: Distributions,
-    C: Certificates,
+    C: Certificates + Zones,
     P: Parameters,
     K: Clock,
 {

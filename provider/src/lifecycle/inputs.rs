@@ -2,7 +2,7 @@
 //! same time, and the pure plan over them. Reads only: nothing is written here.
 
 use super::Lifecycle;
-use crate::aws::{AwsError, Certificates, Clock, Distributions, ErrorKind, Parameters};
+use crate::aws::{AwsError, Certificates, Clock, Distributions, ErrorKind, Parameters, Zones};
 use crate::certificates;
 use crate::error::Error;
 use crate::plan;
@@ -37,7 +37,7 @@ impl PlanInputs {
 impl<D, C, P, K> Lifecycle<'_, D, C, P, K>
 where
     D: Distributions,
-    C: Certificates,
+    C: Certificates + Zones,
     P: Parameters,
     K: Clock,
 {
@@ -108,7 +108,7 @@ where
 
     /// The explicit `CertificateArn`, or the ACM certificate (us-east-1) that covers every
     /// alias; none when there are no aliases.
-    async fn certificate(
+    pub(super) async fn certificate(
         &self,
         properties: &Properties,
         listed: impl Future<Output = Result<Vec<certificates::Certificate>, AwsError>>,

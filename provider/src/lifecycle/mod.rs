@@ -10,7 +10,9 @@
 //! - [`wait`]: waiting for CloudFront, and settling a clone (wait, then [`ssm`]).
 //! - [`ssm`]: the SSM parameters and the attributes of the answer.
 
-use crate::aws::{Adapters, AwsError, Certificates, Clock, Distributions, ErrorKind, Parameters};
+use crate::aws::{
+    Adapters, AwsError, Certificates, Clock, Distributions, ErrorKind, Parameters, Zones,
+};
 use crate::error::{Error, Failure};
 use crate::event::{Phase, Request, RequestType};
 use std::collections::BTreeMap;
@@ -19,6 +21,7 @@ use std::time::Duration;
 use tracing::warn;
 
 mod budget;
+mod certificate;
 mod create;
 mod delete;
 mod fleet;
@@ -86,7 +89,7 @@ pub struct Lifecycle<'a, D, C, P, K> {
 impl<D, C, P, K> Lifecycle<'_, D, C, P, K>
 where
     D: Distributions,
-    C: Certificates,
+    C: Certificates + Zones,
     P: Parameters,
     K: Clock,
 {
@@ -97,8 +100,15 @@ where
             (_, Some(Phase::AwaitDeployment { distribution_id })) => {
                 self.resume_wait(request, distribution_id).await
             }
-            (RequestType::Create, _) => self.create(request).await,
-            (RequestType::Update, _) => self.update(request).await,
+            (_, Some(Phase::AwaitCertificate { certificate_arn })) => {
+                let known = Some(certificate_arn.as_str());
+                match request.request_type {
+                    RequestType::Update => self.update(request, known).await,
+                    _ => self.create(request, known).await,
+                }
+            }
+            (RequestType::Create, _) => self.create(request, None).await,
+            (RequestType::Update, _) => self.update(request, None).await,
         }
     }
 

@@ -7,7 +7,9 @@
 //! calls as the listing has pages (at least two when other accounts are asked).
 
 use super::{Lifecycle, PlanInputs};
-use crate::aws::{Certificates, Clock, Conflict, Distributions, ErrorKind, Listed, Parameters};
+use crate::aws::{
+    Certificates, Clock, Conflict, Distributions, ErrorKind, Listed, Parameters, Zones,
+};
 use crate::error::Error;
 use crate::findings::{self, Finding};
 use crate::properties::Properties;
@@ -23,7 +25,7 @@ pub struct Preflight {
 impl<D, C, P, K> Lifecycle<'_, D, C, P, K>
 where
     D: Distributions,
-    C: Certificates,
+    C: Certificates + Zones,
     P: Parameters,
     K: Clock,
 {

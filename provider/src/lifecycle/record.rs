@@ -4,7 +4,7 @@
 
 use super::Lifecycle;
 use super::inputs::PlanInputs;
-use crate::aws::{AwsError, Certificates, Clock, Distribution, Distributions, Parameters};
+use crate::aws::{AwsError, Certificates, Clock, Distribution, Distributions, Parameters, Zones};
 use crate::error::Error;
 use crate::event::Request;
 use crate::properties::Properties;
@@ -14,7 +14,7 @@ use tracing::info;
 impl<D, C, P, K> Lifecycle<'_, D, C, P, K>
 where
     D: Distributions,
-    C: Certificates,
+    C: Certificates + Zones,
     P: Parameters,
     K: Clock,
 {

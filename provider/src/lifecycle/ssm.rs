@@ -2,7 +2,7 @@
 //! the old ones an Update no longer covers removed), and the attributes of the answer.
 
 use super::{Answer, Lifecycle, NO_CERTIFICATE, Outcome, failed};
-use crate::aws::{AwsError, Certificates, Clock, Distribution, Distributions, Parameters};
+use crate::aws::{AwsError, Certificates, Clock, Distribution, Distributions, Parameters, Zones};
 use crate::error::{Error, SsmWrite};
 use crate::event::Request;
 use crate::plan;
@@ -13,7 +13,7 @@ use tracing::{info, warn};
 impl<D, C, P, K> Lifecycle<'_, D, C, P, K>
 where
     D: Distributions,
-    C: Certificates,
+    C: Certificates + Zones,
     P: Parameters,
     K: Clock,
 {
@@ -55,9 +55,14 @@ where
                 }
             }
         }
+        let records = self
+            .tidy_certificates(request, properties, clone.certificate_arn())
+            .await;
+        let mut data = attributes(properties, clone);
+        data.insert("CertificateValidationRecords".to_owned(), records);
         Outcome::Done(Answer::Success {
             physical_id: clone.id.clone(),
-            data: attributes(properties, clone),
+            data,
         })
     }
 

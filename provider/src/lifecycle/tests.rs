@@ -1345,3 +1345,5 @@ async fn a_fleet_lists_with_one_read_of_its_reference_and_of_the_certificates() 
     assert_eq!(w.acm.count("ListCertificates") - before_lists, 1);
     assert_eq!(reference_reads(&w) - before_reads, 1);
 }
+
+mod certificates;

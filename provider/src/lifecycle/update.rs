@@ -3,7 +3,7 @@
 
 use super::{Lifecycle, MAX_CONFLICT_RETRIES, Outcome, existing_clone, failed};
 use crate::aws::{
-    AwsError, Certificates, Clock, Distribution, Distributions, ErrorKind, Parameters,
+    AwsError, Certificates, Clock, Distribution, Distributions, ErrorKind, Parameters, Zones,
 };
 use crate::compare;
 use crate::error::Error;
@@ -14,18 +14,21 @@ use tracing::{info, warn};
 impl<D, C, P, K> Lifecycle<'_, D, C, P, K>
 where
     D: Distributions,
-    C: Certificates,
+    C: Certificates + Zones,
     P: Parameters,
     K: Clock,
 {
-    pub(super) async fn update(&self, request: &Request) -> Outcome {
+    /// `known`: the certificate an earlier invocation requested and waited for.
+    pub(super) async fn update(&self, request: &Request, known: Option<&str>) -> Outcome {
         let physical_id = request.physical_resource_id.clone().unwrap_or_default();
         let properties = match &request.properties.checked {
             Ok(p) => p,
             Err(e) => return failed(physical_id, e.clone()),
         };
         if existing_clone(request).is_none() {
-            return self.create_with(request, properties, physical_id).await;
+            return self
+                .create_with(request, properties, physical_id, known)
+                .await;
         }
         if physical_id == properties.reference_distribution_id {
             return failed(
@@ -36,6 +39,14 @@ where
                 ),
             );
         }
+        let properties = match self
+            .certified(request, properties, &physical_id, known)
+            .await
+        {
+            Ok(properties) => properties,
+            Err(outcome) => return outcome,
+        };
+        let properties = properties.as_ref();
         for _ in 0..MAX_CONFLICT_RETRIES {
             // The clone's configuration and the plan's inputs are independent reads.
             let (current, inputs) = tokio::join!(
@@ -49,7 +60,9 @@ where
                     if let Err(error) = self.forget_record(&physical_id).await {
                         warn!(%error, distribution_id = %physical_id, "could not remove the vanished clone's record");
                     }
-                    return self.create_with(request, properties, physical_id).await;
+                    return self
+                        .create_with(request, properties, physical_id, None)
+                        .await;
                 }
                 Err(e) => return failed(physical_id, e),
             };

@@ -3,7 +3,7 @@
 
 use super::{Lifecycle, Outcome, WaitDecision, failed};
 use crate::aws::{
-    AwsError, Certificates, Clock, Distribution, Distributions, ErrorKind, Parameters,
+    AwsError, Certificates, Clock, Distribution, Distributions, ErrorKind, Parameters, Zones,
 };
 use crate::error::Error;
 use crate::event::{Phase, Request};
@@ -23,7 +23,7 @@ pub(super) enum WaitEnd {
 impl<D, C, P, K> Lifecycle<'_, D, C, P, K>
 where
     D: Distributions,
-    C: Certificates,
+    C: Certificates + Zones,
     P: Parameters,
     K: Clock,
 {

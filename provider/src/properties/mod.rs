@@ -24,6 +24,7 @@ pub const PROPERTY_NAMES: &[&str] = &[
     "OriginPath",
     "Origins",
     "CertificateArn",
+    "CertificateValidation",
     "Comment",
     "Enabled",
     "PriceClass",
@@ -44,6 +45,7 @@ pub const ATTRIBUTE_NAMES: &[&str] = &[
     "CertificateArn",
     "ReferenceDistributionId",
     "OriginAccessControlBuckets",
+    "CertificateValidationRecords",
 ];
 
 /// The names, under `SsmParameterPrefix`, of the parameters written to SSM.
@@ -129,6 +131,15 @@ impl SsmOutputs {
     }
 }
 
+/// `CertificateValidation`: request a certificate when no usable one covers the aliases,
+/// validated by DNS in these Route 53 hosted zones (none: the records are published, for
+/// DNS hosted elsewhere, and the wait goes on until someone adds them).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CertificateValidation {
+    /// Hosted zone ids (`Z…`, without `/hostedzone/`).
+    pub hosted_zone_ids: Vec<String>,
+}
+
 /// The typed properties of one `Custom::ClonedDistribution`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Properties {
@@ -138,6 +149,7 @@ pub struct Properties {
     pub origin_path: Option<String>,
     pub origins: Vec<OriginOverride>,
     pub certificate_arn: Option<String>,
+    pub certificate_validation: Option<CertificateValidation>,
     pub comment: Option<String>,
     pub enabled: bool,
     pub price_class: Option<PriceClass>,
@@ -197,6 +209,22 @@ impl Properties {
                 return Err(PropertyError::new(
                     "CertificateArn",
                     "is set but Aliases is empty; a certificate needs at least one alias",
+                ));
+            }
+        }
+
+        let certificate_validation = reader.certificate_validation()?;
+        if certificate_validation.is_some() {
+            if aliases.is_empty() {
+                return Err(PropertyError::new(
+                    "CertificateValidation",
+                    "is set but Aliases is empty; a certificate is requested for the aliases",
+                ));
+            }
+            if certificate_arn.is_some() {
+                return Err(PropertyError::new(
+                    "CertificateValidation",
+                    "is set together with CertificateArn; give the certificate or let the provider request one, not both",
                 ));
             }
         }
@@ -290,6 +318,7 @@ impl Properties {
             origin_path,
             origins,
             certificate_arn,
+            certificate_validation,
             comment,
             enabled: reader.boolean("Enabled")?.unwrap_or(true),
             price_class,

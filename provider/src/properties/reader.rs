@@ -2,7 +2,10 @@
 //! lists of strings); these read them into typed values or name the property at fault.
 
 use super::validate::{validate_host, validate_origin_path};
-use super::{OriginOverride, PROPERTY_NAMES, PropertyError, RESERVED_TAG_PREFIX, Tag, aws_limits};
+use super::{
+    CertificateValidation, OriginOverride, PROPERTY_NAMES, PropertyError, RESERVED_TAG_PREFIX, Tag,
+    aws_limits,
+};
 use serde_json::{Map, Value};
 
 /// Refuses a property `Custom::ClonedDistribution` does not have, with the nearest name.
@@ -155,6 +158,57 @@ impl Reader<'_> {
             });
         }
         Ok(origins)
+    }
+
+    /// `CertificateValidation: { HostedZoneIds: [Z…] }` (`{}` for DNS hosted elsewhere).
+    pub(super) fn certificate_validation(
+        &self,
+    ) -> Result<Option<CertificateValidation>, PropertyError> {
+        const NAME: &str = "CertificateValidation";
+        let item = match self.0.get(NAME) {
+            None | Some(Value::Null) => return Ok(None),
+            Some(Value::Object(item)) => item,
+            Some(other) => {
+                return Err(PropertyError::new(
+                    NAME,
+                    format!(
+                        "expected an object such as {{\"HostedZoneIds\": [\"Z0123456789ABCDEFGHIJ\"]}}, got {}",
+                        kind_of(other)
+                    ),
+                ));
+            }
+        };
+        if let Some(key) = item.keys().find(|k| k.as_str() != "HostedZoneIds") {
+            return Err(PropertyError::new(
+                NAME,
+                format!("unknown key {key}; the one key is HostedZoneIds"),
+            ));
+        }
+        let ids = Reader(item)
+            .string_list("HostedZoneIds")
+            .map_err(|e| PropertyError::new(NAME, e.to_string()))?
+            .unwrap_or_default();
+        let mut hosted_zone_ids: Vec<String> = Vec::new();
+        for id in ids {
+            let bare = id.trim().trim_start_matches("/hostedzone/").to_owned();
+            let well_formed = (2..=32).contains(&bare.len())
+                && bare.starts_with('Z')
+                && bare
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+            if !well_formed {
+                return Err(PropertyError::new(
+                    NAME,
+                    format!(
+                        "HostedZoneIds: `{id}` is not a Route 53 hosted zone id (Z followed by capital letters and digits, as `aws route53 list-hosted-zones` shows)"
+                    ),
+                ));
+            }
+            if !hosted_zone_ids.contains(&bare) {
+                hosted_zone_ids.push(bare);
+            }
+        }
+        Ok(Some(CertificateValidation { hosted_zone_ids }))
     }
 
     pub(super) fn tags(&self) -> Result<Vec<Tag>, PropertyError> {

@@ -5,7 +5,7 @@
 //! CloudWatch metric (embedded metric format: a JSON log line, no API call).
 
 use super::{Counts, Options, Progress, Report, Synced};
-use crate::aws::{Certificates, Clock, Distributions, Parameters, SelfInvoke};
+use crate::aws::{Certificates, Clock, Distributions, Parameters, SelfInvoke, Zones};
 use crate::handler::{Handled, Invocation, Provider};
 use crate::lifecycle::{Lifecycle, reserve};
 use crate::trigger::Trigger;
@@ -91,7 +91,7 @@ impl Limits {
 impl<D, C, P, K, I> Provider<D, C, P, K, I>
 where
     D: Distributions + 'static,
-    C: Certificates + 'static,
+    C: Certificates + Zones + 'static,
     P: Parameters + 'static,
     K: Clock + 'static,
     I: SelfInvoke + 'static,

@@ -2,15 +2,16 @@
 //! the lifecycle depends on it), ACM, SSM, the provider's own Lambda, and a clock that
 //! advances only when the code under test sleeps.
 
-use super::{AwsError, Certificates, Clock, ErrorKind, Parameters, SelfInvoke};
-use crate::certificates::Certificate;
-use std::collections::{BTreeMap, HashMap};
+use super::{AwsError, Clock, ErrorKind, Parameters, SelfInvoke};
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+mod acm;
 mod cloudfront;
 
+pub use acm::FakeAcm;
 pub use cloudfront::{FakeCloudFront, as_cloudfront_returns};
 
 pub(super) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -43,56 +44,6 @@ impl Clock for FakeClock {
     async fn sleep(&self, duration: Duration) {
         self.advance(duration);
         tokio::task::yield_now().await;
-    }
-}
-
-#[derive(Debug, Default)]
-pub struct FakeAcm {
-    /// What `ListCertificates` returns (summaries may lack SANs).
-    pub summaries: Mutex<Vec<Certificate>>,
-    /// What `DescribeCertificate` returns, by ARN.
-    pub details: Mutex<HashMap<String, Certificate>>,
-    pub calls: Mutex<Vec<String>>,
-}
-
-impl FakeAcm {
-    pub fn add(&self, full: Certificate, summary_has_sans: bool) {
-        let mut summary = full.clone();
-        if !summary_has_sans {
-            summary.subject_alternative_names = None;
-        }
-        lock(&self.summaries).push(summary);
-        lock(&self.details).insert(full.arn.clone(), full);
-    }
-
-    pub fn count(&self, operation: &str) -> usize {
-        lock(&self.calls)
-            .iter()
-            .filter(|c| c.starts_with(operation))
-            .count()
-    }
-}
-
-impl Certificates for FakeAcm {
-    async fn list(&self) -> Result<Vec<Certificate>, AwsError> {
-        lock(&self.calls).push("ListCertificates".into());
-        Ok(lock(&self.summaries).clone())
-    }
-
-    async fn list_all(&self) -> Result<Vec<Certificate>, AwsError> {
-        lock(&self.calls).push("ListCertificates (all)".into());
-        Ok(lock(&self.summaries).clone())
-    }
-
-    async fn describe(&self, arn: &str) -> Result<Certificate, AwsError> {
-        lock(&self.calls).push(format!("DescribeCertificate {arn}"));
-        lock(&self.details).get(arn).cloned().ok_or_else(|| {
-            AwsError::new(
-                "DescribeCertificate",
-                ErrorKind::NotFound,
-                "no such certificate",
-            )
-        })
     }
 }
 
