@@ -35,6 +35,12 @@ pub enum Finding {
     },
     /// Other accounts' distributions could not be asked about this alias.
     NotCheckedAcrossAccounts { alias: String, why: String },
+    /// No ISSUED certificate covers the aliases, and `CertificateValidation` asks for one:
+    /// a Create requests it for these names (`problem`: why it could not be).
+    CertificateToRequest {
+        names: Vec<String>,
+        problem: Option<String>,
+    },
     /// A quota the clone would reach (`used` counts the clone).
     Quota {
         what: &'static str,
@@ -48,6 +54,7 @@ impl Finding {
     pub fn blocks(&self) -> bool {
         match self {
             Self::AliasInUse { .. } => true,
+            Self::CertificateToRequest { problem, .. } => problem.is_some(),
             Self::Quota { used, limit, .. } => used > limit,
             _ => false,
         }
@@ -58,6 +65,7 @@ impl Finding {
             Self::AliasInUse { .. } => "alias-in-use",
             Self::AliasOverlaps { .. } => "alias-overlaps",
             Self::NotCheckedAcrossAccounts { .. } => "alias-not-checked",
+            Self::CertificateToRequest { .. } => "certificate-to-request",
             Self::Quota { .. } => "quota",
         }
     }
@@ -88,6 +96,20 @@ impl Finding {
             ),
             Self::NotCheckedAcrossAccounts { alias, why } => format!(
                 "alias {alias} was not checked against other accounts ({why}); once the clone exists: aws cloudfront list-conflicting-aliases --distribution-id CLONE_ID --alias {alias}"
+            ),
+            Self::CertificateToRequest {
+                names,
+                problem: None,
+            } => format!(
+                "no ISSUED certificate covers the aliases: the Create requests one in us-east-1 for {} (CertificateValidation) and waits until ACM issues it",
+                names.join(", ")
+            ),
+            Self::CertificateToRequest {
+                names,
+                problem: Some(problem),
+            } => format!(
+                "no ISSUED certificate covers the aliases, and the one CertificateValidation would request for {} cannot be: {problem}",
+                names.join(", ")
             ),
             Self::Quota { what, used, limit } => format!(
                 "{what}: {used} of the default quota of {limit}{}; the account's own value: aws service-quotas list-service-quotas --service-code cloudfront --region us-east-1",

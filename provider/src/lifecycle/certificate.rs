@@ -132,7 +132,10 @@ where
     }
 
     /// The hosted zones `CertificateValidation` names, with their domain names.
-    async fn zones(&self, validation: &CertificateValidation) -> Result<Vec<Zone>, Error> {
+    pub(super) async fn zones(
+        &self,
+        validation: &CertificateValidation,
+    ) -> Result<Vec<Zone>, Error> {
         let named = futures_util::future::join_all(validation.hosted_zone_ids.iter().map(
             |id| async move {
                 match self.aws.certificates.zone_name(id).await {

@@ -26,7 +26,7 @@ mod create;
 mod delete;
 mod fleet;
 mod inputs;
-mod preflight;
+pub(crate) mod preflight;
 mod record;
 mod ssm;
 mod update;

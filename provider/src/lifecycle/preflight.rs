@@ -10,10 +10,14 @@ use super::{Lifecycle, PlanInputs};
 use crate::aws::{
     Certificates, Clock, Conflict, Distributions, ErrorKind, Listed, Parameters, Zones,
 };
+use crate::certificate_request as cr;
 use crate::error::Error;
 use crate::findings::{self, Finding};
 use crate::properties::Properties;
 use aws_sdk_cloudfront::types::DistributionConfig;
+
+/// The certificate a dry run plans with when a Create would request one.
+pub const TO_BE_REQUESTED: &str = "(requested by the Create: CertificateValidation)";
 
 /// What a dry run found: what the plan read, the configuration, the findings.
 pub struct Preflight {
@@ -38,14 +42,20 @@ where
         caller_reference: &str,
     ) -> Result<Preflight, Error> {
         let planning = async {
-            let inputs = self.inputs(properties).await?;
+            let (inputs, to_request) = match self.inputs(properties).await {
+                Err(Error::Certificate(_)) if properties.certificate_validation.is_some() => {
+                    let (requested, finding) = self.certificate_to_request(properties).await?;
+                    (self.inputs(&requested).await?, Some(finding))
+                }
+                other => (other?, None),
+            };
             let planned = inputs.plan(properties, caller_reference)?;
             let asked = self.other_accounts(properties, &inputs, &planned).await;
-            Ok::<_, Error>((inputs, planned, asked))
+            Ok::<_, Error>((inputs, planned, asked, to_request))
         };
         let (planning, listed) =
             futures_util::future::join(planning, self.aws.distributions.list()).await;
-        let (inputs, planned, asked) = planning?;
+        let (inputs, planned, asked, to_request) = planning?;
         let listed = listed?;
         let mut found = findings::in_account(
             &crate::fields::aliases(&planned),
@@ -62,12 +72,42 @@ where
                 Err(not_checked) => found.push(not_checked),
             }
         }
+        found.extend(to_request);
         found.extend(findings::quotas(listed.len(), &planned));
         Ok(Preflight {
             inputs,
             planned,
             findings: found,
         })
+    }
+
+    /// The properties a Create would plan with once it has requested its certificate (its
+    /// ARN not known yet: [`TO_BE_REQUESTED`]), and what the request would meet: too many
+    /// names, a zone that is not there or holds no alias.
+    async fn certificate_to_request(
+        &self,
+        properties: &Properties,
+    ) -> Result<(Properties, Finding), Error> {
+        let names = properties.aliases.clone();
+        let problem = match cr::request("", "", &properties.aliases) {
+            Err(e) => Some(e.to_string()),
+            Ok(_) => {
+                let validation = properties
+                    .certificate_validation
+                    .clone()
+                    .unwrap_or_default();
+                match self.zones(&validation).await {
+                    Err(Error::Property(e)) => Some(e.message),
+                    Err(e) => return Err(e),
+                    Ok(zones) => cr::check_zones(&properties.aliases, &zones)
+                        .err()
+                        .map(|e| e.to_string()),
+                }
+            }
+        };
+        let mut requested = properties.clone();
+        requested.certificate_arn = Some(TO_BE_REQUESTED.to_owned());
+        Ok((requested, Finding::CertificateToRequest { names, problem }))
     }
 
     /// Each alias of the `planned` clone asked about through the reference: the conflicts

@@ -255,3 +255,68 @@ fn the_names_match_the_shared_schema_file() {
     assert_eq!(names("ssmParameters"), SSM_PARAMETER_NAMES);
     assert_eq!(schema["resourceType"], crate::RESOURCE_TYPE);
 }
+
+#[test]
+fn certificate_validation_takes_zone_ids_or_nothing() {
+    let props = parse(with(
+        "CertificateValidation",
+        json!({"HostedZoneIds": ["/hostedzone/Z0123456789ABCDEFGHIJ", "Z1D633PJN98FT9", "Z1D633PJN98FT9"]}),
+    ))
+    .unwrap();
+    assert_eq!(
+        props.certificate_validation.unwrap().hosted_zone_ids,
+        ["Z0123456789ABCDEFGHIJ", "Z1D633PJN98FT9"],
+        "the prefix Route 53 answers with is dropped, a repeated id kept once"
+    );
+    let elsewhere = parse(with("CertificateValidation", json!({}))).unwrap();
+    assert_eq!(
+        elsewhere.certificate_validation,
+        Some(CertificateValidation::default())
+    );
+    assert_eq!(parse(minimal()).unwrap().certificate_validation, None);
+}
+
+#[test]
+fn certificate_validation_is_refused_where_it_cannot_apply() {
+    let cases = [
+        (
+            with("CertificateValidation", json!("Z1D633PJN98FT9")),
+            "expected an object",
+        ),
+        (
+            with(
+                "CertificateValidation",
+                json!({"HostedZoneId": "Z1D633PJN98FT9"}),
+            ),
+            "unknown key HostedZoneId",
+        ),
+        (
+            with(
+                "CertificateValidation",
+                json!({"HostedZoneIds": ["example.com"]}),
+            ),
+            "`example.com` is not a Route 53 hosted zone id",
+        ),
+        (
+            {
+                let mut p = with("CertificateValidation", json!({}));
+                p["CertificateArn"] = json!("arn:aws:acm:us-east-1:123456789012:certificate/abc");
+                p
+            },
+            "not both",
+        ),
+        (
+            {
+                let mut p = with("CertificateValidation", json!({}));
+                p["Aliases"] = json!([]);
+                p
+            },
+            "Aliases is empty",
+        ),
+    ];
+    for (value, expected) in cases {
+        let e = error_of(value);
+        assert_eq!(e.property, "CertificateValidation");
+        assert!(e.message.contains(expected), "{}", e.message);
+    }
+}

@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::certificate_request::{Ledger, ledger_name};
+use crate::properties::Properties;
 
 const ZONE: &str = "Z0EXAMPLE";
 
@@ -369,5 +370,60 @@ async fn a_certificate_without_this_resources_tags_is_never_deleted() {
     assert!(
         !w.acm.records.lock().unwrap().is_empty(),
         "its records are not touched either"
+    );
+}
+
+fn parsed(properties: Value) -> Properties {
+    Properties::parse(&properties, "eu-west-1").unwrap()
+}
+
+#[tokio::test]
+async fn the_dry_run_says_a_certificate_would_be_requested_and_requests_nothing() {
+    let w = world();
+    zoned(&w);
+    let lifecycle = Lifecycle::for_reads(&w.aws, NOW_MS + 60_000, POLL);
+    let found = lifecycle
+        .preflight(
+            &parsed(requesting(&["new.example.com"], &[ZONE])),
+            "cfclone-plan",
+        )
+        .await
+        .unwrap();
+    let finding = found
+        .findings
+        .iter()
+        .find(|f| f.kind() == "certificate-to-request")
+        .expect("the finding");
+    assert!(!finding.blocks(), "{}", finding.text());
+    assert!(
+        finding.text().contains("new.example.com"),
+        "{}",
+        finding.text()
+    );
+    assert_eq!(
+        found.inputs.certificate.as_deref(),
+        Some(crate::lifecycle::preflight::TO_BE_REQUESTED)
+    );
+    assert_eq!(w.acm.count("RequestCertificate"), 0);
+    assert_eq!(w.acm.count("ChangeResourceRecordSets"), 0);
+
+    // An alias no zone holds blocks the plan, naming the zones.
+    let found = lifecycle
+        .preflight(
+            &parsed(requesting(&["new.example.org"], &[ZONE])),
+            "cfclone-plan",
+        )
+        .await
+        .unwrap();
+    let finding = found
+        .findings
+        .iter()
+        .find(|f| f.kind() == "certificate-to-request")
+        .unwrap();
+    assert!(finding.blocks());
+    assert!(
+        finding.text().contains("example.com (Z0EXAMPLE)"),
+        "{}",
+        finding.text()
     );
 }
