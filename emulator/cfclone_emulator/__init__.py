@@ -4,7 +4,7 @@
 the control API (faults, latency, the call log) in front of moto's WSGI application.
 """
 
-from . import acm, acm_validation, cloudfront, cloudfront_aliases, control, ssm, tcp
+from . import acm, acm_validation, cloudfront, cloudfront_aliases, control, route53, ssm, tcp
 
 MOTO_VERSION = "5.2.1"
 
@@ -18,6 +18,7 @@ def apply() -> None:
     cloudfront_aliases.apply()
     acm.apply()
     acm_validation.apply()
+    route53.apply()
     ssm.apply()
     tcp.apply()
 

@@ -103,7 +103,9 @@ def _routes(service: str) -> list[tuple]:
                     headers.append("HTTP_" + wire_name.upper().replace("-", "_"))
                 elif where == "querystring":
                     params.append(wire_name)
-        routes.append((op.http["method"], re.compile(pattern + "/?"), literal, needed,
+        # A trailing slash either way: botocore's Route 53 model ends paths with one
+        # (`…/rrset/`), the Smithy models the Rust SDK is built from do not.
+        routes.append((op.http["method"], re.compile(pattern.rstrip("/") + "/?"), literal, needed,
                        headers, params, name))
     return routes
 

@@ -92,6 +92,7 @@ impl Distribution {
 pub struct Aws {
     pub config: SdkConfig,
     pub cloudfront: aws_sdk_cloudfront::Client,
+    pub route53: aws_sdk_route53::Client,
     /// ACM in us-east-1 (where CloudFront's certificates live).
     pub acm: aws_sdk_acm::Client,
     pub s3: aws_sdk_s3::Client,
@@ -159,6 +160,7 @@ impl Aws {
         );
         Self {
             cloudfront: aws_sdk_cloudfront::Client::new(&config),
+            route53: aws_sdk_route53::Client::new(&config),
             acm,
             s3,
             config,
@@ -348,5 +350,84 @@ impl Aws {
             .send()
             .await
             .expect("PutParameter");
+    }
+
+    /// A public hosted zone for `name`: its id, without `/hostedzone/`.
+    pub async fn hosted_zone(&self, name: &str) -> String {
+        let zone = self
+            .route53
+            .create_hosted_zone()
+            .name(name)
+            .caller_reference(crate::uuid())
+            .send()
+            .await
+            .expect("CreateHostedZone")
+            .hosted_zone
+            .expect("a hosted zone");
+        zone.id.trim_start_matches("/hostedzone/").to_owned()
+    }
+
+    /// The CNAMEs of a hosted zone: name → value.
+    pub async fn cnames(&self, zone_id: &str) -> BTreeMap<String, String> {
+        self.route53
+            .list_resource_record_sets()
+            .hosted_zone_id(zone_id)
+            .send()
+            .await
+            .expect("ListResourceRecordSets")
+            .resource_record_sets
+            .into_iter()
+            .filter(|set| set.r#type == aws_sdk_route53::types::RrType::Cname)
+            .map(|set| {
+                let value = set
+                    .resource_records
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|r| r.value)
+                    .collect::<Vec<_>>()
+                    .join(",");
+                (set.name, value)
+            })
+            .collect()
+    }
+
+    /// Every certificate of the account in us-east-1, whatever its status: ARN → status.
+    pub async fn certificates(&self) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        let mut token = None;
+        loop {
+            let page = self
+                .acm
+                .list_certificates()
+                .set_next_token(token)
+                .send()
+                .await
+                .expect("ListCertificates");
+            for c in page.certificate_summary_list.unwrap_or_default() {
+                if let Some(arn) = c.certificate_arn {
+                    let status = c.status.map(|s| s.as_str().to_owned()).unwrap_or_default();
+                    out.insert(arn, status);
+                }
+            }
+            match page.next_token {
+                Some(t) if !t.is_empty() => token = Some(t),
+                _ => return out,
+            }
+        }
+    }
+
+    /// The tags of a certificate, as a map.
+    pub async fn certificate_tags(&self, arn: &str) -> BTreeMap<String, String> {
+        self.acm
+            .list_tags_for_certificate()
+            .certificate_arn(arn)
+            .send()
+            .await
+            .expect("ListTagsForCertificate")
+            .tags
+            .unwrap_or_default()
+            .into_iter()
+            .map(|t| (t.key, t.value.unwrap_or_default()))
+            .collect()
     }
 }

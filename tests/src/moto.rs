@@ -240,6 +240,17 @@ impl Moto {
             .count()
     }
 
+    /// ACM's DNS validation knobs (`timeout_s`, `caa`, `record_after`, `quota`, `reset`;
+    /// see emulator/cfclone_emulator/acm_validation.py).
+    pub async fn set_validation(&self, settings: Value) {
+        self.control(
+            reqwest::Method::POST,
+            "/_cfclone/acm/validation",
+            Some(settings),
+        )
+        .await;
+    }
+
     /// Marks an ACM certificate as ACM would describe a private-CA (`PRIVATE`), imported
     /// (`IMPORTED`) or CloudFront-managed (`managed_by: CLOUDFRONT`) one.
     pub async fn set_certificate_kind(&self, arn: &str, kind: &str, managed_by: Option<&str>) {

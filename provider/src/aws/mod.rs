@@ -141,7 +141,8 @@ impl AwsError {
             "NoSuchDistribution"
             | "ResourceNotFoundException"
             | "ParameterNotFound"
-            | "NoSuchResource" => ErrorKind::NotFound,
+            | "NoSuchResource"
+            | "NoSuchHostedZone" => ErrorKind::NotFound,
             "PreconditionFailed" | "InvalidIfMatchVersion" => ErrorKind::PreconditionFailed,
             "DistributionAlreadyExists" => ErrorKind::AlreadyExists,
             "DistributionNotDisabled" => ErrorKind::NotDisabled,
@@ -523,6 +524,9 @@ mod tests {
             ("NoSuchDistribution", ErrorKind::NotFound),
             ("ParameterNotFound", ErrorKind::NotFound),
             ("ResourceNotFoundException", ErrorKind::NotFound),
+            ("NoSuchHostedZone", ErrorKind::NotFound),
+            ("ResourceInUseException", ErrorKind::InUse),
+            ("LimitExceededException", ErrorKind::Quota),
             ("PreconditionFailed", ErrorKind::PreconditionFailed),
             ("InvalidIfMatchVersion", ErrorKind::PreconditionFailed),
             ("DistributionAlreadyExists", ErrorKind::AlreadyExists),

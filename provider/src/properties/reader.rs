@@ -191,8 +191,8 @@ impl Reader<'_> {
         let mut hosted_zone_ids: Vec<String> = Vec::new();
         for id in ids {
             let bare = id.trim().trim_start_matches("/hostedzone/").to_owned();
-            let well_formed = (2..=32).contains(&bare.len())
-                && bare.starts_with('Z')
+            // Route 53's ResourceId: at most 32 characters; its ids are capitals and digits.
+            let well_formed = (1..=32).contains(&bare.len())
                 && bare
                     .chars()
                     .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
@@ -200,7 +200,7 @@ impl Reader<'_> {
                 return Err(PropertyError::new(
                     NAME,
                     format!(
-                        "HostedZoneIds: `{id}` is not a Route 53 hosted zone id (Z followed by capital letters and digits, as `aws route53 list-hosted-zones` shows)"
+                        "HostedZoneIds: `{id}` is not a Route 53 hosted zone id (capital letters and digits, such as Z0123456789ABCDEFGHIJ, as `aws route53 list-hosted-zones` shows)"
                     ),
                 ));
             }

@@ -1,0 +1,270 @@
+//! `CertificateValidation` on the strict emulator, the real binary: a certificate requested
+//! when none covers the aliases, its validation CNAMEs written into a Route 53 hosted zone,
+//! the wait for ISSUED (which the emulator grants only once those records are in a zone of
+//! the account, as ACM does through public DNS), and the clean-up on Delete and on an
+//! alias change.
+
+use cfclone_e2e::{Harness, NOT_CREATED_PREFIX, Options, props, with};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+const LEDGERS: &str = "/cfclone/certificates";
+
+fn requesting(reference: &str, aliases: &[&str], zones: &[&str]) -> Value {
+    with(
+        props(reference, aliases),
+        "CertificateValidation",
+        json!({ "HostedZoneIds": zones }),
+    )
+}
+
+/// The certificates this harness's stack requested: ARN → status.
+async fn requested(h: &Harness) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for (arn, status) in h.aws.certificates().await {
+        let tags = h.aws.certificate_tags(&arn).await;
+        if tags.get("cfclone:stack-id") == Some(&h.stack.id) {
+            out.insert(arn, status);
+        }
+    }
+    out
+}
+
+/// The validation CNAMEs of a zone (ACM's are the names starting with `_`).
+async fn validation_records(h: &Harness, zone: &str) -> BTreeMap<String, String> {
+    h.aws
+        .cnames(zone)
+        .await
+        .into_iter()
+        .filter(|(name, _)| name.starts_with('_'))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_create_requests_validates_waits_across_invocations_and_creates() {
+    let h = Harness::start_with(Options {
+        function_timeout: Duration::from_secs(6),
+        poll_interval: Duration::from_millis(500),
+        ..Options::default()
+    })
+    .await;
+    let reference = h.seed_reference().await;
+    let zone = h.aws.hosted_zone("example.com").await;
+    // ACM leaves the records out of its answer for a while after the request: long
+    // enough here that the wait must go on in a fresh invocation.
+    h.moto.set_validation(json!({"record_after": 16})).await;
+    let properties = requesting(
+        &reference.id,
+        &["shop.example.com", "*.shop.example.com", "api.example.com"],
+        &[&zone],
+    );
+    let create = h.create("Shop", properties).await;
+    let created = h.send(&create).await.only();
+    assert_eq!(created.status, "SUCCESS", "{}", created.reason());
+    assert!(
+        h.hand_offs() >= 1,
+        "the wait was handed on\n{}",
+        h.diagnostics()
+    );
+
+    let certificates = requested(&h).await;
+    assert_eq!(certificates.len(), 1, "{certificates:?}");
+    let (arn, status) = certificates.into_iter().next().unwrap();
+    assert_eq!(status, "ISSUED");
+    let tags = h.aws.certificate_tags(&arn).await;
+    assert_eq!(tags["cfclone:logical-id"], "Shop");
+
+    let clone = h
+        .aws
+        .distribution(&created.physical_resource_id)
+        .await
+        .unwrap();
+    assert_eq!(clone.certificate_arn().as_deref(), Some(arn.as_str()));
+    assert_eq!(created.data["CertificateArn"], arn);
+
+    // Two records: shop.example.com and its wildcard share one.
+    let records = validation_records(&h, &zone).await;
+    assert_eq!(records.len(), 2, "{records:?}");
+    let attribute: Vec<Value> =
+        serde_json::from_str(&created.data["CertificateValidationRecords"]).unwrap();
+    let answered: BTreeMap<String, String> = attribute
+        .iter()
+        .map(|r| {
+            (
+                r["Name"].as_str().unwrap().to_owned(),
+                r["Value"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(answered, records, "the attribute names the records written");
+    h.moto.set_validation(json!({"reset": true})).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redelivered_create_requests_nothing_twice() {
+    let h = Harness::start().await;
+    let reference = h.seed_reference().await;
+    let zone = h.aws.hosted_zone("example.com").await;
+    let create = h
+        .create(
+            "Shop",
+            requesting(&reference.id, &["shop.example.com"], &[&zone]),
+        )
+        .await;
+    // CloudFormation delivers the same request twice, the second while the first is
+    // still at work: ACM gives the records only after a few looks, so neither delivery
+    // finds the certificate issued when it starts.
+    h.moto.set_validation(json!({"record_after": 6})).await;
+    h.dispatch(&create);
+    h.dispatch(&create);
+    h.settle().await;
+    let answers = h.responses(&create).await.all;
+    assert_eq!(answers.len(), 2);
+    assert!(answers.iter().all(|a| a.is_success()), "{answers:#?}");
+    assert_eq!(
+        answers[0].physical_resource_id, answers[1].physical_resource_id,
+        "one clone"
+    );
+    let certificates = requested(&h).await;
+    assert_eq!(
+        certificates.len(),
+        1,
+        "one certificate, whatever the deliveries asked: {certificates:?}"
+    );
+    assert_eq!(
+        h.moto.count("RequestCertificate").await,
+        2,
+        "both deliveries asked, under the same idempotency token"
+    );
+    h.moto.set_validation(json!({"reset": true})).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn delete_removes_the_certificate_and_its_records() {
+    let h = Harness::start().await;
+    let reference = h.seed_reference().await;
+    let zone = h.aws.hosted_zone("example.com").await;
+    let properties = requesting(&reference.id, &["shop.example.com"], &[&zone]);
+    let create = h.create("Shop", properties.clone()).await;
+    let created = h.send(&create).await.only();
+    assert_eq!(created.status, "SUCCESS", "{}", created.reason());
+    assert_eq!(requested(&h).await.len(), 1);
+    assert_eq!(validation_records(&h, &zone).await.len(), 1);
+    assert_eq!(h.aws.parameters("us-east-1", LEDGERS).await.len(), 1);
+
+    let delete = h
+        .delete("Shop", &created.physical_resource_id, properties)
+        .await;
+    let deleted = h.send(&delete).await.only();
+    assert_eq!(deleted.status, "SUCCESS", "{}", deleted.reason());
+    assert!(
+        h.aws
+            .distribution(&created.physical_resource_id)
+            .await
+            .is_none()
+    );
+    assert!(requested(&h).await.is_empty(), "the certificate is deleted");
+    assert!(
+        validation_records(&h, &zone).await.is_empty(),
+        "and its records"
+    );
+    assert!(h.aws.parameters("us-east-1", LEDGERS).await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_alias_change_rotates_the_certificate() {
+    let h = Harness::start().await;
+    let reference = h.seed_reference().await;
+    let zone = h.aws.hosted_zone("example.com").await;
+    let old = requesting(&reference.id, &["shop.example.com"], &[&zone]);
+    let created = h.send(&h.create("Shop", old.clone()).await).await.only();
+    assert_eq!(created.status, "SUCCESS", "{}", created.reason());
+    let id = created.physical_resource_id;
+    let first = created.data["CertificateArn"].clone();
+    let first_records = validation_records(&h, &zone).await;
+
+    let new = requesting(
+        &reference.id,
+        &["shop.example.com", "api.example.com"],
+        &[&zone],
+    );
+    let updated = h.send(&h.update("Shop", &id, new, old).await).await.only();
+    assert_eq!(updated.status, "SUCCESS", "{}", updated.reason());
+    assert_eq!(updated.physical_resource_id, id, "updated in place");
+    let second = updated.data["CertificateArn"].clone();
+    assert_ne!(second, first, "a certificate for the new aliases");
+    let clone = h.aws.distribution(&id).await.unwrap();
+    assert_eq!(clone.certificate_arn().as_deref(), Some(second.as_str()));
+    assert_eq!(clone.aliases(), ["shop.example.com", "api.example.com"]);
+    let certificates = requested(&h).await;
+    assert_eq!(
+        certificates.keys().collect::<Vec<_>>(),
+        [&second],
+        "the old certificate is deleted once the clone moved off it"
+    );
+    let records = validation_records(&h, &zone).await;
+    assert_eq!(records.len(), 2, "{records:?}");
+    assert!(
+        first_records.keys().all(|name| !records.contains_key(name)),
+        "the old certificate's records are removed"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_validation_timeout_names_the_missing_records_and_the_rollback_cleans_up() {
+    let h = Harness::start().await;
+    let reference = h.seed_reference().await;
+    // No hosted zone: DNS hosted elsewhere, where nobody adds the record.
+    let properties = with(
+        requesting(&reference.id, &["shop.example.com"], &[]),
+        "ServiceTimeout",
+        "15",
+    );
+    let create = h.create("Shop", properties.clone()).await;
+    let failed = h.send(&create).await.only();
+    assert_eq!(failed.status, "FAILED");
+    assert!(failed.physical_resource_id.starts_with(NOT_CREATED_PREFIX));
+    let reason = failed.reason();
+    assert!(reason.starts_with("CertificateValidation: "), "{reason}");
+    assert!(reason.contains("ServiceTimeout"), "{reason}");
+    let certificates = requested(&h).await;
+    assert_eq!(certificates.len(), 1);
+    let arn = certificates.keys().next().unwrap().clone();
+    let described = h
+        .aws
+        .acm
+        .describe_certificate()
+        .certificate_arn(&arn)
+        .send()
+        .await
+        .unwrap()
+        .certificate
+        .unwrap();
+    let record = described.domain_validation_options.unwrap()[0]
+        .resource_record
+        .clone()
+        .unwrap();
+    assert!(
+        reason.contains(&format!(
+            "{} CNAME {} (for shop.example.com)",
+            record.name, record.value
+        )),
+        "the reason names the record to add: {reason}"
+    );
+    // The records were published in SSM while the wait went on.
+    let ledgers = h.aws.parameters("us-east-1", LEDGERS).await;
+    assert!(
+        ledgers.values().any(|v| v.contains(&record.name)),
+        "{ledgers:?}"
+    );
+
+    // CloudFormation rolls back: the Delete of the marker removes the certificate.
+    let delete = h
+        .delete("Shop", &failed.physical_resource_id, properties)
+        .await;
+    let deleted = h.send(&delete).await.only();
+    assert_eq!(deleted.status, "SUCCESS", "{}", deleted.reason());
+    assert!(requested(&h).await.is_empty());
+    assert!(h.aws.parameters("us-east-1", LEDGERS).await.is_empty());
+}
