@@ -7,7 +7,7 @@ import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ClonedDistributionProvider, nagRendering, ssmStatement } from './provider';
+import { ClonedDistributionProvider, certificateRequestStatements, nagRendering, ssmStatement } from './provider';
 import {
   type AttributeName,
   MAX_ALIASES,
@@ -19,6 +19,23 @@ import {
   RESOURCE_TYPE,
   type SsmParameterName,
 } from './schema';
+
+/**
+ * A certificate requested when no issued one in us-east-1 covers the aliases
+ * (`CertificateValidation`): DNS validation, its records written into these zones.
+ */
+export interface CertificateValidationOptions {
+  /**
+   * The public hosted zones holding the aliases (each alias in one of them; the most specific
+   * zone wins). The provider may change only CNAMEs whose names start with an underscore in
+   * them.
+   *
+   * @default - none: DNS is hosted elsewhere; the records are published (SSM parameter
+   *   `/cfclone/certificates/STACK/LOGICAL-ID` in us-east-1, the provider's log) for someone to
+   *   add, and the Create waits for them up to its `serviceTimeout`
+   */
+  readonly hostedZones?: route53.IHostedZone[];
+}
 
 /** A new domain name and/or path for one origin of the reference, found by its id. */
 export interface OriginOverride {
@@ -73,6 +90,16 @@ export interface ClonedDistributionProps {
    * @default - the provider looks up an issued certificate in us-east-1 that covers every alias
    */
   readonly certificateArn?: string;
+
+  /**
+   * When no issued certificate in us-east-1 covers every alias, request one (DNS validation,
+   * in us-east-1 whatever the stack's region), write its validation records, wait until ACM
+   * issues it and use it; the certificate is deleted with the clone (and when an alias change
+   * moves the clone to a new one) once nothing uses it. Not with `certificateArn`.
+   *
+   * @default - none: a Create whose aliases no issued certificate covers fails, naming them
+   */
+  readonly certificateValidation?: CertificateValidationOptions;
 
   /**
    * The clone's comment, at most 128 characters.
@@ -256,6 +283,12 @@ export class ClonedDistribution extends Resource implements cloudfront.IDistribu
    */
   readonly originAccessControlBuckets: string;
   /** The custom resource. */
+  /**
+   * The validation records of the certificate the provider requested for the clone, as JSON
+   * (`[{"Name", "Type", "Value"}]`; `[]` when it uses a certificate it did not request): for
+   * DNS hosted elsewhere, where they must stay for ACM to renew the certificate.
+   */
+  readonly certificateValidationRecords: string;
   readonly resource: CustomResource;
   /** The provider behind the resource. */
   readonly provider: ClonedDistributionProvider;
@@ -282,6 +315,9 @@ export class ClonedDistribution extends Resource implements cloudfront.IDistribu
       OriginPath: props.originPath,
       Origins: props.origins?.map((o) => ({ Id: o.id, DomainName: o.domainName, OriginPath: o.originPath })),
       CertificateArn: props.certificateArn,
+      CertificateValidation: props.certificateValidation && {
+        HostedZoneIds: (props.certificateValidation.hostedZones ?? []).map((zone) => zone.hostedZoneId),
+      },
       Comment: props.comment,
       // CloudFormation sends every value as a string; write them as they will arrive.
       Enabled: props.enabled === undefined ? undefined : String(props.enabled),
@@ -325,6 +361,32 @@ export class ClonedDistribution extends Resource implements cloudfront.IDistribu
       }
     }
 
+    if (props.certificateValidation !== undefined) {
+      // A policy per clone, as for SSM: it outlives the clone's Delete, which removes the
+      // certificate and its records.
+      const zones = props.certificateValidation.hostedZones ?? [];
+      const policy = new iam.Policy(this, 'CertificatePolicy', {
+        roles: [this.provider.role],
+        statements: certificateRequestStatements(zones.map((zone) => zone.hostedZoneArn)),
+      });
+      this.resource.node.addDependency(policy);
+      Validations.of(policy).acknowledge(
+        {
+          id: 'AwsSolutions-IAM5[Resource::*]',
+          reason: 'acm:RequestCertificate has no resource type; the acm:ValidationMethod condition keeps it to DNS validation',
+        },
+        {
+          id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:acm:us-east-1:<AWS::AccountId>:certificate/*]',
+          reason:
+            "the certificate is requested at run time, so its ARN is not known; deletion needs the stack's ownership tag",
+        },
+        {
+          id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:us-east-1:<AWS::AccountId>:parameter/cfclone/certificates/<AWS::StackName>/*]',
+          reason: "the ledger of what each resource of this stack requested: this stack's own path, us-east-1 only",
+        },
+      );
+    }
+
     this.distributionId = this.attribute('DistributionId');
     this.domainName = this.attribute('DomainName');
     this.distributionDomainName = this.domainName;
@@ -333,6 +395,7 @@ export class ClonedDistribution extends Resource implements cloudfront.IDistribu
     this.certificateArn = this.attribute('CertificateArn');
     this.referenceDistributionId = this.attribute('ReferenceDistributionId');
     this.originAccessControlBuckets = this.attribute('OriginAccessControlBuckets');
+    this.certificateValidationRecords = this.attribute('CertificateValidationRecords');
   }
 
   /**
@@ -580,6 +643,15 @@ export function validateProps(props: ClonedDistributionProps, constructPath: str
     }
     if (Array.isArray(props.aliases) && props.aliases.length === 0) {
       fail('certificateArn', 'is set but aliases is empty; a certificate needs at least one alias');
+    }
+  }
+
+  if (props.certificateValidation !== undefined) {
+    if (props.certificateArn !== undefined) {
+      fail('certificateValidation', 'is set together with certificateArn; give the certificate or let the provider request one, not both');
+    }
+    if (Array.isArray(props.aliases) && props.aliases.length === 0) {
+      fail('certificateValidation', 'is set but aliases is empty; a certificate is requested for the aliases');
     }
   }
 

@@ -608,6 +608,60 @@ function unqualifiedEdgeFunctionArn(arn: string, constructPath: string): string 
   return parts.slice(0, 7).join(':');
 }
 
+/** Where each resource's ledger of requested certificates lies, in us-east-1. */
+export const CERTIFICATE_LEDGER_PREFIX = '/cfclone/certificates';
+
+/**
+ * What `CertificateValidation` needs: requesting certificates validated by DNS (no resource
+ * type: acm:ValidationMethod restricts it), tagging (the request carries the ownership tags)
+ * and reading their tags, deleting those this stack owns, the stack's certificate ledgers,
+ * and, in `hostedZoneArns` only, ACM's validation CNAMEs (names starting with `_`).
+ */
+export function certificateRequestStatements(hostedZoneArns: string[]): iam.PolicyStatement[] {
+  const certificates = `arn:${Aws.PARTITION}:acm:us-east-1:${Aws.ACCOUNT_ID}:certificate/*`;
+  const statements = [
+    new iam.PolicyStatement({
+      sid: 'RequestCertificates',
+      actions: ['acm:RequestCertificate'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'acm:ValidationMethod': 'DNS' } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'TagAndReadRequestedCertificates',
+      actions: ['acm:AddTagsToCertificate', 'acm:ListTagsForCertificate'],
+      resources: [certificates],
+    }),
+    new iam.PolicyStatement({
+      sid: 'DeleteOwnedCertificates',
+      actions: ['acm:DeleteCertificate'],
+      resources: [certificates],
+      conditions: { StringEquals: { [`aws:ResourceTag/${OWNER_STACK_TAG}`]: Aws.STACK_ID } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'CertificateLedgers',
+      actions: ['ssm:PutParameter', 'ssm:GetParameter', 'ssm:DeleteParameters'],
+      resources: [`arn:${Aws.PARTITION}:ssm:us-east-1:${Aws.ACCOUNT_ID}:parameter${CERTIFICATE_LEDGER_PREFIX}/${Aws.STACK_NAME}/*`],
+    }),
+  ];
+  if (hostedZoneArns.length > 0) {
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'ValidationRecords',
+        actions: ['route53:GetHostedZone', 'route53:ChangeResourceRecordSets'],
+        resources: hostedZoneArns,
+        conditions: {
+          'ForAllValues:StringEquals': {
+            'route53:ChangeResourceRecordSetsRecordTypes': ['CNAME'],
+            'route53:ChangeResourceRecordSetsActions': ['UPSERT', 'DELETE'],
+          },
+          'ForAllValues:StringLike': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['_*'] },
+        },
+      }),
+    );
+  }
+  return statements;
+}
+
 /** SSM permissions under one prefix, in every region (SsmRegions may name any). */
 export function ssmStatement(prefix: string): iam.PolicyStatement {
   return new iam.PolicyStatement({

@@ -17,6 +17,7 @@ export const PROPERTY_NAMES = [
   'OriginPath',
   'Origins',
   'CertificateArn',
+  'CertificateValidation',
   'Comment',
   'Enabled',
   'PriceClass',
@@ -40,6 +41,7 @@ export const ATTRIBUTE_NAMES = [
   'CertificateArn',
   'ReferenceDistributionId',
   'OriginAccessControlBuckets',
+  'CertificateValidationRecords',
 ] as const;
 
 /** An attribute name of `Custom::ClonedDistribution`. */

@@ -1,7 +1,7 @@
 // ClonedDistribution: what it writes into the template, its attributes and its prop checks.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CfnOutput, CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { type CfnResource, CfnOutput, CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -9,6 +9,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { ClonedDistribution, type ClonedDistributionProps } from '../lib/cloned-distribution';
 import { ClonedDistributionProvider } from '../lib/provider';
 import { RESOURCE_TYPE } from '../lib/schema';
@@ -368,6 +369,62 @@ describe('ClonedDistribution.grantOriginAccess (origin access control)', () => {
   });
 });
 
+describe('ClonedDistribution certificateValidation', () => {
+  function requesting(zoned: boolean) {
+    const app = newApp();
+    const stack = newStack(app);
+    const zone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' });
+    const clone = new ClonedDistribution(stack, 'Shop', {
+      ...shop,
+      aliases: ['new.example.com'],
+      certificateValidation: { hostedZones: zoned ? [zone] : [] },
+    });
+    return { app, stack, clone, template: Template.fromStack(stack) };
+  }
+
+  it('passes the zone ids and grants, in a policy of the clone, what requesting and removing its certificate needs', () => {
+    const { template, stack } = requesting(true);
+    template.hasResourceProperties(RESOURCE_TYPE, { CertificateValidation: { HostedZoneIds: ['Z0123456789ABCDEFGHIJ'] } });
+    const policies = template.findResources('AWS::IAM::Policy');
+    const [policyId, policy] = Object.entries(policies).find(([id]) => id.startsWith('ShopCertificatePolicy'))!;
+    const statements = policy.Properties.PolicyDocument.Statement as { Sid: string; Action: unknown; Resource: unknown; Condition?: unknown }[];
+    const bySid = Object.fromEntries(statements.map((st) => [st.Sid, st]));
+    assert.deepEqual(bySid.RequestCertificates.Condition, { StringEquals: { 'acm:ValidationMethod': 'DNS' } });
+    assert.deepEqual(bySid.DeleteOwnedCertificates.Condition, {
+      StringEquals: { 'aws:ResourceTag/cfclone:stack-id': { Ref: 'AWS::StackId' } },
+    });
+    assert.equal(bySid.ValidationRecords.Resource, 'arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ');
+    assert.deepEqual(bySid.CertificateLedgers.Resource, {
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:us-east-1:', { Ref: 'AWS::AccountId' }, ':parameter/cfclone/certificates/', { Ref: 'AWS::StackName' }, '/*']],
+    });
+    // The clone waits for its policy, so Delete can still remove the certificate.
+    const clone = Object.values(template.findResources(RESOURCE_TYPE))[0] as { DependsOn?: string[] };
+    assert.ok(clone.DependsOn?.includes(policyId), `${JSON.stringify(clone.DependsOn)}`);
+    assert.ok(Stack.of(stack));
+  });
+
+  it('grants no Route 53 access for DNS hosted elsewhere', () => {
+    const { template } = requesting(false);
+    template.hasResourceProperties(RESOURCE_TYPE, { CertificateValidation: { HostedZoneIds: [] } });
+    const text = JSON.stringify(template.findResources('AWS::IAM::Policy'));
+    assert.ok(!text.includes('route53:'), text);
+    assert.ok(text.includes('acm:RequestCertificate'));
+  });
+
+  it('exposes the validation records attribute and leaves no cdk-nag finding', () => {
+    const { app, stack, clone } = requesting(true);
+    assert.deepEqual(stack.resolve(clone.certificateValidationRecords), {
+      'Fn::GetAtt': [stack.getLogicalId(clone.resource.node.defaultChild as CfnResource), 'CertificateValidationRecords'],
+    });
+    app.synth();
+    const report = new AwsSolutionsChecks(app).validateScope(app);
+    assert.deepEqual(
+      report.violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`),
+      [],
+    );
+  });
+});
+
 describe('ClonedDistribution prop validation', () => {
   const invalid: [string, Partial<ClonedDistributionProps>, RegExp][] = [
     ['an uppercase alias', { aliases: ['Shop.Example.com'] }, /^ClonedDistribution aliases: "Shop\.Example\.com" must be lowercase \(write "shop\.example\.com"\)/],
@@ -388,6 +445,8 @@ describe('ClonedDistribution prop validation', () => {
     ['a reserved tag key', { tags: { 'cfclone:stack-id': 'x' } }, /^ClonedDistribution tags: "cfclone:stack-id": keys starting with cfclone: are reserved/],
     ['a logging prefix with a leading slash', { loggingPrefix: '/logs/' }, /^ClonedDistribution loggingPrefix: "\/logs\/" must not start with "\/"/],
     ['a reference id that is no distribution id', { referenceDistributionId: 'shop' }, /^ClonedDistribution referenceDistributionId: "shop" is not a CloudFront distribution id/],
+    ['a requested certificate beside an explicit one', { certificateValidation: {}, certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc' }, /^ClonedDistribution certificateValidation: is set together with certificateArn/],
+    ['a requested certificate without aliases', { aliases: [], certificateValidation: {} }, /^ClonedDistribution certificateValidation: is set but aliases is empty/],
     ['a ServiceTimeout over an hour', { serviceTimeout: Duration.minutes(61) }, /^ClonedDistribution serviceTimeout: is 3660 seconds; CloudFormation accepts a whole number from 1 to 3600/],
   ];
   for (const [what, props, message] of invalid) {

@@ -9,6 +9,7 @@ import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cfninc from 'aws-cdk-lib/cloudformation-include';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ClonedDistribution } from '../lib/cloned-distribution';
@@ -474,9 +475,50 @@ describe('examples/provider.yaml', () => {
     }
   });
 
+  /** The actions a clone with `certificateValidation` adds, with and without a hosted zone. */
+  function certificateActions(withZone: boolean): string[] {
+    const stack = stackWithProvider({});
+    const hostedZones = withZone
+      ? [route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' })]
+      : [];
+    new ClonedDistribution(stack, 'Requesting', {
+      ...shop,
+      aliases: ['new.example.com'],
+      certificateValidation: { hostedZones },
+    });
+    return actionSet(statements(Template.fromStack(stack))).filter((a) => !constructActions({}).includes(a));
+  }
+
+  it('grants under RequestsCertificates and HasValidationZones what a clone with certificateValidation adds', () => {
+    // Beyond what the provider has anyway (SSM actions, on other parameters).
+    const under = (condition: string) =>
+      actionSet(templateStatements().filter((s) => s.condition === condition).map((s) => s.statement)).filter(
+        (a) => !constructActions({}).includes(a),
+      );
+    assert.deepEqual(under('RequestsCertificates'), certificateActions(false));
+    assert.deepEqual(
+      [...under('RequestsCertificates'), ...under('HasValidationZones')].sort(),
+      certificateActions(true),
+    );
+    const all = templateStatements().map((s) => s.statement);
+    const records = all.find((s) => actionsOf(s).includes('route53:ChangeResourceRecordSets'));
+    assert.deepEqual(records?.Condition, {
+      'ForAllValues:StringEquals': {
+        'route53:ChangeResourceRecordSetsRecordTypes': 'CNAME',
+        'route53:ChangeResourceRecordSetsActions': ['UPSERT', 'DELETE'],
+      },
+      'ForAllValues:StringLike': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': '_*' },
+    });
+    const request = all.find((s) => actionsOf(s).includes('acm:RequestCertificate'));
+    assert.deepEqual(request?.Condition, { StringEquals: { 'acm:ValidationMethod': 'DNS' } });
+  });
+
   it('grants nothing else under a condition', () => {
     const conditions = new Set(templateStatements().flatMap((s) => (s.condition === undefined ? [] : [s.condition])));
-    assert.deepEqual([...conditions].sort(), [...optional.map(([c]) => c), 'HasAutomaticSync'].sort());
+    assert.deepEqual(
+      [...conditions].sort(),
+      [...optional.map(([c]) => c), 'HasAutomaticSync', 'RequestsCertificates', 'HasValidationZones'].sort(),
+    );
   });
 
   it('removes tags only from owned clones and never an ownership tag, and invokes its function and its qualified ARNs', () => {
