@@ -268,3 +268,55 @@ async fn a_validation_timeout_names_the_missing_records_and_the_rollback_cleans_
     assert!(requested(&h).await.is_empty());
     assert!(h.aws.parameters("us-east-1", LEDGERS).await.is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn caa_records_against_amazon_and_the_certificate_quota_are_named() {
+    let h = Harness::start().await;
+    let reference = h.seed_reference().await;
+    let zone = h.aws.hosted_zone("example.com").await;
+    h.moto.set_validation(json!({"caa": ["example.com"]})).await;
+    let create = h
+        .create(
+            "Shop",
+            requesting(&reference.id, &["shop.example.com"], &[&zone]),
+        )
+        .await;
+    let refused = h.send(&create).await.only();
+    assert_eq!(refused.status, "FAILED");
+    assert!(
+        refused
+            .reason()
+            .starts_with("CertificateValidation: arn:aws:acm:us-east-1:"),
+        "{}",
+        refused.reason()
+    );
+    assert!(
+        refused
+            .reason()
+            .contains("CAA records do not allow Amazon to issue certificates"),
+        "{}",
+        refused.reason()
+    );
+
+    // The account holds as many certificates as its quota allows.
+    let held = h.aws.certificates().await.len();
+    h.moto
+        .set_validation(json!({"caa": [], "quota": held}))
+        .await;
+    let create = h
+        .create(
+            "Blog",
+            requesting(&reference.id, &["blog.example.com"], &[&zone]),
+        )
+        .await;
+    let refused = h.send(&create).await.only();
+    assert_eq!(refused.status, "FAILED");
+    assert!(
+        refused
+            .reason()
+            .contains("the account's quota of certificates is reached"),
+        "{}",
+        refused.reason()
+    );
+    assert_eq!(h.aws.certificates().await.len(), held, "nothing requested");
+}
