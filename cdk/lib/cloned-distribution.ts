@@ -181,11 +181,23 @@ export interface ClonedDistributionProps {
   readonly serviceTimeout?: Duration;
 
   /**
-   * What happens to the clone when it leaves the stack.
+   * What happens to the clone when it leaves the stack. `RETAIN` keeps it exactly as it is —
+   * enabled and serving, with its SSM parameters — and CloudFormation no longer manages it.
    *
-   * @default RemovalPolicy.DESTROY (the clone is disabled and deleted)
+   * @default RemovalPolicy.DESTROY (the clone is disabled and deleted, or only disabled with
+   *   `deletionMode: 'disable'`)
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * What the provider's Delete does (`DeletionMode`): `'delete'` disables the clone, waits
+   * until CloudFront has deployed that and deletes it; `'disable'` disables it and leaves it,
+   * with its aliases, its certificate and its record (for `cfclone`), its SSM parameters
+   * removed (Terraform's `retain_on_delete`). A rollback's Delete does the same.
+   *
+   * @default 'delete'
+   */
+  readonly deletionMode?: 'delete' | 'disable';
 
   /**
    * The provider that backs the resource.
@@ -329,6 +341,7 @@ export class ClonedDistribution extends Resource implements cloudfront.IDistribu
       SsmRegions: props.ssmRegions,
       WaitForDeployment: props.waitForDeployment === undefined ? undefined : String(props.waitForDeployment),
       ReferenceRevision: props.referenceRevision,
+      DeletionMode: props.deletionMode && { delete: 'Delete', disable: 'Disable' }[props.deletionMode],
     };
 
     this.properties = dropUndefined(properties);
@@ -644,6 +657,10 @@ export function validateProps(props: ClonedDistributionProps, constructPath: str
     if (Array.isArray(props.aliases) && props.aliases.length === 0) {
       fail('certificateArn', 'is set but aliases is empty; a certificate needs at least one alias');
     }
+  }
+
+  if (props.deletionMode !== undefined && !['delete', 'disable'].includes(props.deletionMode)) {
+    fail('deletionMode', `${q(props.deletionMode)} is not a deletion mode; use 'delete' or 'disable'`);
   }
 
   if (props.certificateValidation !== undefined) {

@@ -28,6 +28,7 @@ export const PROPERTY_NAMES = [
   'SsmRegions',
   'WaitForDeployment',
   'ReferenceRevision',
+  'DeletionMode',
 ] as const;
 
 /** A property name of `Custom::ClonedDistribution`. */

@@ -45,6 +45,7 @@ describe('the shared schema', () => {
       ssmRegions: ['eu-west-1'],
       waitForDeployment: false,
       referenceRevision: '1',
+      deletionMode: 'disable',
     });
     // certificateValidation goes without certificateArn: a second clone writes it.
     new ClonedDistribution(stack, 'Requesting', {

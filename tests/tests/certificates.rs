@@ -303,6 +303,7 @@ async fn caa_records_against_amazon_and_the_certificate_quota_are_named() {
     h.moto
         .set_validation(json!({"caa": [], "quota": held}))
         .await;
+    let asked_before = h.moto.statuses("RequestCertificate").await.len();
     let create = h
         .create(
             "Blog",
@@ -319,4 +320,7 @@ async fn caa_records_against_amazon_and_the_certificate_quota_are_named() {
         refused.reason()
     );
     assert_eq!(h.aws.certificates().await.len(), held, "nothing requested");
+    // ACM's LimitExceededException is a quota, not throttling: asked once, not retried.
+    let asked: Vec<u16> = h.moto.statuses("RequestCertificate").await[asked_before..].to_vec();
+    assert_eq!(asked, [400], "{asked:?}");
 }

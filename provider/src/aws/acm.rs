@@ -5,6 +5,11 @@ use super::{AwsError, Certificates, Requested};
 use crate::certificate_request::{Request, Validation};
 use crate::certificates::{CLOUDFRONT_KEY_ALGORITHMS, Certificate};
 use aws_config::{Region, SdkConfig};
+use aws_sdk_acm::error::ProvideErrorMetadata;
+use aws_sdk_acm::operation::request_certificate::RequestCertificateError;
+use aws_smithy_runtime_api::client::interceptors::context::InterceptorContext;
+use aws_smithy_runtime_api::client::orchestrator::OrchestratorError;
+use aws_smithy_runtime_api::client::retries::classifiers::{ClassifyRetry, RetryAction};
 
 /// The region CloudFront takes its ACM certificates from.
 pub const CERTIFICATE_REGION: &str = "us-east-1";
@@ -21,11 +26,39 @@ impl SdkCertificates {
     pub fn new(sdk: &SdkConfig) -> Self {
         let config = aws_sdk_acm::config::Builder::from(sdk)
             .region(Region::new(CERTIFICATE_REGION))
+            .retry_classifier(QuotaIsFinal)
             .build();
         Self {
             client: aws_sdk_acm::Client::from_conf(config),
             route53: aws_sdk_route53::Client::new(sdk),
         }
+    }
+}
+
+/// ACM answers a reached certificate quota with `LimitExceededException`, a code the SDK
+/// retries as throttling (other services throttle with it); ACM throttles with
+/// `ThrottlingException`, so here it is final — eight attempts would only delay the answer
+/// that names the quota, past the invocation's deadline.
+#[derive(Debug)]
+struct QuotaIsFinal;
+
+impl ClassifyRetry for QuotaIsFinal {
+    fn classify_retry(&self, ctx: &InterceptorContext) -> RetryAction {
+        let quota = ctx
+            .output_or_error()
+            .and_then(Result::err)
+            .and_then(OrchestratorError::as_operation_error)
+            .and_then(|e| e.downcast_ref::<RequestCertificateError>())
+            .is_some_and(|e| e.code() == Some("LimitExceededException"));
+        if quota {
+            RetryAction::RetryForbidden
+        } else {
+            RetryAction::NoActionIndicated
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        "ACM's LimitExceededException is a quota, not throttling"
     }
 }
 

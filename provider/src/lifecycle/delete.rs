@@ -1,5 +1,6 @@
 //! Delete: only a clone this resource owns; disable it, wait until it is disabled and
-//! `Deployed`, delete it with its latest ETag, then remove its SSM parameters. Every step
+//! `Deployed`, delete it with its latest ETag, then remove its SSM parameters (with
+//! `DeletionMode: Disable`, stop once it is disabled). Every step
 //! is idempotent, so a continuation simply starts again from the top.
 
 use super::wait::WaitEnd;
@@ -9,7 +10,7 @@ use super::{
 use crate::aws::{Certificates, Clock, Distribution, Distributions, ErrorKind, Parameters, Zones};
 use crate::error::Error;
 use crate::event::{OWNER_LOGICAL_ID_TAG, OWNER_STACK_TAG, Phase, Request};
-use crate::properties::SsmOutputs;
+use crate::properties::{DeletionMode, SsmOutputs};
 use tracing::{info, warn};
 
 impl<D, C, P, K> Lifecycle<'_, D, C, P, K>
@@ -91,6 +92,16 @@ where
             } else {
                 clone
             };
+            if request.properties.deletion_mode == DeletionMode::Disable {
+                // Left in place, disabled, as Terraform's retain_on_delete does: its record
+                // stays for the operator's tools, and so does the certificate it still uses;
+                // the stack's outputs describe it no more.
+                info!(distribution_id = %physical_id, "DeletionMode is Disable: the clone is left in place, disabled");
+                if let Some(outcome) = self.remove_outputs(&physical_id, outputs).await {
+                    return outcome;
+                }
+                return success(physical_id);
+            }
             let ready = |d: &Distribution| !d.config.enabled && d.is_deployed();
             let clone = if ready(&clone) {
                 clone

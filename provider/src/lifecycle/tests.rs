@@ -869,6 +869,31 @@ async fn delete_disables_waits_until_deployed_and_deletes() {
 }
 
 #[tokio::test]
+async fn delete_with_deletion_mode_disable_leaves_the_clone_disabled() {
+    let w = world();
+    let properties =
+        props(json!({"SsmParameterPrefix": "/cfclone/shop", "DeletionMode": "Disable"}));
+    let (_, id) = created(&w, properties.clone()).await;
+    let (physical, _) = success(w.run(&delete(&id, properties)).await);
+    assert_eq!(physical, id);
+    let kept = w.cf.get_stored(&id).expect("the clone stays");
+    assert!(!kept.distribution.config.enabled, "disabled");
+    assert!(
+        !w.cf
+            .calls()
+            .iter()
+            .any(|c| c.starts_with("DeleteDistribution")),
+        "never deleted"
+    );
+    assert_eq!(w.ssm.len(), 0, "the stack's outputs describe it no more");
+    assert!(
+        w.ssm.record(&id).is_some(),
+        "its record stays for the operator's tools"
+    );
+    w.reference_untouched();
+}
+
+#[tokio::test]
 async fn delete_of_a_marker_touches_nothing() {
     let w = world();
     let (physical, _) = success(

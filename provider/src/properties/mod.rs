@@ -35,6 +35,7 @@ pub const PROPERTY_NAMES: &[&str] = &[
     "SsmRegions",
     "WaitForDeployment",
     "ReferenceRevision",
+    "DeletionMode",
 ];
 
 /// The attributes `Fn::GetAtt` can read.
@@ -131,6 +132,32 @@ impl SsmOutputs {
     }
 }
 
+/// What Delete does with the clone (`DeletionMode`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum DeletionMode {
+    /// Disable, wait, delete (the default).
+    #[default]
+    Delete,
+    /// Disable and leave it: the clone stays, disabled, with its aliases and certificate
+    /// (Terraform's `retain_on_delete`).
+    Disable,
+}
+
+impl DeletionMode {
+    fn parse(value: Option<&str>) -> Result<Self, PropertyError> {
+        match value {
+            None | Some("Delete") => Ok(Self::Delete),
+            Some("Disable") => Ok(Self::Disable),
+            Some(other) => Err(PropertyError::new(
+                "DeletionMode",
+                format!(
+                    "`{other}` is not a deletion mode; use Delete (the default: disable, wait, delete) or Disable (leave the clone disabled)"
+                ),
+            )),
+        }
+    }
+}
+
 /// `CertificateValidation`: request a certificate when no usable one covers the aliases,
 /// validated by DNS in these Route 53 hosted zones (none: the records are published, for
 /// DNS hosted elsewhere, and the wait goes on until someone adds them).
@@ -159,6 +186,7 @@ pub struct Properties {
     pub tags: Vec<Tag>,
     pub ssm: Option<SsmOutputs>,
     pub wait_for_deployment: bool,
+    pub deletion_mode: DeletionMode,
     pub reference_revision: Option<String>,
     pub service_timeout: Duration,
 }
@@ -327,6 +355,7 @@ impl Properties {
             tags,
             ssm,
             wait_for_deployment: reader.boolean("WaitForDeployment")?.unwrap_or(false),
+            deletion_mode: DeletionMode::parse(reader.string("DeletionMode")?.as_deref())?,
             reference_revision: reader.string("ReferenceRevision")?,
             service_timeout,
         })
@@ -349,6 +378,8 @@ pub struct Declared {
     pub service_timeout: Duration,
     pub ssm: Option<SsmOutputs>,
     pub reference_distribution_id: Option<String>,
+    /// `DeletionMode`, read leniently: anything but `Disable` deletes.
+    pub deletion_mode: DeletionMode,
     /// The properties as CloudFormation sent them.
     pub raw: Value,
 }
@@ -371,11 +402,16 @@ impl Declared {
                     .map(str::to_owned),
             ),
         };
+        let deletion_mode = match raw.get("DeletionMode").and_then(Value::as_str) {
+            Some("Disable") => DeletionMode::Disable,
+            _ => DeletionMode::Delete,
+        };
         Self {
             checked,
             service_timeout,
             ssm,
             reference_distribution_id,
+            deletion_mode,
             raw,
         }
     }

@@ -320,3 +320,23 @@ fn certificate_validation_is_refused_where_it_cannot_apply() {
         assert!(e.message.contains(expected), "{}", e.message);
     }
 }
+
+#[test]
+fn deletion_mode_is_delete_or_disable() {
+    assert_eq!(
+        parse(minimal()).unwrap().deletion_mode,
+        DeletionMode::Delete
+    );
+    let disable = parse(with("DeletionMode", json!("Disable"))).unwrap();
+    assert_eq!(disable.deletion_mode, DeletionMode::Disable);
+    let e = error_of(with("DeletionMode", json!("Retain")));
+    assert_eq!(e.property, "DeletionMode");
+    assert!(e.message.contains("use Delete"), "{}", e.message);
+    // Delete reads it leniently, even beside properties today's rules refuse.
+    let mut broken = with("DeletionMode", json!("Disable"));
+    broken["Aliases"] = json!("not a list");
+    assert_eq!(
+        Declared::read(broken, "eu-west-1").deletion_mode,
+        DeletionMode::Disable
+    );
+}
