@@ -520,3 +520,51 @@ async fn an_update_of_a_clone_that_vanished_creates_it_anew() {
     );
     assert_reference_untouched(&h, &reference).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delete_with_deletion_mode_disable_leaves_the_clone_disabled() {
+    let h = Harness::start().await;
+    let reference = h.seed_reference().await;
+    h.issue_certificate("shop.example.com", &[]).await;
+    let properties = with(
+        with(
+            props(&reference.id, &["shop.example.com"]),
+            "SsmParameterPrefix",
+            "/cfclone/shop",
+        ),
+        "DeletionMode",
+        "Disable",
+    );
+    let created = h
+        .send(&h.create("ShopDistribution", properties.clone()).await)
+        .await
+        .only();
+    assert_eq!(created.status, "SUCCESS", "{}", created.reason());
+    let id = created.physical_resource_id;
+    h.moto.clear_calls().await;
+
+    let delete = h.delete("ShopDistribution", &id, properties).await;
+    let deleted = h.send(&delete).await.only();
+    assert_eq!(deleted.status, "SUCCESS", "{}", deleted.reason());
+    assert_eq!(deleted.physical_resource_id, id);
+    let kept = h.aws.distribution(&id).await.expect("the clone stays");
+    assert!(!kept.config.enabled, "disabled");
+    assert_eq!(kept.aliases(), ["shop.example.com"], "with its aliases");
+    assert_eq!(h.moto.count("DeleteDistribution").await, 0);
+    assert!(
+        h.aws
+            .parameters(cfclone_e2e::REGION, "/cfclone/shop")
+            .await
+            .is_empty(),
+        "the stack's outputs describe it no more"
+    );
+    assert_eq!(
+        h.aws
+            .parameters("us-east-1", "/cfclone/records")
+            .await
+            .len(),
+        1,
+        "its record stays for the operator's tools"
+    );
+    assert_reference_untouched(&h, &reference).await;
+}
