@@ -80,15 +80,7 @@ impl Certificates for SdkCertificates {
     }
 
     async fn describe(&self, arn: &str) -> Result<Certificate, AwsError> {
-        const OP: &str = "DescribeCertificate";
-        let out = self
-            .client
-            .describe_certificate()
-            .certificate_arn(arn)
-            .send()
-            .await
-            .map_err(|e| classify(OP, e))?;
-        let c = out.certificate.ok_or_else(|| missing(OP, "certificate"))?;
+        let c = self.described(arn).await?;
         Ok(Certificate {
             arn: c.certificate_arn.unwrap_or_else(|| arn.to_owned()),
             domain_name: c.domain_name.unwrap_or_default(),
@@ -139,15 +131,7 @@ impl Certificates for SdkCertificates {
     }
 
     async fn requested(&self, arn: &str) -> Result<Requested, AwsError> {
-        const OP: &str = "DescribeCertificate";
-        let out = self
-            .client
-            .describe_certificate()
-            .certificate_arn(arn)
-            .send()
-            .await
-            .map_err(|e| classify(OP, e))?;
-        let c = out.certificate.ok_or_else(|| missing(OP, "certificate"))?;
+        let c = self.described(arn).await?;
         let validations = c
             .domain_validation_options
             .unwrap_or_default()
@@ -200,6 +184,22 @@ impl Certificates for SdkCertificates {
 }
 
 impl SdkCertificates {
+    /// `DescribeCertificate`.
+    async fn described(
+        &self,
+        arn: &str,
+    ) -> Result<aws_sdk_acm::types::CertificateDetail, AwsError> {
+        const OP: &str = "DescribeCertificate";
+        let out = self
+            .client
+            .describe_certificate()
+            .certificate_arn(arn)
+            .send()
+            .await
+            .map_err(|e| classify(OP, e))?;
+        out.certificate.ok_or_else(|| missing(OP, "certificate"))
+    }
+
     /// `ListCertificates`, every page, of this status (any, when `None`) and these key types.
     async fn list_where(
         &self,

@@ -4,7 +4,7 @@
 //! once the clone no longer uses it. The decisions are `certificate_request`'s; this
 //! module reads and writes.
 
-use super::{Lifecycle, Outcome, WaitDecision, failed};
+use super::{Lifecycle, Outcome, WaitDecision, failed, owned_tags};
 use crate::aws::{
     AwsError, Certificates, Clock, Distributions, ErrorKind, Parameters, RecordAction, Requested,
     Zones,
@@ -100,16 +100,7 @@ where
         let zones = self.zones(validation).await?;
         cr::check_zones(&properties.aliases, &zones)
             .map_err(|e| Error::property(PROPERTY, e.to_string()))?;
-        let tags: Vec<(String, String)> = request
-            .ownership_tags()
-            .into_iter()
-            .chain(
-                properties
-                    .tags
-                    .iter()
-                    .map(|t| (t.key.clone(), t.value.clone())),
-            )
-            .collect();
+        let tags = owned_tags(request, properties);
         let arn = self
             .aws
             .certificates
@@ -293,22 +284,7 @@ where
 
     /// This resource's ledger, if it has one.
     pub(super) async fn ledger(&self, name: &str) -> Result<Option<Ledger>, Error> {
-        let text = self
-            .aws
-            .parameters
-            .get(RECORD_REGION, name)
-            .await
-            .map_err(|error| Error::Record {
-                name: name.to_owned(),
-                error,
-            })?;
-        text.map(|t| {
-            Ledger::parse(&t).map_err(|message| Error::Stuck {
-                operation: "GetParameter",
-                message: format!("{name}: {message}"),
-            })
-        })
-        .transpose()
+        self.kept(name, Ledger::parse).await
     }
 
     /// Writes the ledger, or removes it once it holds nothing.

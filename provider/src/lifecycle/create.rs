@@ -1,7 +1,7 @@
 //! Create: plan, create the clone with its ownership tags (or adopt the one an earlier
 //! delivery of the same request made), then settle it.
 
-use super::{Lifecycle, Outcome, failed};
+use super::{Lifecycle, Outcome, failed, owned_tags};
 use crate::aws::{
     AwsError, Certificates, Clock, Distribution, Distributions, ErrorKind, Parameters, Zones,
 };
@@ -53,16 +53,7 @@ where
             Ok(planned) => planned,
             Err(e) => return failed(unmade_id, e),
         };
-        let tags: Vec<(String, String)> = request
-            .ownership_tags()
-            .into_iter()
-            .chain(
-                properties
-                    .tags
-                    .iter()
-                    .map(|t| (t.key.clone(), t.value.clone())),
-            )
-            .collect();
+        let tags = owned_tags(request, properties);
         let buckets = plan::origin_access_control_buckets(&planned);
         if !buckets.is_empty() {
             warn!(

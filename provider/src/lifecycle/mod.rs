@@ -141,6 +141,23 @@ where
     }
 }
 
+/// What the provider tags what it makes with: the resource's ownership tags, then `Tags`.
+fn owned_tags(
+    request: &Request,
+    properties: &crate::properties::Properties,
+) -> Vec<(String, String)> {
+    request
+        .ownership_tags()
+        .into_iter()
+        .chain(
+            properties
+                .tags
+                .iter()
+                .map(|t| (t.key.clone(), t.value.clone())),
+        )
+        .collect()
+}
+
 /// The physical id of a request that has one and is not the mark of a Create that made
 /// nothing.
 fn existing_clone(request: &Request) -> Option<&str> {

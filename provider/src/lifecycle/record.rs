@@ -47,18 +47,27 @@ where
 
     /// The record of clone `id`, if it has one.
     pub async fn record(&self, id: &str) -> Result<Option<Record>, Error> {
-        let name = parameter_name(id);
+        self.kept(&parameter_name(id), Record::parse).await
+    }
+
+    /// The parameter `name` of us-east-1, read by `parse`, if there is one (records and
+    /// certificate ledgers: what cfclone keeps beside what it made).
+    pub(super) async fn kept<T>(
+        &self,
+        name: &str,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Result<Option<T>, Error> {
         let text = self
             .aws
             .parameters
-            .get(RECORD_REGION, &name)
+            .get(RECORD_REGION, name)
             .await
             .map_err(|error| Error::Record {
-                name: name.clone(),
+                name: name.to_owned(),
                 error,
             })?;
         text.map(|text| {
-            Record::parse(&text).map_err(|message| Error::Stuck {
+            parse(&text).map_err(|message| Error::Stuck {
                 operation: "GetParameter",
                 message: format!("{name}: {message}"),
             })
