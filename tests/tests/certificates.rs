@@ -324,3 +324,69 @@ async fn caa_records_against_amazon_and_the_certificate_quota_are_named() {
     let asked: Vec<u16> = h.moto.statuses("RequestCertificate").await[asked_before..].to_vec();
     assert_eq!(asked, [400], "{asked:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_plan_says_a_certificate_would_be_requested_and_requests_nothing() {
+    let h = Harness::start().await;
+    let reference = h.seed_reference().await;
+    let zone = h.aws.hosted_zone("example.com").await;
+    h.moto.clear_calls().await;
+    let dir = std::env::temp_dir().join(format!("cfclone-plan-{}", cfclone_e2e::random_hex(8)));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("properties.json");
+    let plan = |aliases: &[&str]| {
+        std::fs::write(
+            &file,
+            requesting(&reference.id, aliases, &[&zone]).to_string(),
+        )
+        .unwrap();
+        file.to_string_lossy().into_owned()
+    };
+    let cli = |file: String| {
+        let h = &h;
+        async move {
+            h.cli(&["plan", "--properties", &file, "--output", "json"])
+                .await
+        }
+    };
+
+    let run = cli(plan(&["shop.example.com"])).await;
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let found = run.json()["findings"].as_array().unwrap().clone();
+    let request = found
+        .iter()
+        .find(|f| f["kind"] == "certificate-to-request")
+        .unwrap_or_else(|| panic!("{found:?}"));
+    assert_eq!(request["blocks"], false);
+    assert!(
+        request["text"]
+            .as_str()
+            .unwrap()
+            .contains("requests one in us-east-1 for shop.example.com"),
+        "{request}"
+    );
+    assert!(
+        h.moto.count("GetHostedZone").await >= 1,
+        "the zone was read"
+    );
+
+    let run = cli(plan(&["shop.example.org"])).await;
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("no hosted zone given contains shop.example.org"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        h.moto.count("RequestCertificate").await,
+        0,
+        "a plan requests nothing"
+    );
+    assert_eq!(
+        validation_records(&h, &zone).await.len(),
+        0,
+        "and writes no record"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
