@@ -159,8 +159,16 @@ fn contains(zone: &str, name: &str) -> bool {
     name == zone || name.ends_with(&format!(".{zone}"))
 }
 
-/// Each record with the zone it goes into: of the zones containing it, the most specific
+/// The zone a record named `name` goes into: of the zones containing it, the most specific
 /// (a delegated subdomain's zone, not its parent's).
+pub fn zone_of<'a>(name: &str, zones: &'a [Zone]) -> Option<&'a Zone> {
+    zones
+        .iter()
+        .filter(|z| contains(&z.name, name))
+        .max_by_key(|z| plain(&z.name).len())
+}
+
+/// Each record with the zone it goes into ([`zone_of`]), or the names no zone holds.
 pub fn assign<'a>(
     records: &'a [Record],
     zones: &'a [Zone],
@@ -168,11 +176,7 @@ pub fn assign<'a>(
     let mut out = Vec::new();
     let mut missing = Vec::new();
     for record in records {
-        let best = zones
-            .iter()
-            .filter(|z| contains(&z.name, &record.name))
-            .max_by_key(|z| plain(&z.name).len());
-        match best {
+        match zone_of(&record.name, zones) {
             Some(zone) => out.push((zone, record)),
             None => missing.extend(record.domains.iter().cloned()),
         }

@@ -269,33 +269,32 @@ async fn a_validation_timeout_names_the_missing_records_and_the_rollback_cleans_
     assert!(h.aws.parameters("us-east-1", LEDGERS).await.is_empty());
 }
 
+/// The reason of a Create that must fail.
+async fn refused(h: &Harness, logical_id: &str, properties: Value) -> String {
+    let answer = h.send(&h.create(logical_id, properties).await).await.only();
+    assert_eq!(answer.status, "FAILED", "{}", answer.reason());
+    answer.reason().to_owned()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn caa_records_against_amazon_and_the_certificate_quota_are_named() {
     let h = Harness::start().await;
     let reference = h.seed_reference().await;
     let zone = h.aws.hosted_zone("example.com").await;
     h.moto.set_validation(json!({"caa": ["example.com"]})).await;
-    let create = h
-        .create(
-            "Shop",
-            requesting(&reference.id, &["shop.example.com"], &[&zone]),
-        )
-        .await;
-    let refused = h.send(&create).await.only();
-    assert_eq!(refused.status, "FAILED");
+    let reason = refused(
+        &h,
+        "Shop",
+        requesting(&reference.id, &["shop.example.com"], &[&zone]),
+    )
+    .await;
     assert!(
-        refused
-            .reason()
-            .starts_with("CertificateValidation: arn:aws:acm:us-east-1:"),
-        "{}",
-        refused.reason()
+        reason.starts_with("CertificateValidation: arn:aws:acm:us-east-1:"),
+        "{reason}"
     );
     assert!(
-        refused
-            .reason()
-            .contains("CAA records do not allow Amazon to issue certificates"),
-        "{}",
-        refused.reason()
+        reason.contains("CAA records do not allow Amazon to issue certificates"),
+        "{reason}"
     );
 
     // The account holds as many certificates as its quota allows.
@@ -304,20 +303,15 @@ async fn caa_records_against_amazon_and_the_certificate_quota_are_named() {
         .set_validation(json!({"caa": [], "quota": held}))
         .await;
     let asked_before = h.moto.statuses("RequestCertificate").await.len();
-    let create = h
-        .create(
-            "Blog",
-            requesting(&reference.id, &["blog.example.com"], &[&zone]),
-        )
-        .await;
-    let refused = h.send(&create).await.only();
-    assert_eq!(refused.status, "FAILED");
+    let reason = refused(
+        &h,
+        "Blog",
+        requesting(&reference.id, &["blog.example.com"], &[&zone]),
+    )
+    .await;
     assert!(
-        refused
-            .reason()
-            .contains("the account's quota of certificates is reached"),
-        "{}",
-        refused.reason()
+        reason.contains("the account's quota of certificates is reached"),
+        "{reason}"
     );
     assert_eq!(h.aws.certificates().await.len(), held, "nothing requested");
     // ACM's LimitExceededException is a quota, not throttling: asked once, not retried.

@@ -58,9 +58,8 @@ where
             p.certificate_arn = Some(arn);
             Cow::Owned(p)
         };
-        let arn = match known {
-            Some(arn) => arn.to_owned(),
-            None => match self
+        if known.is_none() {
+            match self
                 .certificate(properties, self.aws.certificates.list())
                 .await
             {
@@ -68,28 +67,32 @@ where
                 Ok(None) => return Ok(Cow::Borrowed(properties)),
                 Err(Error::Certificate(none)) => {
                     info!(why = %none, "no usable certificate covers the aliases; requesting one");
-                    self.request_certificate(request, properties, validation)
-                        .await
-                        .map_err(|e| failed(answer_id, e))?
                 }
                 Err(e) => return Err(failed(answer_id, e)),
-            },
-        };
+            }
+        }
         let zones = self
             .zones(validation)
             .await
             .map_err(|e| failed(answer_id, e))?;
+        let arn = match known {
+            Some(arn) => arn.to_owned(),
+            None => self
+                .request_certificate(request, properties, &zones)
+                .await
+                .map_err(|e| failed(answer_id, e))?,
+        };
         self.await_issued(request, &arn, validation, &zones, answer_id)
             .await?;
         Ok(with(arn))
     }
 
-    /// `RequestCertificate` for the aliases, once the zones are known to hold them.
+    /// `RequestCertificate` for the aliases, once `zones` are known to hold them.
     async fn request_certificate(
         &self,
         request: &Request,
         properties: &Properties,
-        validation: &CertificateValidation,
+        zones: &[Zone],
     ) -> Result<String, Error> {
         let asked = cr::request(
             &request.ids.stack_id,
@@ -97,8 +100,7 @@ where
             &properties.aliases,
         )
         .map_err(|e| Error::property(PROPERTY, e.to_string()))?;
-        let zones = self.zones(validation).await?;
-        cr::check_zones(&properties.aliases, &zones)
+        cr::check_zones(&properties.aliases, zones)
             .map_err(|e| Error::property(PROPERTY, e.to_string()))?;
         let tags = owned_tags(request, properties);
         let arn = self
@@ -253,21 +255,8 @@ where
         } else {
             let assigned =
                 cr::assign(records, zones).map_err(|e| Error::property(PROPERTY, e.to_string()))?;
-            for zone in zones {
-                let mine: Vec<Record> = assigned
-                    .iter()
-                    .filter(|(z, _)| z.id == zone.id)
-                    .map(|(_, r)| (*r).clone())
-                    .collect();
-                if mine.is_empty() {
-                    continue;
-                }
-                self.aws
-                    .certificates
-                    .change(&zone.id, RecordAction::Upsert, &mine)
-                    .await?;
-                info!(hosted_zone_id = %zone.id, records = mine.len(), "wrote the validation records");
-            }
+            self.change_records(RecordAction::Upsert, zones, &assigned)
+                .await?;
         }
         let name = cr::ledger_name(&request.ids.stack_id, &request.ids.logical_resource_id);
         let kept = self.ledger(&name).await?;
@@ -280,6 +269,31 @@ where
             return Ok(());
         }
         self.put_ledger(&name, &ledger).await
+    }
+
+    /// One `ChangeResourceRecordSets` per zone that holds any of the `placed` records.
+    async fn change_records(
+        &self,
+        action: RecordAction,
+        zones: &[Zone],
+        placed: &[(&Zone, &Record)],
+    ) -> Result<(), AwsError> {
+        for zone in zones {
+            let mine: Vec<Record> = placed
+                .iter()
+                .filter(|(z, _)| z.id == zone.id)
+                .map(|(_, r)| (*r).clone())
+                .collect();
+            if mine.is_empty() {
+                continue;
+            }
+            self.aws
+                .certificates
+                .change(&zone.id, action, &mine)
+                .await?;
+            info!(hosted_zone_id = %zone.id, records = mine.len(), ?action, "changed the validation records");
+        }
+        Ok(())
     }
 
     /// This resource's ledger, if it has one.
@@ -337,29 +351,24 @@ where
             .filter(|v| v.record.is_some())
             .collect();
         let records = cr::records(&given).unwrap_or_default();
+        // The zones the records went into; one deleted since holds none of them any more.
+        let mut zones = Vec::new();
         for id in &entry.hosted_zone_ids {
-            let name = match self.aws.certificates.zone_name(id).await {
-                Ok(name) => name,
-                Err(e) if e.is(ErrorKind::NotFound) => continue,
+            match self.aws.certificates.zone_name(id).await {
+                Ok(name) => zones.push(Zone {
+                    id: id.clone(),
+                    name,
+                }),
+                Err(e) if e.is(ErrorKind::NotFound) => {}
                 Err(e) => return Err(e),
-            };
-            let zone = [Zone {
-                id: id.clone(),
-                name,
-            }];
-            let mine: Vec<Record> = records
-                .iter()
-                .filter(|r| cr::assign(std::slice::from_ref(*r), &zone).is_ok())
-                .cloned()
-                .collect();
-            if !mine.is_empty() {
-                self.aws
-                    .certificates
-                    .change(id, RecordAction::Delete, &mine)
-                    .await?;
-                info!(hosted_zone_id = %id, records = mine.len(), "removed the validation records");
             }
         }
+        let placed: Vec<(&Zone, &Record)> = records
+            .iter()
+            .filter_map(|r| cr::zone_of(&r.name, &zones).map(|z| (z, r)))
+            .collect();
+        self.change_records(RecordAction::Delete, &zones, &placed)
+            .await?;
         match self.aws.certificates.delete_certificate(arn).await {
             Ok(()) => {}
             Err(e) if e.is(ErrorKind::NotFound) => {}
