@@ -4,9 +4,8 @@
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { addNagChecks, buildApp } from '../lib/app';
-import { ClonedDistributionPropsError } from '../lib/cloned-distribution';
+import { CfcloneErrors } from 'cfclone-cdk';
 import { ConfigError, loadConfig } from '../lib/config';
-import { ProviderBuildMissingError } from '../lib/provider';
 
 try {
   const app = new App();
@@ -17,8 +16,8 @@ try {
 } catch (e) {
   // Mistakes in the configuration or a missing build: the message says what to do; a stack
   // trace would only hide it.
-  if (e instanceof ConfigError || e instanceof ClonedDistributionPropsError || e instanceof ProviderBuildMissingError) {
-    console.error(e.message);
+  if (e instanceof ConfigError || CfcloneErrors.isCfcloneError(e)) {
+    console.error((e as Error).message);
     process.exit(1);
   }
   throw e;

@@ -1,7 +1,7 @@
 import { App, type Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { AppConfig } from './config';
-import type { ClonedDistributionProviderProps } from './provider';
+import type { ClonedDistributionProviderProps } from 'cfclone-cdk';
 import { ClonesStack } from './stacks/clones-stack';
 import { ConsumerStack } from './stacks/consumer-stack';
 import { ReferenceApiStack } from './stacks/reference-api-stack';

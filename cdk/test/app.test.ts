@@ -195,7 +195,7 @@ describe('cdk synth of bin/cfclone.ts', () => {
     const result = synth({ CFCLONE_PROVIDER_ZIP: path.join(os.tmpdir(), 'cfclone-missing', 'bootstrap.zip') });
     assert.equal(result.status, 1);
     assert.match(result.stderr, /the provider's Lambda zip is missing/);
-    assert.match(result.stderr, /^ {2}scripts\/lambda-zip$/m);
+    assert.match(result.stderr, /^ {2}scripts\/construct-package build$/m);
     assert.doesNotMatch(result.stderr, /^\s+at /m);
   });
 

@@ -1,8 +1,12 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { ClonedDistribution, type ClonedDistributionProps, validateProps } from '../cloned-distribution';
+import {
+  ClonedDistribution,
+  type ClonedDistributionProps,
+  ClonedDistributionProvider,
+  type ClonedDistributionProviderProps,
+} from 'cfclone-cdk';
 import type { CloneConfig } from '../config';
-import { ClonedDistributionProvider, type ClonedDistributionProviderProps } from '../provider';
 
 export interface ClonesStackProps extends StackProps {
   /** The clones to declare. */
@@ -29,7 +33,7 @@ export class ClonesStack extends Stack {
       return [id, { ...rest, referenceDistributionId, serviceTimeout }];
     });
     // Mistakes in the clones first: they are reported even before the Lambda is built.
-    for (const [id, clone] of cloneProps) validateProps(clone, `${this.node.path}/${id}`);
+    for (const [id, clone] of cloneProps) ClonedDistribution.validateProps(clone, `${this.node.path}/${id}`);
 
     const provider = ClonedDistributionProvider.getOrCreate(this, props.provider?.(this) ?? {});
     this.clones = cloneProps.map(([id, clone]) => {

@@ -1,9 +1,8 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
-import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
-import { ssmParameterName } from '../cloned-distribution';
+import { ClonedDistribution } from 'cfclone-cdk';
 import type { DnsConfig } from '../config';
 
 /** A clone whose SSM parameters the consumer reads. */
@@ -40,17 +39,12 @@ export class ConsumerStack extends Stack {
           });
 
     for (const clone of props.clones) {
-      const read = (name: 'distribution-id' | 'domain-name') =>
-        ssm.StringParameter.valueForStringParameter(this, ssmParameterName(clone.ssmParameterPrefix, name));
-      const distributionId = read('distribution-id');
-      const domainName = read('domain-name');
-      new CfnOutput(this, `${clone.id}DistributionId`, { value: distributionId });
-      new CfnOutput(this, `${clone.id}DomainName`, { value: domainName });
+      const distribution = ClonedDistribution.fromSsmParameters(this, `${clone.id}Clone`, clone.ssmParameterPrefix);
+      new CfnOutput(this, `${clone.id}DistributionId`, { value: distribution.distributionId });
+      new CfnOutput(this, `${clone.id}DomainName`, { value: distribution.distributionDomainName });
 
       if (zone === undefined) continue;
-      const target = route53.RecordTarget.fromAlias({
-        bind: () => ({ dnsName: domainName, hostedZoneId: targets.CloudFrontTarget.getHostedZoneId(this) }),
-      });
+      const target = route53.RecordTarget.fromAlias(new targets.CloudFrontTarget(distribution));
       clone.aliases.forEach((alias, i) => {
         const recordName = alias;
         new route53.ARecord(this, `${clone.id}Alias${i}A`, { zone, recordName, target });

@@ -10,7 +10,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { ClonedDistribution, type ClonedDistributionProps } from '../lib/cloned-distribution';
+import { ClonedDistribution, type ClonedDistributionProps, DeletionMode } from '../lib/cloned-distribution';
 import { ClonedDistributionProvider } from '../lib/provider';
 import { RESOURCE_TYPE } from '../lib/schema';
 import { newApp, newStack } from './helpers';
@@ -52,7 +52,7 @@ describe('ClonedDistribution', () => {
       ],
       tags: { team: 'shop', 'cost-centre': '42' },
       ssmRegions: ['eu-west-1', 'us-east-1'],
-      deletionMode: 'disable',
+      deletionMode: DeletionMode.DISABLE,
     });
     Template.fromStack(stack).hasResourceProperties(RESOURCE_TYPE, {
       DeletionMode: 'Disable',
@@ -449,7 +449,7 @@ describe('ClonedDistribution prop validation', () => {
     ['a reference id that is no distribution id', { referenceDistributionId: 'shop' }, /^ClonedDistribution referenceDistributionId: "shop" is not a CloudFront distribution id/],
     ['a requested certificate beside an explicit one', { certificateValidation: {}, certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc' }, /^ClonedDistribution certificateValidation: is set together with certificateArn/],
     ['a requested certificate without aliases', { aliases: [], certificateValidation: {} }, /^ClonedDistribution certificateValidation: is set but aliases is empty/],
-    ['an unknown deletion mode', { deletionMode: 'retain' as 'delete' }, /^ClonedDistribution deletionMode: "retain" is not a deletion mode/],
+    ['an unknown deletion mode', { deletionMode: 'retain' as DeletionMode }, /^ClonedDistribution deletionMode: "retain" is not a deletion mode/],
     ['a ServiceTimeout over an hour', { serviceTimeout: Duration.minutes(61) }, /^ClonedDistribution serviceTimeout: is 3660 seconds; CloudFormation accepts a whole number from 1 to 3600/],
   ];
   for (const [what, props, message] of invalid) {

@@ -8,49 +8,45 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, type IConstruct } from 'constructs';
+import { CfcloneError } from './errors';
 import { OWNER_STACK_TAG, RESERVED_TAG_PREFIX } from './schema';
 
-/** The repository root (`cdk/lib/..` is `cdk/`, its parent the repository). */
 /** Where every clone's record lies, in us-east-1 (the provider's `record::RECORD_PREFIX`). */
 export const CLONE_RECORD_PREFIX = '/cfclone/records';
 
-export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+/**
+ * The provider's zip the package carries (arm64): `scripts/construct-package build` puts it
+ * there; `lib/` (the sources) and `dist/` (jsii's output) both sit beside `assets/`.
+ */
+export const PACKAGED_PROVIDER_ZIP = path.join(__dirname, '..', 'assets', 'bootstrap.zip');
 
 /** Environment variable that points the app at a `bootstrap.zip` built elsewhere. */
 export const PROVIDER_ZIP_ENV = 'CFCLONE_PROVIDER_ZIP';
 /** Context key with the same meaning (`cdk synth -c cfclone:providerZip=…`). */
 export const PROVIDER_ZIP_CONTEXT = 'cfclone:providerZip';
 
-/** cargo-lambda's name for an architecture, used in the zip's directory. */
-function lambdaDirOf(architecture: lambda.Architecture): string {
-  return architecture === lambda.Architecture.X86_64 ? 'x86_64' : 'arm64';
-}
-
-/** Where `scripts/lambda-zip` (cargo-lambda) leaves the provider's zip, relative to the repository root. */
-export function defaultProviderZip(architecture: lambda.Architecture = lambda.Architecture.ARM_64): string {
-  return path.join('target', 'lambda', lambdaDirOf(architecture), 'cfclone-provider', 'bootstrap.zip');
-}
-
 /**
- * The command that builds the provider's zip as it ships (the `dist` profile), run from the
- * repository root: the project's one recipe, which `make lambda` and the checks also run.
+ * The provider's Lambda zip is not where the app expects it. The message says how to get
+ * one; the app prints it without a stack trace.
  */
-export function providerBuildCommand(architecture: lambda.Architecture = lambda.Architecture.ARM_64): string {
-  return architecture === lambda.Architecture.X86_64 ? 'scripts/lambda-zip --arch x86_64' : 'scripts/lambda-zip';
-}
-
-/**
- * The provider's Lambda zip is not where the app expects it. The message says how to build
- * it; the app prints it without a stack trace.
- */
-export class ProviderBuildMissingError extends Error {
+export class ProviderBuildMissingError extends CfcloneError {
   constructor(readonly zipPath: string, architecture: lambda.Architecture) {
+    const lines =
+      architecture === lambda.Architecture.X86_64
+        ? [
+            'the package carries the arm64 build only: for x86_64 build one in the cfclone repository',
+            '  scripts/lambda-zip --arch x86_64',
+            'and pass it as code: lambda.Code.fromAsset(\'target/lambda/x86_64/cfclone-provider/bootstrap.zip\'),',
+          ]
+        : [
+            'the package build puts it there; in the cfclone repository run',
+            '  scripts/construct-package build',
+            '(it builds it with scripts/lambda-zip: `cargo lambda build --profile dist`; scripts/setup installs cargo-lambda).',
+          ];
     super(
       [
         `cfclone: the provider's Lambda zip is missing: ${zipPath}`,
-        'build it first, from the repository root:',
-        `  ${providerBuildCommand(architecture)}`,
-        '(it runs `cargo lambda build --profile dist`; scripts/setup installs cargo-lambda into .venv; `make lambda` is the same).',
+        ...lines,
         `or point ${PROVIDER_ZIP_ENV} (or the context value ${PROVIDER_ZIP_CONTEXT}) at a built bootstrap.zip.`,
       ].join('\n'),
     );
@@ -63,9 +59,9 @@ export interface ClonedDistributionProviderProps {
   /**
    * The Lambda code: a zip whose `bootstrap` is the `cfclone-provider` binary.
    *
-   * @default - the zip `scripts/lambda-zip` builds (`target/lambda/arm64/cfclone-provider/bootstrap.zip`
-   *   for arm64), or the file named by `CFCLONE_PROVIDER_ZIP` / context `cfclone:providerZip`;
-   *   synth fails with the build command when it is missing.
+   * @default - the arm64 zip the package carries (`assets/bootstrap.zip`), or the file named by
+   *   the environment variable `CFCLONE_PROVIDER_ZIP` / the context value `cfclone:providerZip`;
+   *   with `architecture: X86_64`, give `code` (the package carries no x86_64 build).
    */
   readonly code?: lambda.Code;
 
@@ -169,7 +165,7 @@ export interface ClonedDistributionProviderProps {
 }
 
 /** A prop of `ClonedDistributionProvider` holds a value the provider's IAM cannot use. */
-export class ClonedDistributionProviderPropsError extends Error {
+export class ClonedDistributionProviderPropsError extends CfcloneError {
   constructor(readonly prop: keyof ClonedDistributionProviderProps, detail: string, readonly constructPath: string) {
     super(`ClonedDistributionProvider ${prop}: ${detail} (at ${constructPath})`);
     this.name = 'ClonedDistributionProviderPropsError';
@@ -218,7 +214,7 @@ export class ClonedDistributionProvider extends Construct {
   /** The function's log group. */
   readonly logGroup: logs.LogGroup;
   /** The SSM prefixes granted to every clone (see `ssmParameterPrefixes`). */
-  readonly ssmParameterPrefixes: readonly string[];
+  readonly ssmParameterPrefixes: string[];
   /** The optional grants' statements by sid: later grants add their resources to them. */
   private readonly statements = new Map<string, iam.PolicyStatement>();
   private readonly syncRules = new Map<string, events.Rule>();
@@ -671,13 +667,14 @@ export function ssmStatement(prefix: string): iam.PolicyStatement {
   });
 }
 
-/** The built zip, or a ProviderBuildMissingError naming the build command. */
+/** The zip named by the context or the environment, else the package's; or a ProviderBuildMissingError. */
 function codeFromBuiltZip(scope: Construct, architecture: lambda.Architecture): lambda.Code {
   const override =
     (scope.node.tryGetContext(PROVIDER_ZIP_CONTEXT) as string | undefined) ?? process.env[PROVIDER_ZIP_ENV];
-  const zip = override ? path.resolve(override) : path.join(REPO_ROOT, defaultProviderZip(architecture));
-  if (!fs.existsSync(zip)) {
-    throw new ProviderBuildMissingError(zip, architecture);
+  const packaged = architecture === lambda.Architecture.ARM_64 ? PACKAGED_PROVIDER_ZIP : undefined;
+  const zip = override ? path.resolve(override) : packaged;
+  if (zip === undefined || !fs.existsSync(zip)) {
+    throw new ProviderBuildMissingError(zip ?? '(none for x86_64)', architecture);
   }
   return lambda.Code.fromAsset(zip);
 }

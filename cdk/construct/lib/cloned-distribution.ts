@@ -1,5 +1,6 @@
 import { type CfnElement, CustomResource, Duration, RemovalPolicy, Resource, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import type { aws_cloudfront as cloudfrontRefs } from 'aws-cdk-lib/interfaces';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
@@ -7,6 +8,7 @@ import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { CfcloneError } from './errors';
 import { ClonedDistributionProvider, certificateRequestStatements, nagRendering, ssmStatement } from './provider';
 import {
   type AttributeName,
@@ -17,6 +19,7 @@ import {
   type PropertyName,
   RESERVED_TAG_PREFIX,
   RESOURCE_TYPE,
+  SSM_PARAMETER_NAMES,
   type SsmParameterName,
 } from './schema';
 
@@ -35,6 +38,17 @@ export interface CertificateValidationOptions {
    *   add, and the Create waits for them up to its `serviceTimeout`
    */
   readonly hostedZones?: route53.IHostedZone[];
+}
+
+/** What the provider's Delete does with a clone (the resource's `DeletionMode`). */
+export enum DeletionMode {
+  /** Disable the clone, wait until CloudFront has deployed that, and delete it. */
+  DELETE = 'delete',
+  /**
+   * Disable the clone and leave it, with its aliases, its certificate and its record; its SSM
+   * parameters are removed.
+   */
+  DISABLE = 'disable',
 }
 
 /** A new domain name and/or path for one origin of the reference, found by its id. */
@@ -185,19 +199,20 @@ export interface ClonedDistributionProps {
    * enabled and serving, with its SSM parameters — and CloudFormation no longer manages it.
    *
    * @default RemovalPolicy.DESTROY (the clone is disabled and deleted, or only disabled with
-   *   `deletionMode: 'disable'`)
+   *   `deletionMode: DeletionMode.DISABLE`)
    */
   readonly removalPolicy?: RemovalPolicy;
 
   /**
-   * What the provider's Delete does (`DeletionMode`): `'delete'` disables the clone, waits
-   * until CloudFront has deployed that and deletes it; `'disable'` disables it and leaves it,
-   * with its aliases, its certificate and its record (for `cfclone`), its SSM parameters
-   * removed (Terraform's `retain_on_delete`). A rollback's Delete does the same.
+   * What the provider's Delete does (`DeletionMode`): `DeletionMode.DELETE` disables the
+   * clone, waits until CloudFront has deployed that and deletes it; `DeletionMode.DISABLE`
+   * disables it and leaves it, with its aliases, its certificate and its record (for
+   * `cfclone`), its SSM parameters removed (Terraform's `retain_on_delete`). A rollback's
+   * Delete does the same.
    *
-   * @default 'delete'
+   * @default DeletionMode.DELETE
    */
-  readonly deletionMode?: 'delete' | 'disable';
+  readonly deletionMode?: DeletionMode;
 
   /**
    * The provider that backs the resource.
@@ -251,7 +266,7 @@ export interface OriginAccessGrant {
 }
 
 /** A prop of `ClonedDistribution` holds a literal value the provider would refuse. */
-export class ClonedDistributionPropsError extends Error {
+export class ClonedDistributionPropsError extends CfcloneError {
   constructor(
     readonly prop: keyof ClonedDistributionProps,
     detail: string,
@@ -428,7 +443,7 @@ export class ClonedDistribution extends Resource implements cloudfront.IDistribu
   }
 
   /** The reference CDK's L1 interfaces take (`cloudfront.IDistributionRef`). */
-  get distributionRef(): { distributionId: string } {
+  get distributionRef(): cloudfrontRefs.DistributionReference {
     return { distributionId: this.distributionId };
   }
 
@@ -488,11 +503,20 @@ export class ClonedDistribution extends Resource implements cloudfront.IDistribu
    * The full name of one of the clone's SSM parameters, to read in another stack of a region
    * in `ssmRegions` (`ssm.StringParameter.valueForStringParameter(stack, name)`).
    */
-  ssmParameterName(name: SsmParameterName): string {
+  ssmParameterName(name: string): string {
     if (this.ssmParameterPrefix === undefined) {
       throw new Error(`cfclone: ${this.node.path} has no ssmParameterPrefix, so it writes no SSM parameters`);
     }
     return ssmParameterName(this.ssmParameterPrefix, name);
+  }
+
+  /**
+   * Throws the error the constructor would throw for the first prop whose literal value the
+   * provider would refuse (tokens are left to the provider): to check many clones' props
+   * before declaring any.
+   */
+  static validateProps(props: ClonedDistributionProps, constructPath: string): void {
+    validateProps(props, constructPath);
   }
 
   /**
@@ -574,8 +598,11 @@ export class ClonedDistribution extends Resource implements cloudfront.IDistribu
   }
 }
 
-/** The full name of one SSM parameter under `prefix`. */
-export function ssmParameterName(prefix: string, name: SsmParameterName): string {
+/** The full name of one SSM parameter under `prefix`; `name` is one of `SSM_PARAMETER_NAMES`. */
+export function ssmParameterName(prefix: string, name: string): string {
+  if (!(SSM_PARAMETER_NAMES as readonly string[]).includes(name)) {
+    throw new Error(`cfclone: ${JSON.stringify(name)} is not a parameter a clone writes; use one of ${SSM_PARAMETER_NAMES.join(', ')}`);
+  }
   return `${prefix}/${name}`;
 }
 
@@ -659,8 +686,8 @@ export function validateProps(props: ClonedDistributionProps, constructPath: str
     }
   }
 
-  if (props.deletionMode !== undefined && !['delete', 'disable'].includes(props.deletionMode)) {
-    fail('deletionMode', `${q(props.deletionMode)} is not a deletion mode; use 'delete' or 'disable'`);
+  if (props.deletionMode !== undefined && !Object.values(DeletionMode).includes(props.deletionMode)) {
+    fail('deletionMode', `${q(props.deletionMode)} is not a deletion mode; use DeletionMode.DELETE or DeletionMode.DISABLE`);
   }
 
   if (props.certificateValidation !== undefined) {

@@ -13,6 +13,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ClonedDistribution } from '../lib/cloned-distribution';
+import { CfcloneErrors } from '../lib/errors';
 import {
   ClonedDistributionProvider,
   type ClonedDistributionProviderProps,
@@ -385,17 +386,41 @@ describe('the provider zip', () => {
       const stack = new Stack(newApp(), 'NoZip');
       assert.throws(() => new ClonedDistribution(stack, 'Shop', shop), (e: unknown) => {
         assert.ok(e instanceof ProviderBuildMissingError);
+        assert.ok(CfcloneErrors.isCfcloneError(e), 'an app tells it from other errors');
         assert.match(e.message, /the provider's Lambda zip is missing: .*cfclone-no-such-dir\/bootstrap\.zip/);
-        assert.match(
-          e.message,
-          /^ {2}scripts\/lambda-zip$/m,
-        );
+        assert.match(e.message, /^ {2}scripts\/construct-package build$/m);
         return true;
       });
     } finally {
       if (previous === undefined) delete process.env[PROVIDER_ZIP_ENV];
       else process.env[PROVIDER_ZIP_ENV] = previous;
     }
+  });
+
+  it('is arm64 only in the package: x86_64 without code names the build and the code prop', () => {
+    const previous = process.env[PROVIDER_ZIP_ENV];
+    delete process.env[PROVIDER_ZIP_ENV];
+    try {
+      const stack = new Stack(newApp(), 'X86');
+      assert.throws(
+        () => ClonedDistributionProvider.getOrCreate(stack, { architecture: lambda.Architecture.X86_64 }),
+        (e: unknown) => {
+          assert.ok(e instanceof ProviderBuildMissingError);
+          assert.match(e.message, /carries the arm64 build only/);
+          assert.match(e.message, /^ {2}scripts\/lambda-zip --arch x86_64$/m);
+          assert.match(e.message, /lambda\.Code\.fromAsset\(/);
+          return true;
+        },
+      );
+    } finally {
+      if (previous !== undefined) process.env[PROVIDER_ZIP_ENV] = previous;
+    }
+  });
+
+  it('is not one of cfclone\'s errors when something else fails', () => {
+    assert.equal(CfcloneErrors.isCfcloneError(new Error('other')), false);
+    assert.equal(CfcloneErrors.isCfcloneError(undefined), false);
+    assert.equal(CfcloneErrors.isCfcloneError('cfclone: a string'), false);
   });
 
   it('is taken from CFCLONE_PROVIDER_ZIP as an asset when present', () => {

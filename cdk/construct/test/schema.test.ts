@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { ClonedDistribution } from '../lib/cloned-distribution';
+import { ClonedDistribution, DeletionMode } from '../lib/cloned-distribution';
 import { ATTRIBUTE_NAMES, PROPERTY_NAMES, RESOURCE_TYPE, SSM_PARAMETER_NAMES } from '../lib/schema';
 import { REPO_ROOT, newStack } from './helpers';
 
@@ -45,7 +45,7 @@ describe('the shared schema', () => {
       ssmRegions: ['eu-west-1'],
       waitForDeployment: false,
       referenceRevision: '1',
-      deletionMode: 'disable',
+      deletionMode: DeletionMode.DISABLE,
     });
     // certificateValidation goes without certificateArn: a second clone writes it.
     new ClonedDistribution(stack, 'Requesting', {

@@ -1,3 +1,0 @@
-export * from './schema';
-export * from './provider';
-export * from './cloned-distribution';
