@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# The CDK and CloudFormation checks: type check, the assertions tests (incl. cdk-nag and the
-# snapshot), `cdk synth` of the app (offline, no credentials) on the provider's Lambda zip as
-# it ships, and cfn-lint over every synthesized template and every template in examples/.
+# The CDK and CloudFormation checks: type check; the construct library's package as it ships
+# (scripts/construct-package pack: the provider's Lambda zip, jsii, the npm tarball and the
+# Python wheel); the library's and the example app's assertions tests (incl. cdk-nag and the
+# snapshot); the packed package in a new TypeScript app and a Python CDK app outside the
+# repository; `cdk synth` of the example app (offline, no credentials); cfn-lint over every
+# synthesized template and every template in examples/.
 #
-#   bash scripts/cdk-check.sh                   everything; builds the zip first
+#   bash scripts/cdk-check.sh                   everything; builds the package first
 #   bash scripts/cdk-check.sh --typecheck-only  the TypeScript type check alone (`make check`)
 #
-# Run from anywhere; needs `npm ci` done in cdk/ (scripts/setup does it). The app synthesizes
-# the zip that ships: this script builds it with scripts/lambda-zip (the `dist` profile; a
-# no-op when it is up to date, a full fat-LTO build from clean), unless CFCLONE_PROVIDER_ZIP
-# points at a bootstrap.zip built elsewhere, which is then synthesized as it is.
+# Run from anywhere; needs scripts/setup done (npm ci in cdk/, aws-cdk-lib for Python in
+# .venv). The zip is built by scripts/lambda-zip (the `dist` profile; a no-op when it is up to
+# date, a full fat-LTO build from clean), unless CFCLONE_PROVIDER_ZIP points at a bootstrap.zip
+# built elsewhere, which then goes into the package as it is.
 # UPDATE_SNAPSHOTS=1 rewrites the committed snapshot (cdk/test/snapshots/) after a reviewed
 # change.
 set -euo pipefail
@@ -47,16 +50,14 @@ fi
 # No telemetry, no notices, no version check: the checks run offline.
 export CDK_DISABLE_VERSION_CHECK=true CDK_DISABLE_CLI_TELEMETRY=true
 
-if [ -n "${CFCLONE_PROVIDER_ZIP:-}" ]; then
-  step "The provider's Lambda zip: CFCLONE_PROVIDER_ZIP=$CFCLONE_PROVIDER_ZIP (not rebuilt)"
-  [ -f "$CFCLONE_PROVIDER_ZIP" ] || fail "CFCLONE_PROVIDER_ZIP names no file: $CFCLONE_PROVIDER_ZIP"
-else
-  step "The provider's Lambda zip as it ships (scripts/lambda-zip: dist profile, arm64)"
-  bash scripts/lambda-zip
-fi
+# The package the example app consumes and users install: zip, jsii, tarball and wheel.
+bash scripts/construct-package pack
 
-step "CDK tests (node --test: assertions, IAM scope, validation, cdk-nag, snapshot, sample events)"
-(cd cdk && node --import tsx --test --test-reporter=spec test/*.test.ts)
+step "CDK tests (node --test: the library and the app: assertions, IAM scope, validation, cdk-nag, snapshot, sample events)"
+(cd cdk && node --import tsx --test --test-reporter=spec test/*.test.ts construct/test/*.test.ts)
+
+step "The packed package in new apps outside the repository (TypeScript with cdk-nag; Python through jsii)"
+(cd cdk && node --import tsx --test --test-reporter=spec construct/test-packaged/*.test.ts)
 
 step "cdk synth (offline, cdk-nag AwsSolutions as a validation plugin)"
 rm -rf cdk/cdk.out

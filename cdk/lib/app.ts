@@ -41,6 +41,7 @@ export function buildApp(app: App, config: AppConfig, options: BuildAppOptions =
     clones: config.clones,
     defaultReferenceDistributionId: reference?.distribution.distributionId,
     provider: options.provider,
+    deployRoleArn: config.deployRoleArn,
   });
 
   const consumer = new ConsumerStack(app, `${config.stackPrefix}Consumer`, {

@@ -24,6 +24,12 @@ export interface CloneConfig {
   readonly referenceRevision?: string;
   /** Seconds, at most 3600. */
   readonly serviceTimeoutSeconds?: number;
+  /**
+   * A bucket of the clone's own for the example reference's `static/*` behaviour: the clone's
+   * origin `static` points at it and the clone may read it through the reference's OAC
+   * (`grantOriginAccess`). Needs `referenceApi`. @default false
+   */
+  readonly staticBucket?: boolean;
 }
 
 /** The example reference distribution in front of a regional API Gateway REST API. */
@@ -56,6 +62,8 @@ export interface AppConfig {
   readonly referenceApi?: ReferenceApiConfig;
   /** DNS records for the clones' aliases; omitted: the consumer only outputs the values. */
   readonly dns?: DnsConfig;
+  /** A role (your deploy pipeline's) that may invalidate every clone. @default - none */
+  readonly deployRoleArn?: string;
   readonly clones: CloneConfig[];
 }
 
@@ -110,6 +118,9 @@ export function checkConfig(raw: unknown, file: string): AppConfig {
   if (config.dns !== undefined && (typeof config.dns.hostedZoneId !== 'string' || typeof config.dns.zoneName !== 'string')) {
     fail('"dns" needs "hostedZoneId" and "zoneName"');
   }
+  if (config.deployRoleArn !== undefined && !/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(config.deployRoleArn)) {
+    fail(`"deployRoleArn" must be an IAM role ARN like arn:aws:iam::123456789012:role/site-deploy, got "${config.deployRoleArn}"`);
+  }
   if (!Array.isArray(config.clones)) fail('"clones" is required (a list)');
   const ids = new Set<string>();
   for (const [i, clone] of config.clones.entries()) {
@@ -121,6 +132,9 @@ export function checkConfig(raw: unknown, file: string): AppConfig {
     ids.add(clone.id);
     if (clone.referenceDistributionId === undefined && config.referenceApi === undefined) {
       fail(`${at} (${clone.id}) has no referenceDistributionId and there is no "referenceApi" to clone`);
+    }
+    if (clone.staticBucket === true && (config.referenceApi === undefined || clone.referenceDistributionId !== undefined)) {
+      fail(`${at}.staticBucket (${clone.id}) needs the example reference ("referenceApi"), whose static/* behaviour reads the S3 origin "static"`);
     }
     if (clone.ssmParameterPrefix !== undefined) {
       const regions = clone.ssmRegions ?? [config.clonesRegion];

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import type { App } from 'aws-cdk-lib';
+import type { App, CfnResource } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildApp, type CfcloneApp } from '../lib/app';
@@ -95,12 +95,12 @@ describe('the example app', () => {
       DistributionConfig: Match.objectLike({
         Aliases: ['api.example.com'],
         ViewerCertificate: Match.objectLike({ SslSupportMethod: 'sni-only', MinimumProtocolVersion: 'TLSv1.2_2021' }),
-        Origins: [
+        Origins: Match.arrayWith([
           Match.objectLike({
             OriginPath: '/prod',
             CustomOriginConfig: Match.objectLike({ OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] }),
           }),
-        ],
+        ]),
         DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'https-only' }),
       }),
     });
@@ -113,10 +113,62 @@ describe('the example app', () => {
     });
   });
 
+  it("serves the reference's static/* from a private bucket through OAC", () => {
+    const { stacks } = build();
+    const template = Template.fromStack(stacks.reference!);
+    template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    const [distribution] = Object.values(template.findResources('AWS::CloudFront::Distribution'));
+    const config = distribution.Properties.DistributionConfig;
+    assert.deepEqual(config.CacheBehaviors.map((b: { PathPattern: string }) => b.PathPattern), ['static/*']);
+    const s3Origin = config.Origins.find((o: { Id: string }) => o.Id === 'static');
+    assert.ok(s3Origin?.OriginAccessControlId, 'the static origin signs with OAC');
+  });
+
+  it('gives a clone with staticBucket its own bucket as origin "static", readable by that clone alone', () => {
+    const { stacks } = build();
+    const template = Template.fromStack(stacks.clones);
+    const shop = stacks.clones.clones.find((c) => c.node.id === 'Shop')!;
+    const shopId = stacks.clones.getLogicalId(shop.resource.node.defaultChild as CfnResource);
+    template.hasResourceProperties('Custom::ClonedDistribution', {
+      Aliases: ['shop.example.com'],
+      Origins: [{ Id: 'static', DomainName: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ShopStatic'), 'RegionalDomainName'] } }],
+    });
+    template.resourceCountIs('AWS::S3::Bucket', 1);
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 's3:GetObject',
+            Principal: { Service: 'cloudfront.amazonaws.com' },
+            Condition: { StringEquals: { 'AWS:SourceArn': { 'Fn::GetAtt': [shopId, 'Arn'] } } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('lets the deploy role invalidate each clone, and nothing else', () => {
+    const { stacks } = build();
+    const template = Template.fromStack(stacks.clones);
+    const policies = Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: ['site-deploy'] } }));
+    assert.equal(policies.length, 1);
+    const statements = policies[0].Properties.PolicyDocument.Statement;
+    const ids = stacks.clones.clones.map((c) => stacks.clones.getLogicalId(c.resource.node.defaultChild as CfnResource));
+    assert.deepEqual(statements, [
+      { Action: 'cloudfront:CreateInvalidation', Effect: 'Allow', Resource: ids.sort().map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })) },
+    ]);
+  });
+
+  it('refuses staticBucket on a clone of another reference, naming it', () => {
+    const config = exampleConfig();
+    const changed = { ...config, clones: [{ ...config.clones[0], referenceDistributionId: 'E2QWRUHAPOMQZL' }] };
+    assert.throws(() => checkConfig(changed, 'clones.json'), { name: 'ConfigError', message: /clones\[0\]\.staticBucket \(Shop\) needs the example reference/ });
+  });
+
   it('leaves the example reference out when the configuration has none', () => {
     const config = exampleConfig();
     const { referenceApi: _, ...rest } = config;
-    const clones = config.clones.map((c) => ({ ...c, referenceDistributionId: 'E2QWRUHAPOMQZL' }));
+    const clones = config.clones.map(({ staticBucket: _s, ...c }) => ({ ...c, referenceDistributionId: 'E2QWRUHAPOMQZL' }));
     const { stacks } = build({ ...rest, clones });
     assert.equal(stacks.reference, undefined);
     assert.equal(stacks.stacks.length, 2);

@@ -1,4 +1,6 @@
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import {
   ClonedDistribution,
@@ -7,6 +9,7 @@ import {
   type ClonedDistributionProviderProps,
 } from 'cfclone-cdk';
 import type { CloneConfig } from '../config';
+import { STATIC_ORIGIN_ID } from './reference-api-stack';
 
 export interface ClonesStackProps extends StackProps {
   /** The clones to declare. */
@@ -15,6 +18,8 @@ export interface ClonesStackProps extends StackProps {
   readonly defaultReferenceDistributionId?: string;
   /** Props of the stack's provider, made for this stack. @default - the built zip, arm64 */
   readonly provider?: (stack: Stack) => ClonedDistributionProviderProps;
+  /** A role that may invalidate every clone (`grantCreateInvalidation`). @default - none */
+  readonly deployRoleArn?: string;
 }
 
 /** The clones, their provider (one per stack, in the stack's region) and their outputs. */
@@ -28,19 +33,39 @@ export class ClonesStack extends Stack {
       if (referenceDistributionId === undefined) {
         throw new Error(`cfclone: clone ${clone.id} names no referenceDistributionId`);
       }
-      const { id, serviceTimeoutSeconds, ...rest } = clone;
+      const { id, serviceTimeoutSeconds, staticBucket, ...rest } = clone;
       const serviceTimeout = serviceTimeoutSeconds === undefined ? undefined : Duration.seconds(serviceTimeoutSeconds);
       return [id, { ...rest, referenceDistributionId, serviceTimeout }];
     });
+    const staticBuckets = new Map(props.clones.filter((c) => c.staticBucket === true).map((c) => [c.id, this.staticBucket(c.id)]));
     // Mistakes in the clones first: they are reported even before the Lambda is built.
     for (const [id, clone] of cloneProps) ClonedDistribution.validateProps(clone, `${this.node.path}/${id}`);
 
     const provider = ClonedDistributionProvider.getOrCreate(this, props.provider?.(this) ?? {});
+    const deployRole = props.deployRoleArn === undefined ? undefined : iam.Role.fromRoleArn(this, 'DeployRole', props.deployRoleArn);
     this.clones = cloneProps.map(([id, clone]) => {
-      const distribution = new ClonedDistribution(this, id, { ...clone, provider });
+      const bucket = staticBuckets.get(id);
+      const origins = bucket === undefined ? clone.origins : [...(clone.origins ?? []), { id: STATIC_ORIGIN_ID, domainName: bucket.bucketRegionalDomainName }];
+      const distribution = new ClonedDistribution(this, id, { ...clone, origins, provider });
+      if (bucket !== undefined) distribution.grantOriginAccess(bucket);
+      if (deployRole !== undefined) distribution.grantCreateInvalidation(deployRole);
       new CfnOutput(this, `${id}DistributionId`, { value: distribution.distributionId });
       new CfnOutput(this, `${id}DomainName`, { value: distribution.domainName });
       return distribution;
     });
+  }
+
+  /** The clone's own bucket for the reference's `static/*` behaviour. */
+  private staticBucket(id: string): s3.Bucket {
+    const bucket = new s3.Bucket(this, `${id}Static`, {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+    });
+    Validations.of(bucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: "the clone's CloudFront logging (copied from the reference) is where requests for its static files are logged",
+    });
+    return bucket;
   }
 }

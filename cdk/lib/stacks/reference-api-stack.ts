@@ -4,6 +4,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 
 export interface ReferenceApiStackProps extends StackProps {
@@ -15,15 +16,21 @@ export interface ReferenceApiStackProps extends StackProps {
   readonly certificateArn?: string;
 }
 
+/** The id of the reference's S3 origin (behaviour `static/*`), which clones may override. */
+export const STATIC_ORIGIN_ID = 'static';
+
 /**
  * An example reference distribution: a regional API Gateway REST API behind a CloudFront
  * distribution of its own, set up the way AWS recommends for that (HTTPS only to the origin,
  * TLS 1.2, origin path = stage, Authorization forwarded for IAM-authorised methods, an
- * optional custom domain). Clones copy all of it and swap the domain and origin.
+ * optional custom domain), and static files under `static/*` from an S3 bucket read through
+ * origin access control (OAC). Clones copy all of it and swap the domain and origins.
  */
 export class ReferenceApiStack extends Stack {
   readonly api: apigateway.RestApi;
   readonly distribution: cloudfront.Distribution;
+  /** The bucket of the `static/*` behaviour (origin id `static`). */
+  readonly staticBucket: s3.Bucket;
 
   constructor(scope: Construct, id: string, props: ReferenceApiStackProps) {
     super(scope, id, props);
@@ -76,6 +83,14 @@ export class ReferenceApiStack extends Stack {
         ? undefined
         : acm.Certificate.fromCertificateArn(this, 'Certificate', props.certificateArn);
 
+    // Static files through OAC: the bucket stays private and its policy names this
+    // distribution; a clone with a bucket of its own needs that bucket's policy to name it.
+    this.staticBucket = new s3.Bucket(this, 'Static', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+    });
+
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'cfclone example reference: regional REST API',
       defaultBehavior: {
@@ -89,6 +104,13 @@ export class ReferenceApiStack extends Stack {
         cachePolicy,
         // API Gateway needs its own Host header; everything else the viewer sent goes through.
         originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      },
+      additionalBehaviors: {
+        'static/*': {
+          origin: origins.S3BucketOrigin.withOriginAccessControl(this.staticBucket, { originId: STATIC_ORIGIN_ID }),
+          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+          cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+        },
       },
       domainNames: props.domainName === undefined ? undefined : [props.domainName],
       certificate,
@@ -115,6 +137,10 @@ export class ReferenceApiStack extends Stack {
       {
         id: 'AwsSolutions-COG4',
         reason: 'the example authorises with IAM (SigV4), the case in which CloudFront must forward Authorization',
+      },
+      {
+        id: 'AwsSolutions-S1',
+        reason: 'example static bucket: CloudFront logging (AwsSolutions-CFR3) is where its requests would be logged',
       },
       {
         id: 'AwsSolutions-CFR1',
