@@ -7,11 +7,25 @@ import { describe, it } from 'node:test';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cfninc from 'aws-cdk-lib/cloudformation-include';
+import * as yaml from 'yaml';
 import { PROPERTY_NAMES, RESOURCE_TYPE } from '../lib/schema';
 import { REPO_ROOT, newApp } from './helpers';
 
 const EVENTS = path.join(REPO_ROOT, 'examples', 'events');
 const read = (name: string) => JSON.parse(fs.readFileSync(path.join(EVENTS, name), 'utf8'));
+
+/** CloudFormation's short forms (!Ref, !Sub, …) as the long ones, for reading templates. */
+const CLOUDFORMATION_TAGS: yaml.Tags = ['Ref', 'Condition', 'GetAtt', 'Sub', 'Join', 'If', 'Not', 'Equals', 'Select', 'Split', 'Or', 'And', 'FindInMap', 'ImportValue', 'Base64', 'Cidr', 'GetAZs'].flatMap(
+  (name) => {
+    const key = name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`;
+    const resolve = (value: unknown) => ({ [key]: value });
+    return [
+      { tag: `!${name}`, resolve: (value: string) => resolve(value) },
+      { tag: `!${name}`, collection: 'seq' as const, resolve: (value: { toJSON(): unknown }) => resolve(value.toJSON()) },
+      { tag: `!${name}`, collection: 'map' as const, resolve: (value: { toJSON(): unknown }) => resolve(value.toJSON()) },
+    ];
+  },
+);
 
 const ENVELOPE = ['RequestType', 'ServiceToken', 'ResponseURL', 'StackId', 'RequestId', 'LogicalResourceId', 'ResourceType', 'ResourceProperties'];
 
@@ -101,5 +115,54 @@ describe('examples/clones.yaml', () => {
     const conditions = Template.fromStack(stack).toJSON().Conditions;
     assert.deepEqual(conditions.HasOriginAccessBucket, { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'OriginAccessBucket' }, ''] }] });
     assert.equal(Template.fromStack(stack).toJSON().Parameters.OriginAccessBucket.Default, '');
+  });
+});
+
+describe('examples/provider.yaml as a Serverless Application Repository application', () => {
+  const file = path.join(REPO_ROOT, 'examples', 'provider.yaml');
+  const template = yaml.parse(fs.readFileSync(file, 'utf8'), { customTags: CLOUDFORMATION_TAGS });
+  const app = template.Metadata['AWS::ServerlessRepo::Application'];
+
+  it('declares the SAM transform, the one SAR accepts', () => {
+    assert.equal(template.Transform, 'AWS::Serverless-2016-10-31');
+  });
+
+  it("has the metadata `sam publish` requires, within SAR's limits", () => {
+    // The limits of CreateApplication (botocore serverlessrepo/2017-09-08; SAM's metadata docs).
+    assert.match(app.Name, /^[a-zA-Z0-9-]{1,140}$/);
+    assert.ok(app.Description.length >= 1 && app.Description.length <= 256, `Description is ${app.Description.length} characters`);
+    assert.match(app.Author, /^[a-z0-9](([a-z0-9]|-(?!-))*[a-z0-9])?$/);
+    assert.ok(app.Author.length <= 127);
+    assert.ok(app.Labels.length <= 10);
+    for (const label of app.Labels) assert.match(label, /^[a-zA-Z0-9+\-_:/@]{1,127}$/);
+    assert.equal(app.SpdxLicenseId, 'Apache-2.0');
+    // Intrinsic functions are not allowed in this section.
+    assert.doesNotMatch(JSON.stringify(app), /"(Ref|Fn::[A-Za-z]+)"/);
+  });
+
+  it('points at files that exist, which `sam package` uploads', () => {
+    for (const key of ['LicenseUrl', 'ReadmeUrl']) {
+      assert.ok(fs.existsSync(path.resolve(path.dirname(file), app[key])), `${key} ${app[key]} exists next to the template`);
+    }
+  });
+
+  it('publishes the version the crates and the construct package carry', () => {
+    const cargo = fs.readFileSync(path.join(REPO_ROOT, 'Cargo.toml'), 'utf8').match(/^version = "([^"]+)"/m)?.[1];
+    const construct = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'cdk', 'construct', 'package.json'), 'utf8')).version;
+    assert.equal(app.SemanticVersion, cargo);
+    assert.equal(app.SemanticVersion, construct);
+  });
+
+  it('carries the zip scripts/lambda-zip builds, for arm64', () => {
+    const fn = template.Resources.Function.Properties;
+    assert.equal(path.resolve(path.dirname(file), fn.Code), path.join(REPO_ROOT, 'target', 'lambda', 'arm64', 'cfclone-provider', 'bootstrap.zip'));
+    assert.deepEqual(fn.Architectures, ['arm64']);
+  });
+
+  it('grants none of the IAM actions SAR refuses to publish (iam:*, iam:PutRolePolicy, iam:AttachRolePolicy)', () => {
+    const actions = new Set(JSON.stringify(template.Resources).match(/"iam:[A-Za-z*]+"/g));
+    // The one IAM action: the Lambda@Edge and CloudFront logging service-linked roles (and its
+    // condition key, iam:AWSServiceName).
+    assert.deepEqual([...actions].sort(), ['"iam:AWSServiceName"', '"iam:CreateServiceLinkedRole"']);
   });
 });
