@@ -444,10 +444,27 @@ describe('the provider zip', () => {
 });
 
 describe('examples/provider.yaml', () => {
+  /**
+   * The template as `aws cloudformation package` leaves it: the local zip path of the
+   * function's Code uploaded and replaced by its S3 location (CfnInclude, like CloudFormation,
+   * takes only that form).
+   */
+  function packagedTemplate(): string {
+    const source = fs.readFileSync(path.join(REPO_ROOT, 'examples', 'provider.yaml'), 'utf8');
+    const local = 'Code: ../target/lambda/arm64/cfclone-provider/bootstrap.zip';
+    assert.ok(source.includes(local), `provider.yaml's function has ${local}`);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfclone-provider-yaml-'));
+    const file = path.join(dir, 'provider.packaged.yaml');
+    fs.writeFileSync(file, source.replace(local, 'Code: { S3Bucket: my-bucket, S3Key: 0123456789abcdef }'));
+    return file;
+  }
+
   /** The template's role and self-invoke statements, each with the condition it is granted under. */
   function templateStatements(): { condition?: string; statement: Statement }[] {
     const stack = new Stack(newApp(), 'ProviderYaml');
-    new cfninc.CfnInclude(stack, 'Template', { templateFile: path.join(REPO_ROOT, 'examples', 'provider.yaml') });
+    const file = packagedTemplate();
+    new cfninc.CfnInclude(stack, 'Template', { templateFile: file });
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
     const resources = Template.fromStack(stack).toJSON().Resources as Record<string, { Type: string; Properties: any }>;
     const documents = Object.values(resources).flatMap((r) => {
       if (r.Type === 'AWS::IAM::Role') return (r.Properties.Policies ?? []).map((p: any) => p.PolicyDocument);
