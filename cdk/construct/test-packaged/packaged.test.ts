@@ -2,7 +2,7 @@
 // made (cdk/construct/dist-packages), each installed into a new app outside the repository,
 // which synthesizes a clone with alias records, an invalidation grant and an OAC bucket grant.
 // The TypeScript app type-checks against the shipped .d.ts files and runs cdk-nag; the Python
-// app runs through the generated Python package (jsii), offline.
+// app runs through the generated Python package (jsii), offline; cfn-lint checks both templates.
 //
 // Run by scripts/cdk-check.sh after the pack; alone: (cd cdk && node --import tsx --test
 // construct/test-packaged/packaged.test.ts).
@@ -50,8 +50,15 @@ function ofType(resources: Resources, type: string): [string, any][] {
   return Object.entries(resources).filter(([, r]) => r.Type === type);
 }
 
-/** What both apps must have made: the clone, its records, the two grants, the packaged zip. */
+const CFN_LINT = path.join(REPO_ROOT, '.venv', 'bin', 'cfn-lint');
+
+/** What both apps must have made: the clone, its records, the two grants, the packaged zip;
+ * and a template cfn-lint finds no error in (W3005, as scripts/cdk-check.sh says, is how the
+ * CDK writes a clone's dependency on its provider). */
 function assertClone(outdir: string): void {
+  assert.ok(fs.existsSync(CFN_LINT), `${CFN_LINT} is missing: run scripts/setup`);
+  const templateFile = path.join(outdir, 'ShopClones.template.json');
+  run(CFN_LINT, ['--non-zero-exit-code', 'error', '--ignore-checks', 'W3005', '--', templateFile], { cwd: outdir });
   const resources = template(outdir);
   const clones = ofType(resources, RESOURCE_TYPE);
   assert.equal(clones.length, 1, 'one Custom::ClonedDistribution');
