@@ -23,6 +23,8 @@ pub enum Error {
     /// permissions the configuration needs beyond CloudFront's own (see
     /// [`crate::permissions::needed`]), named when the call was refused.
     Write { error: AwsError, needs: Vec<String> },
+    /// The distribution named does not exist in this account.
+    NoDistribution { operation: &'static str, id: String },
     /// An operation ran into a state it cannot finish from; the message says the way out.
     Stuck {
         operation: &'static str,
@@ -114,6 +116,9 @@ impl Error {
                 )
             }
             Self::Write { error, .. } => explain(error),
+            Self::NoDistribution { operation, id } => {
+                format!("{operation}: there is no distribution {id} in this account")
+            }
             Self::Stuck { operation, message } => format!("{operation}: {message}"),
             Self::SsmWrites(writes) => format!(
                 "SsmParameterPrefix: {}",

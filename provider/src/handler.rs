@@ -54,6 +54,8 @@ pub enum Handled {
     Ignored { why: String },
     /// A reference was edited: its clones were synced ([`crate::sync::auto`]).
     Synced { summary: String },
+    /// An API Gateway request was answered with this proxy response ([`crate::rest`]).
+    Responded { status: u16, response: Value },
 }
 
 impl Handled {
@@ -74,6 +76,7 @@ impl Handled {
             Self::HandedOff { hand_offs } => format!("handed off (hand-off {hand_offs})"),
             Self::Ignored { why } => format!("ignored: {why}"),
             Self::Synced { summary } => summary.clone(),
+            Self::Responded { status, .. } => format!("answered the API request with {status}"),
         }
     }
 }
@@ -107,6 +110,9 @@ where
     /// Handles one payload of `invocation`: an edit of a reference to sync its clones
     /// after, else a CloudFormation event or a continuation of one.
     pub async fn handle(self: &Arc<Self>, payload: Value, invocation: &Invocation) -> Handled {
+        if crate::rest::is_api_event(&payload) {
+            return self.rest(payload, invocation).await;
+        }
         if let Some(trigger) = crate::trigger::parse(&payload) {
             return self.auto_sync(trigger, invocation).await;
         }
@@ -223,6 +229,68 @@ where
         };
         let physical_id = fallback_id(request, resumed.as_deref());
         Outcome::Done(Answer::Failed(Failure::new(physical_id, error)))
+    }
+
+    /// Answers an API Gateway request ([`crate::rest`]), in its own task: a panic or the
+    /// approaching deadline becomes a problem document, never a stack trace.
+    async fn rest(self: &Arc<Self>, payload: Value, invocation: &Invocation) -> Handled {
+        let (status, body, problem, request_id) = match crate::rest::parse(payload) {
+            Err(problem) => (problem.status, problem.body(), true, problem.request_id),
+            Ok(call) => {
+                let request_id = call.request_id.clone();
+                // The API's region: a plan's stack region (arn:aws:lambda:REGION:…).
+                let region = invocation.function.split(':').nth(3).unwrap_or_default();
+                let region = if region.is_empty() {
+                    "us-east-1"
+                } else {
+                    region
+                }
+                .to_owned();
+                let deadline_ms = invocation.deadline_ms;
+                let provider = Arc::clone(self);
+                let task = tokio::spawn(async move {
+                    crate::rest::answer(&provider.aws, &call, &region, deadline_ms).await
+                });
+                let now = self.aws.clock.now_ms();
+                let limit =
+                    deadline_ms.saturating_sub(now + reserve(now, deadline_ms).as_millis() as u64);
+                let failure = |status, title, detail: &str| {
+                    crate::rest::Problem::internal(status, title, detail)
+                        .with_request_id(&request_id)
+                };
+                let answered = match tokio::time::timeout(Duration::from_millis(limit), task).await
+                {
+                    Ok(Ok(answered)) => answered,
+                    Ok(Err(join)) => {
+                        let detail = if join.is_panic() {
+                            crate::error::panic_detail(join.into_panic())
+                        } else {
+                            "cancelled".into()
+                        };
+                        error!(detail, "the API request panicked");
+                        Err(failure(
+                            500,
+                            "Internal error",
+                            "the provider failed on this request; its log has the details",
+                        ))
+                    }
+                    Err(_) => Err(failure(
+                        504,
+                        "Timeout",
+                        "the request did not finish before the function's deadline; try again",
+                    )),
+                };
+                match answered {
+                    Ok((status, body)) => (status, body, false, request_id),
+                    Err(problem) => (problem.status, problem.body(), true, request_id),
+                }
+            }
+        };
+        info!(status, request_id, "answering the API request");
+        Handled::Responded {
+            status,
+            response: crate::rest::response(status, &body, problem, &request_id),
+        }
     }
 
     async fn hand_off<X: SelfInvoke>(

@@ -1,4 +1,5 @@
-//! The Lambda: answers `Custom::ClonedDistribution` requests from CloudFormation.
+//! The Lambda: answers `Custom::ClonedDistribution` requests from CloudFormation, and the
+//! REST API's requests from API Gateway.
 
 use lambda_runtime::{Error, LambdaEvent, service_fn};
 use serde_json::{Value, json};
@@ -13,9 +14,13 @@ async fn main() -> Result<(), Error> {
         async move {
             let invocation = cfclone::setup::invocation(&event.context);
             let handled = provider.handle(event.payload, &invocation).await;
-            // Always Ok: the answer went to CloudFormation, and a Lambda retry of this
-            // invocation must not send a second one.
-            Ok::<Value, Error>(json!({ "handled": handled.summary() }))
+            // Always Ok: an API request's answer is the proxy response itself; any other
+            // answer went to CloudFormation, and a Lambda retry of this invocation must not
+            // send a second one.
+            Ok::<Value, Error>(match handled {
+                cfclone::handler::Handled::Responded { response, .. } => response,
+                other => json!({ "handled": other.summary() }),
+            })
         }
     }))
     .await

@@ -344,9 +344,9 @@ where
 
 fn not_found(error: crate::aws::AwsError, id: &str) -> Error {
     if error.is(ErrorKind::NotFound) {
-        Error::Stuck {
+        Error::NoDistribution {
             operation: error.operation,
-            message: format!("there is no distribution {id} in this account"),
+            id: id.to_owned(),
         }
     } else {
         Error::Aws(error)

@@ -2,9 +2,10 @@
 
 use crate::cli::Output;
 use crate::commands::{ERROR, fail, pretty};
-use crate::render::{diff_text, field_count, state_json, sync_state, table};
+use crate::render::{diff_text, field_count, table};
 use cfclone::aws::{Clock, SdkCertificates, SdkDistributions, SdkParameters, SystemClock};
 use cfclone::lifecycle::Lifecycle;
+use cfclone::report::{clone_state as state_json, sync_state};
 use cfclone::setup::SdkProvider;
 use cfclone::sync::{self, Progress, Synced};
 use serde_json::{Value, json};

@@ -81,18 +81,20 @@ pub async fn plan(
         Ok(p) => p,
         Err(e) => return fail(format!("{}: {}", e.property, e.message)),
     };
-    let Preflight {
-        inputs,
-        planned,
-        findings,
-    } = match reader(provider)
+    let preflight = match reader(provider)
         .preflight(&properties, "cfclone-plan")
         .await
     {
         Ok(found) => found,
         Err(e) => return fail(e.reason()),
     };
-    let blocked = findings.iter().any(|f| f.blocks());
+    let report = cfclone::report::plan(&properties, &preflight);
+    let Preflight {
+        inputs,
+        planned,
+        findings,
+    } = preflight;
+    let blocked = report["blocked"] == true;
     let changes = cfclone::fields::changes(&inputs.reference, &planned);
     let needs = cfclone::permissions::needed(&planned);
     let buckets = cfclone::plan::origin_access_control_buckets(&planned);
@@ -101,19 +103,7 @@ pub async fn plan(
         .clone()
         .unwrap_or_else(|| "CloudFront's default (no aliases)".into());
     let _ = match output {
-        Output::Json => writeln!(
-            out,
-            "{}",
-            pretty(&json!({
-                "referenceDistributionId": properties.reference_distribution_id,
-                "referenceRevision": cfclone::fields::revision(&inputs.reference),
-                "certificateArn": inputs.certificate,
-                "changes": changes.iter().map(|c| json!({"field": c.field, "lines": c.lines()})).collect::<Vec<_>>(),
-                "permissionsNeeded": needs,
-                "originAccessControlBuckets": buckets,
-                "findings": findings.iter().map(|f| json!({"kind": f.kind(), "blocks": f.blocks(), "text": f.text()})).collect::<Vec<_>>(),
-            }))
-        ),
+        Output::Json => writeln!(out, "{}", pretty(&report)),
         Output::Table => {
             let mut text = format!(
                 "A clone of {} ({}), certificate {certificate}\n\nChanges against the reference:\n",

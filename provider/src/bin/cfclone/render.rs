@@ -1,31 +1,13 @@
-//! How the fleet's results print: tables, diffs and JSON.
+//! How the fleet's results print as text: tables and diffs (JSON: `cfclone::report`).
 
 use cfclone::lifecycle::CloneState;
 use cfclone::record::Cause;
-use serde_json::{Value, json};
 
 pub fn field_count(n: usize) -> String {
     if n == 1 {
         "1 field".into()
     } else {
         format!("{n} fields")
-    }
-}
-
-pub fn sync_state(state: &CloneState) -> &'static str {
-    if state.in_sync() {
-        "in-sync"
-    } else if state.drifted().is_empty() {
-        "stale"
-    } else {
-        "drifted"
-    }
-}
-
-fn cause_text(cause: Cause) -> &'static str {
-    match cause {
-        Cause::ReferenceMovedOn => "reference moved on",
-        Cause::EditedByHand => "edited by hand",
     }
 }
 
@@ -67,35 +49,6 @@ pub fn diff_text(state: &CloneState) -> String {
         }
     }
     text
-}
-
-pub fn state_json(state: &CloneState, with_changes: bool) -> Value {
-    let mut value = json!({
-        "distributionId": state.id,
-        "domainName": state.domain_name,
-        "status": state.status,
-        "aliases": state.aliases,
-        "referenceDistributionId": state.record.reference_distribution_id,
-        "recordedRevision": state.record.reference_revision,
-        "referenceRevision": state.reference_revision,
-        "owner": {"stackId": state.owner.stack_id, "logicalResourceId": state.owner.logical_id},
-        "sync": sync_state(state),
-        "drifted": state.drifted(),
-    });
-    if with_changes {
-        value["differences"] = state
-            .differences
-            .iter()
-            .map(|d| {
-                json!({
-                    "field": d.change.field,
-                    "cause": cause_text(d.cause),
-                    "lines": d.change.lines(),
-                })
-            })
-            .collect();
-    }
-    value
 }
 
 /// Columns padded to their widest cell.

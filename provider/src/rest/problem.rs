@@ -1,0 +1,123 @@
+//! Problem documents (RFC 9457, `application/problem+json`): every failed request is
+//! answered with one, naming the field when a field is at fault, with the right status and
+//! the request id; never a stack trace.
+
+use super::aws_status;
+use crate::error::Error;
+use serde_json::{Value, json};
+
+/// A failed request, as the client reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub status: u16,
+    pub title: &'static str,
+    pub detail: String,
+    /// The property (or query parameter) at fault.
+    pub field: Option<String>,
+    pub request_id: String,
+}
+
+impl Problem {
+    fn new(status: u16, title: &'static str, detail: String) -> Self {
+        Self {
+            status,
+            title,
+            detail,
+            field: None,
+            request_id: String::new(),
+        }
+    }
+
+    pub fn bad_request(field: Option<&str>, detail: String) -> Self {
+        Self {
+            field: field.map(str::to_owned),
+            ..Self::new(400, "Bad request", detail)
+        }
+    }
+
+    pub fn unauthorized() -> Self {
+        Self::new(
+            401,
+            "Unauthorized",
+            "the request carries no authorizer claims: call the API through API Gateway with a Cognito access token".into(),
+        )
+    }
+
+    pub fn forbidden(scope: &str) -> Self {
+        Self::new(
+            403,
+            "Forbidden",
+            format!("the token lacks the scope {scope} this route needs"),
+        )
+    }
+
+    pub fn not_found(detail: String) -> Self {
+        Self::new(404, "Not found", detail)
+    }
+
+    pub fn method_not_allowed(method: &str, path: &str, allowed: &str) -> Self {
+        Self::new(
+            405,
+            "Method not allowed",
+            format!("{path} takes {allowed}, not {method}"),
+        )
+    }
+
+    /// The status and wording of an operation's failure: bad input 400 (naming the
+    /// property), an unknown or foreign distribution 404, a conflict 409, throttling 429,
+    /// any other AWS failure 502, a fault of the provider 500.
+    pub fn from_error(error: &Error) -> Self {
+        let detail = error.reason();
+        match error {
+            Error::Property(e) => Self::bad_request(Some(&e.property), detail),
+            Error::Certificate(_) => Self::bad_request(Some("Aliases"), detail),
+            Error::Plan(_) => Self::bad_request(None, detail),
+            Error::NoDistribution { .. } | Error::NotOwned(_) => Self::not_found(detail),
+            Error::Stuck { .. } | Error::NotAdoptable(_) => Self::new(409, "Conflict", detail),
+            Error::Aws(e) | Error::Write { error: e, .. } | Error::Record { error: e, .. } => {
+                let status = aws_status(e.kind);
+                let title = match status {
+                    404 => "Not found",
+                    409 => "Conflict",
+                    429 => "Too many requests",
+                    _ => "AWS failure",
+                };
+                Self::new(status, title, detail)
+            }
+            Error::Panicked(_) | Error::Deadline(_) | Error::TooManyHandOffs(_) => Self::new(
+                500,
+                "Internal error",
+                "the provider could not finish the request; see its log".into(),
+            ),
+            Error::SsmWrites(_) | Error::Cleanup { .. } | Error::HandOff { .. } => {
+                Self::new(502, "AWS failure", detail)
+            }
+            Error::NotARequest => Self::bad_request(None, detail),
+        }
+    }
+
+    /// A failure of the provider itself (a panic, the deadline), without its details.
+    pub fn internal(status: u16, title: &'static str, detail: &str) -> Self {
+        Self::new(status, title, detail.to_owned())
+    }
+
+    pub fn with_request_id(mut self, request_id: &str) -> Self {
+        request_id.clone_into(&mut self.request_id);
+        self
+    }
+
+    /// The document.
+    pub fn body(&self) -> Value {
+        let mut body = json!({
+            "type": "about:blank",
+            "title": self.title,
+            "status": self.status,
+            "detail": self.detail,
+            "requestId": self.request_id,
+        });
+        if let Some(field) = &self.field {
+            body["field"] = json!(field);
+        }
+        body
+    }
+}

@@ -1,0 +1,351 @@
+//! The REST front through the handler, on in-memory AWS: the read routes, the problem
+//! documents and their statuses, the authorizer's claims and scopes; and the OpenAPI
+//! document against the routes.
+
+use super::*;
+use crate::aws::fake::{FakeAcm, FakeClock, FakeCloudFront, FakeInvoker, FakeSsm};
+use crate::certificates::Certificate;
+use crate::handler::{Continuer, Handled, Invocation, Provider};
+use crate::lifecycle::Answer;
+use crate::test_support::{self, REFERENCE_ID};
+use proptest::prelude::*;
+use std::sync::Arc;
+
+const NOW_MS: u64 = 1_800_000_000_000;
+const STACK: &str = "arn:aws:cloudformation:eu-west-1:123456789012:stack/shop/1111";
+const FUNCTION: &str = "arn:aws:lambda:eu-west-1:123456789012:function:cfclone";
+
+type FakeProvider =
+    Provider<Arc<FakeCloudFront>, Arc<FakeAcm>, Arc<FakeSsm>, Arc<FakeClock>, Arc<FakeInvoker>>;
+
+struct Api {
+    provider: Arc<FakeProvider>,
+    cf: Arc<FakeCloudFront>,
+    clone: String,
+}
+
+/// The reference, a wildcard certificate and one clone, made by a CloudFormation Create.
+async fn api() -> Api {
+    let clock = Arc::new(FakeClock::at(NOW_MS));
+    let cf = Arc::new(FakeCloudFront::new(Arc::clone(&clock)));
+    cf.insert(REFERENCE_ID, test_support::reference(), vec![]);
+    let acm = Arc::new(FakeAcm::default());
+    let year = (NOW_MS / 1000) as i64 + 86_400 * 365;
+    let wildcard = "arn:aws:acm:us-east-1:123456789012:certificate/wild";
+    acm.add(
+        Certificate::issued(wildcard, "*.example.com", &[], year),
+        true,
+    );
+    let provider = Arc::new(Provider {
+        aws: Adapters {
+            distributions: Arc::clone(&cf),
+            certificates: acm,
+            parameters: Arc::new(FakeSsm::default()),
+            clock,
+        },
+        continuer: Continuer::<Arc<FakeInvoker>>::InProcess,
+        http: reqwest::Client::new(),
+        poll_interval: Duration::from_secs(12),
+        sync_limits: crate::sync::Limits::default(),
+    });
+    let create = json!({
+        "RequestType": "Create", "RequestId": "create-1", "StackId": STACK,
+        "LogicalResourceId": "Shop", "ResourceType": "Custom::ClonedDistribution", "ResponseURL": "",
+        "ResourceProperties": {
+            "ServiceToken": FUNCTION, "ReferenceDistributionId": REFERENCE_ID,
+            "Aliases": ["shop.example.com"], "OriginDomainName": "shop.example.net",
+        },
+    });
+    let clone = match provider.handle(create, &invocation()).await {
+        Handled::Answered {
+            answer: Answer::Success { physical_id, .. },
+            ..
+        } => physical_id,
+        other => panic!("the Create failed: {other:?}"),
+    };
+    Api {
+        provider,
+        cf,
+        clone,
+    }
+}
+
+fn invocation() -> Invocation {
+    Invocation::new(NOW_MS + 30_000, FUNCTION)
+}
+
+/// An API Gateway REST API proxy event, as the Cognito authorizer passes it on.
+fn event(method: &str, path: &str, scope: Option<&str>, body: Option<&str>) -> Value {
+    let mut event = json!({
+        "resource": path, "path": path, "httpMethod": method,
+        "headers": {"content-type": "application/json"}, "multiValueHeaders": {},
+        "queryStringParameters": null, "multiValueQueryStringParameters": null,
+        "pathParameters": null, "stageVariables": null,
+        "requestContext": {
+            "accountId": "123456789012", "resourceId": "abc123", "stage": "prod",
+            "requestId": "req-1", "httpMethod": method, "path": format!("/prod{path}"),
+            "identity": {"sourceIp": "192.0.2.1"}, "apiId": "api123",
+        },
+        "body": body, "isBase64Encoded": false,
+    });
+    if let Some(scope) = scope {
+        event["requestContext"]["authorizer"] =
+            json!({"claims": {"scope": scope, "client_id": "app", "token_use": "access"}});
+    }
+    event
+}
+
+/// Handles an event; returns the status, the content type and the JSON body.
+async fn call(api: &Api, event: Value) -> (u16, String, Value) {
+    match api.provider.handle(event, &invocation()).await {
+        Handled::Responded { status, response } => {
+            assert_eq!(response["statusCode"], status);
+            assert_eq!(response["headers"]["x-request-id"], "req-1");
+            let body = serde_json::from_str(response["body"].as_str().unwrap()).unwrap();
+            let content_type = response["headers"]["content-type"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            (status, content_type, body)
+        }
+        other => panic!("not an API response: {other:?}"),
+    }
+}
+
+const READ: Option<&str> = Some("clones/read");
+
+#[tokio::test]
+async fn lists_the_clones_with_their_sync_state() {
+    let api = api().await;
+    let (status, content_type, body) = call(&api, event("GET", "/clones", READ, None)).await;
+    assert_eq!((status, content_type.as_str()), (200, "application/json"));
+    assert_eq!(body["requestId"], "req-1");
+    let clones = body["clones"].as_array().unwrap();
+    assert_eq!(clones.len(), 1);
+    assert_eq!(clones[0]["distributionId"], api.clone.as_str());
+    assert_eq!(clones[0]["sync"], "in-sync");
+    assert_eq!(clones[0]["owner"]["stackId"], STACK);
+
+    let mut only_other = event("GET", "/clones", READ, None);
+    only_other["queryStringParameters"] = json!({"reference": "EOTHER"});
+    let (_, _, body) = call(&api, only_other).await;
+    assert_eq!(body["clones"], json!([]));
+}
+
+#[tokio::test]
+async fn shows_a_clone_and_what_a_sync_would_change_after_the_reference_moved_on() {
+    let api = api().await;
+    let path = format!("/clones/{}", api.clone);
+    let (status, _, body) = call(&api, event("GET", &path, READ, None)).await;
+    assert_eq!((status, &body["sync"]), (200, &json!("in-sync")));
+    assert_eq!(body["aliases"], json!(["shop.example.com"]));
+    assert!(body.get("differences").is_none());
+
+    let mut moved = test_support::reference();
+    moved.default_root_object = Some("home.html".into());
+    api.cf.insert(REFERENCE_ID, moved, vec![]);
+    let (status, _, body) = call(&api, event("GET", &format!("{path}/diff"), READ, None)).await;
+    assert_eq!((status, &body["sync"]), (200, &json!("stale")));
+    let fields: Vec<&str> = body["differences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["DefaultRootObject"]);
+    assert_eq!(body["differences"][0]["cause"], "reference moved on");
+}
+
+#[tokio::test]
+async fn reads_write_nothing() {
+    let api = api().await;
+    let before = api.cf.calls().len();
+    for path in [
+        "/clones".to_owned(),
+        format!("/clones/{}", api.clone),
+        format!("/clones/{}/diff", api.clone),
+    ] {
+        assert_eq!(call(&api, event("GET", &path, READ, None)).await.0, 200);
+    }
+    let plan = r#"{"ReferenceDistributionId": "EREFERENCE12345", "Aliases": ["blog.example.com"]}"#;
+    assert_eq!(
+        call(&api, event("POST", "/plan", READ, Some(plan))).await.0,
+        200
+    );
+    let writes: Vec<String> = api.cf.calls()[before..]
+        .iter()
+        .filter(|c| !c.starts_with("Get") && !c.starts_with("List"))
+        .cloned()
+        .collect();
+    assert!(writes.is_empty(), "{writes:?}");
+}
+
+#[tokio::test]
+async fn an_unknown_distribution_or_one_cfclone_did_not_make_is_404() {
+    let api = api().await;
+    for id in ["EUNKNOWN123", REFERENCE_ID] {
+        let (status, content_type, body) =
+            call(&api, event("GET", &format!("/clones/{id}"), READ, None)).await;
+        assert_eq!(
+            (status, content_type.as_str()),
+            (404, "application/problem+json")
+        );
+        assert_eq!(body["status"], 404);
+        assert_eq!(body["requestId"], "req-1");
+        assert!(body["detail"].as_str().unwrap().contains(id), "{body}");
+    }
+}
+
+#[tokio::test]
+async fn plans_a_clone_and_names_the_property_at_fault() {
+    let api = api().await;
+    let plan = r#"{"ReferenceDistributionId": "EREFERENCE12345", "Aliases": ["blog.example.com"], "OriginDomainName": "blog.example.net"}"#;
+    let (status, _, body) = call(&api, event("POST", "/plan", READ, Some(plan))).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["blocked"], false);
+    assert_eq!(
+        body["certificateArn"],
+        "arn:aws:acm:us-east-1:123456789012:certificate/wild"
+    );
+    assert!(
+        body["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["field"] == "Aliases"),
+        "{body}"
+    );
+
+    let upper =
+        r#"{"ReferenceDistributionId": "EREFERENCE12345", "Aliases": ["Blog.Example.com"]}"#;
+    let (status, content_type, body) = call(&api, event("POST", "/plan", READ, Some(upper))).await;
+    assert_eq!(
+        (status, content_type.as_str()),
+        (400, "application/problem+json")
+    );
+    assert_eq!(body["field"], "Aliases");
+
+    for (body, why) in [
+        (Some("[1, 2]"), "must be a JSON object"),
+        (Some("{"), "not JSON"),
+        (None, "must be a JSON object"),
+    ] {
+        let (status, _, problem) = call(&api, event("POST", "/plan", READ, body)).await;
+        assert_eq!(status, 400);
+        assert!(
+            problem["detail"].as_str().unwrap().contains(why),
+            "{problem}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn refuses_a_request_without_claims_or_without_the_scope() {
+    let api = api().await;
+    let (status, _, body) = call(&api, event("GET", "/clones", None, None)).await;
+    assert_eq!((status, &body["title"]), (401, &json!("Unauthorized")));
+    let (status, _, body) = call(&api, event("GET", "/clones", Some("clones/write"), None)).await;
+    assert_eq!(status, 403);
+    assert!(body["detail"].as_str().unwrap().contains("clones/read"));
+    // A resource server's identifier prefixes the scope: https://api.example.com/clones/read.
+    let prefixed = Some("https://api.example.com/clones/read");
+    assert_eq!(
+        call(&api, event("GET", "/clones", prefixed, None)).await.0,
+        200
+    );
+}
+
+#[tokio::test]
+async fn answers_404_for_an_unknown_route_and_405_for_a_wrong_method() {
+    let api = api().await;
+    assert_eq!(
+        call(&api, event("GET", "/distributions", READ, None))
+            .await
+            .0,
+        404
+    );
+    let (status, _, body) = call(&api, event("DELETE", "/plan", READ, None)).await;
+    assert_eq!(status, 405);
+    assert!(body["detail"].as_str().unwrap().contains("takes POST"));
+}
+
+#[test]
+fn api_events_are_told_from_cloudformation_and_eventbridge_events() {
+    assert!(is_api_event(&event("GET", "/clones", READ, None)));
+    assert!(!is_api_event(
+        &json!({"RequestType": "Create", "ResponseURL": ""})
+    ));
+    assert!(!is_api_event(
+        &json!({"detail-type": "AWS API Call via CloudTrail", "httpMethod": 1})
+    ));
+}
+
+/// The OpenAPI document (api/openapi.json) describes exactly these routes, each with the
+/// statuses it answers and the scope it needs.
+#[test]
+fn the_openapi_document_describes_exactly_the_routes() {
+    let text = include_str!("../../../api/openapi.json");
+    let document: Value = serde_json::from_str(text).unwrap();
+    assert!(document["openapi"].as_str().unwrap().starts_with("3."));
+    let mut described: Vec<String> = Vec::new();
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            if method == "parameters" {
+                continue;
+            }
+            let route = format!("{} {path}", method.to_uppercase());
+            let responses: Vec<&str> = operation["responses"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(String::as_str)
+                .collect();
+            for status in ["200", "400", "401", "403", "404", "429", "502"] {
+                assert!(responses.contains(&status), "{route} documents {status}");
+            }
+            let problem = &operation["responses"]["404"]["content"]["application/problem+json"];
+            assert!(
+                problem.is_object(),
+                "{route}'s errors are problem documents"
+            );
+            assert_eq!(
+                operation["security"],
+                json!([{"cognito": [READ_SCOPE]}]),
+                "{route} needs {READ_SCOPE}"
+            );
+            described.push(route);
+        }
+    }
+    described.sort();
+    let mut routes: Vec<String> = ROUTES.iter().map(|r| (*r).to_owned()).collect();
+    routes.sort();
+    assert_eq!(described, routes);
+    // Each documented route routes (with a placeholder id), and a neighbour does not.
+    for route_text in ROUTES {
+        let (method, path) = route_text.split_once(' ').unwrap();
+        assert!(
+            route(method, &path.replace("{id}", "E123"), |_| None).is_ok(),
+            "{route_text}"
+        );
+    }
+}
+
+proptest! {
+    /// Any method and path: a route, or a 404 or 405 problem; never a panic.
+    #[test]
+    fn routing_never_panics(method in "[A-Z]{0,8}", path in "(/[a-z{}E0-9]{0,8}){0,4}") {
+        match route(&method, &path, |_| None) {
+            Ok(_) => {}
+            Err(problem) => prop_assert!(problem.status == 404 || problem.status == 405),
+        }
+    }
+
+    /// Any JSON at all as a payload: parsed, or refused with a 4xx problem.
+    #[test]
+    fn parsing_never_panics(method in "[A-Z]{1,7}", body in ".{0,40}", scope in proptest::option::of("[a-z/ ]{0,24}")) {
+        let payload = event(&method, "/clones", scope.as_deref(), Some(&body));
+        if let Err(problem) = parse(payload) {
+            prop_assert!((400..500).contains(&problem.status));
+        }
+    }
+}
