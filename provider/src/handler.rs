@@ -238,18 +238,13 @@ where
             Err(problem) => (problem.status, problem.body(), true, problem.request_id),
             Ok(call) => {
                 let request_id = call.request_id.clone();
-                // The API's region: a plan's stack region (arn:aws:lambda:REGION:…).
-                let region = invocation.function.split(':').nth(3).unwrap_or_default();
-                let region = if region.is_empty() {
-                    "us-east-1"
-                } else {
-                    region
-                }
-                .to_owned();
+                let context =
+                    crate::rest::Context::of(&invocation.function, invocation.deadline_ms);
                 let deadline_ms = invocation.deadline_ms;
                 let provider = Arc::clone(self);
                 let task = tokio::spawn(async move {
-                    crate::rest::answer(&provider.aws, &call, &region, deadline_ms).await
+                    crate::rest::answer(&provider.aws, &call, &context, provider.poll_interval)
+                        .await
                 });
                 let now = self.aws.clock.now_ms();
                 let limit =

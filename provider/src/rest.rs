@@ -5,9 +5,10 @@
 //! a misconfigured method cannot open the API. `api/openapi.json` describes exactly the
 //! routes of [`Route`] (a test holds the two together).
 //!
-//! Routes so far, the reads (each needs the scope `clones/read`):
-//! `GET /clones[?reference=ID]`, `GET /clones/{id}`, `GET /clones/{id}/diff`,
-//! `POST /plan` (the dry run: writes nothing).
+//! Routes so far: the reads (scope `clones/read`) `GET /clones[?reference=ID]`,
+//! `GET /clones/{id}`, `GET /clones/{id}/diff`, `POST /plan` (the dry run: writes nothing);
+//! the Create (scope `clones/write`, [`create`]) `POST /clones` and the article's own call,
+//! `GET|POST /clone_distribution?domain=&origin=&ref_dist=`.
 
 use crate::aws::{Adapters, Certificates, Clock, Distributions, ErrorKind, Parameters, Zones};
 use crate::error::Error;
@@ -19,6 +20,7 @@ use aws_lambda_events::encodings::Body;
 use serde_json::{Value, json};
 use std::time::Duration;
 
+mod create;
 mod problem;
 
 pub use problem::Problem;
@@ -38,25 +40,44 @@ pub fn is_api_event(payload: &Value) -> bool {
 /// What a request asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
-    ListClones { reference: Option<String> },
-    GetClone { id: String },
-    DiffClone { id: String },
+    ListClones {
+        reference: Option<String>,
+    },
+    GetClone {
+        id: String,
+    },
+    DiffClone {
+        id: String,
+    },
     Plan,
+    CreateClone,
+    /// The article's call: one alias, the default behaviour's origin, the reference.
+    CloneDistribution {
+        domain: String,
+        origin: String,
+        reference: String,
+    },
 }
 
 impl Route {
     /// The scope the route needs.
     pub fn scope(&self) -> &'static str {
-        READ_SCOPE
+        match self {
+            Self::CreateClone | Self::CloneDistribution { .. } => WRITE_SCOPE,
+            _ => READ_SCOPE,
+        }
     }
 }
 
 /// Every route as `METHOD /template`, as `api/openapi.json` lists them.
 pub const ROUTES: &[&str] = &[
     "GET /clones",
+    "POST /clones",
     "GET /clones/{id}",
     "GET /clones/{id}/diff",
     "POST /plan",
+    "GET /clone_distribution",
+    "POST /clone_distribution",
 ];
 
 /// One request, read once.
@@ -66,6 +87,39 @@ pub struct Call {
     /// API Gateway's id of the request, in every answer.
     pub request_id: String,
     pub body: Option<Value>,
+    /// The `Idempotency-Key` header: a retried Create with the same key gets the same clone.
+    pub idempotency_key: Option<String>,
+}
+
+/// Where the API runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Context {
+    /// The region of the function (a plan's and a Create's stack region).
+    pub region: String,
+    /// What owns the clones the API makes: the function's unqualified ARN, their
+    /// `cfclone:stack-id` tag.
+    pub owner: String,
+    /// When the invocation ends, ms since the epoch.
+    pub deadline_ms: u64,
+}
+
+impl Context {
+    /// The context of an invocation through `function` (`arn:aws:lambda:REGION:…`, perhaps
+    /// with a version or an alias).
+    pub fn of(function: &str, deadline_ms: u64) -> Self {
+        let parts: Vec<&str> = function.split(':').collect();
+        let region = parts
+            .get(3)
+            .filter(|r| !r.is_empty())
+            .unwrap_or(&"us-east-1");
+        Self {
+            region: (*region).to_owned(),
+            owner: parts
+                .get(..7)
+                .map_or_else(|| function.to_owned(), |p| p.join(":")),
+            deadline_ms,
+        }
+    }
 }
 
 /// Reads the event: the route, the caller's scopes (from the authorizer's claims), the body.
@@ -105,6 +159,16 @@ pub fn parse(payload: Value) -> Result<Call, Problem> {
         return Err(with_id(Problem::unauthorized()));
     };
     let route = route(&method, &path, query).map_err(with_id)?;
+    let idempotency_key = match request.headers.get("idempotency-key").map(|v| v.to_str()) {
+        None => None,
+        Some(Ok(key)) if is_idempotency_key(key) => Some(key.to_owned()),
+        Some(_) => {
+            return Err(with_id(Problem::bad_request(
+                Some("Idempotency-Key"),
+                "Idempotency-Key: 1 to 64 letters, digits, - and _".into(),
+            )));
+        }
+    };
     if !scopes
         .iter()
         .any(|s| s == route.scope() || s.ends_with(&format!("/{}", route.scope())))
@@ -130,7 +194,15 @@ pub fn parse(payload: Value) -> Result<Call, Problem> {
         route,
         request_id,
         body,
+        idempotency_key,
     })
+}
+
+fn is_idempotency_key(key: &str) -> bool {
+    (1..=64).contains(&key.len())
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// The route of `METHOD path`: 404 for a path the API does not have, 405 for a method the
@@ -142,12 +214,30 @@ fn route<'a>(
 ) -> Result<Route, Problem> {
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     let (route, allowed): (Option<Route>, &str) = match segments.as_slice() {
-        ["clones"] => (
-            (method == "GET").then(|| Route::ListClones {
-                reference: query("reference"),
-            }),
-            "GET",
-        ),
+        ["clones"] => match method {
+            "GET" => (
+                Some(Route::ListClones {
+                    reference: query("reference"),
+                }),
+                "GET",
+            ),
+            "POST" => (Some(Route::CreateClone), "POST"),
+            _ => (None, "GET or POST"),
+        },
+        ["clone_distribution"] if method == "GET" || method == "POST" => {
+            let param = |name: &str| {
+                query(name).filter(|v| !v.is_empty()).ok_or_else(|| {
+                    Problem::bad_request(Some(name), format!("{name}: the query parameter is required (clone_distribution?domain=&origin=&ref_dist=)"))
+                })
+            };
+            let route = Route::CloneDistribution {
+                domain: param("domain")?,
+                origin: param("origin")?,
+                reference: param("ref_dist")?,
+            };
+            (Some(route), "GET or POST")
+        }
+        ["clone_distribution"] => (None, "GET or POST"),
         ["clones", id] => (
             (method == "GET").then(|| Route::GetClone { id: (*id).into() }),
             "GET",
@@ -162,13 +252,12 @@ fn route<'a>(
     route.ok_or_else(|| Problem::method_not_allowed(method, path, allowed))
 }
 
-/// Answers one call over the adapters: `region` is where the API runs (a plan's stack
-/// region), `deadline_ms` when the invocation ends.
+/// Answers one call over the adapters, in `context`.
 pub async fn answer<D, C, P, K>(
     aws: &Adapters<D, C, P, K>,
     call: &Call,
-    region: &str,
-    deadline_ms: u64,
+    context: &Context,
+    poll_interval: Duration,
 ) -> Result<(u16, Value), Problem>
 where
     D: Distributions,
@@ -176,32 +265,34 @@ where
     P: Parameters,
     K: Clock,
 {
-    let reader = Lifecycle::for_reads(aws, deadline_ms, Duration::from_secs(1));
+    let reader = Lifecycle::for_reads(aws, context.deadline_ms, poll_interval);
+    let key = || {
+        format!(
+            "api-{}",
+            call.idempotency_key.as_deref().unwrap_or(&call.request_id)
+        )
+    };
     let failed = |error: Error| Problem::from_error(&error).with_request_id(&call.request_id);
-    let mut body = match &call.route {
+    let (status, mut body) = match &call.route {
         Route::ListClones { reference } => {
             let clones = reader.list(reference.as_deref()).await.map_err(failed)?;
-            json!({"clones": clones.iter().map(|c| report::clone_state(c, false)).collect::<Vec<_>>()})
+            (
+                200,
+                json!({"clones": clones.iter().map(|c| report::clone_state(c, false)).collect::<Vec<_>>()}),
+            )
         }
-        Route::GetClone { id } => {
-            report::clone_state(&reader.diff(id).await.map_err(failed)?, false)
-        }
-        Route::DiffClone { id } => {
-            report::clone_state(&reader.diff(id).await.map_err(failed)?, true)
-        }
+        Route::GetClone { id } => (
+            200,
+            report::clone_state(&reader.diff(id).await.map_err(failed)?, false),
+        ),
+        Route::DiffClone { id } => (
+            200,
+            report::clone_state(&reader.diff(id).await.map_err(failed)?, true),
+        ),
         Route::Plan => {
-            let declared = match &call.body {
-                Some(Value::Object(properties)) => Value::Object(properties.clone()),
-                _ => {
-                    return Err(Problem::bad_request(
-                        None,
-                        "the body must be a JSON object of the resource's properties (ReferenceDistributionId, Aliases, …)".into(),
-                    )
-                    .with_request_id(&call.request_id));
-                }
-            };
-            let properties =
-                Properties::parse(&declared, region).map_err(|e| failed(Error::Property(e)))?;
+            let declared = object_body(call)?;
+            let properties = Properties::parse(&declared, &context.region)
+                .map_err(|e| failed(Error::Property(e)))?;
             let preflight = reader
                 .preflight(
                     &properties,
@@ -209,11 +300,49 @@ where
                 )
                 .await
                 .map_err(failed)?;
-            report::plan(&properties, &preflight)
+            (200, report::plan(&properties, &preflight))
+        }
+        Route::CreateClone => {
+            let made = create::create(aws, context, object_body(call)?, &key(), poll_interval)
+                .await
+                .map_err(|p| p.with_request_id(&call.request_id))?;
+            let status = if made.in_progress { 202 } else { 201 };
+            (
+                status,
+                json!({"distributionId": made.distribution_id, "domainName": made.domain_name, "idempotencyKey": call.idempotency_key}),
+            )
+        }
+        Route::CloneDistribution {
+            domain,
+            origin,
+            reference,
+        } => {
+            let properties = json!({
+                "ReferenceDistributionId": reference,
+                "Aliases": [domain],
+                "OriginDomainName": origin,
+            });
+            let made = create::create(aws, context, properties, &key(), poll_interval)
+                .await
+                .map_err(|p| p.with_request_id(&call.request_id))?;
+            // The article's answer: 200 with the request id and the distribution's id.
+            (200, json!({"distributionId": made.distribution_id}))
         }
     };
     body["requestId"] = json!(call.request_id);
-    Ok((200, body))
+    Ok((status, body))
+}
+
+/// The body of a route that takes the resource's properties: a JSON object.
+fn object_body(call: &Call) -> Result<Value, Problem> {
+    match &call.body {
+        Some(body @ Value::Object(_)) => Ok(body.clone()),
+        _ => Err(Problem::bad_request(
+            None,
+            "the body must be a JSON object of the resource's properties (ReferenceDistributionId, Aliases, …)".into(),
+        )
+        .with_request_id(&call.request_id)),
+    }
 }
 
 /// The proxy response: JSON (or a problem document) with the request id in a header too.

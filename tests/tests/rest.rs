@@ -88,3 +88,54 @@ async fn the_api_lists_shows_diffs_and_plans_clones_over_the_real_sdk() {
     let (status, _) = call(&h, event("GET", "/clones", None, None)).await;
     assert_eq!(status, 401);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_api_makes_clones_it_owns_and_a_retry_gets_the_same_one() {
+    let h = Harness::start().await;
+    let reference = h.seed_reference().await;
+    h.issue_certificate("shop.example.com", &["*.shop.example.com"])
+        .await;
+    let write = Some("clones/write");
+
+    let body = json!({"ReferenceDistributionId": reference.id, "Aliases": ["api.shop.example.com"], "OriginDomainName": "api-origin.example.net"});
+    let mut create = event("POST", "/clones", write, Some(body));
+    create["headers"]["Idempotency-Key"] = json!("shop-api-1");
+    let (status, made) = call(&h, create.clone()).await;
+    assert_eq!(status, 201, "{made}");
+    let id = made["distributionId"].as_str().unwrap().to_owned();
+    let clone = h.aws.distribution(&id).await.expect("the clone exists");
+    assert_eq!(clone.aliases(), ["api.shop.example.com"]);
+    let tags = h.aws.tags(&clone.arn).await;
+    assert_eq!(
+        tags["cfclone:stack-id"],
+        h.lambda.function_arn(),
+        "{tags:?}"
+    );
+    assert_eq!(tags["cfclone:logical-id"], "api-shop-api-1");
+
+    let before = h.aws.distribution_ids().await.len();
+    let (status, again) = call(&h, create).await;
+    assert_eq!(
+        (status, &again["distributionId"]),
+        (201, &json!(id)),
+        "{again}"
+    );
+    assert_eq!(
+        h.aws.distribution_ids().await.len(),
+        before,
+        "no second clone"
+    );
+
+    // The article's call, as its clients make it.
+    let mut original = event("GET", "/clone_distribution", write, None);
+    original["queryStringParameters"] = json!({"domain": "news.shop.example.com", "origin": "news-origin.example.net", "ref_dist": reference.id});
+    let (status, body) = call(&h, original).await;
+    assert_eq!(status, 200, "{body}");
+    let news = h
+        .aws
+        .distribution(body["distributionId"].as_str().unwrap())
+        .await
+        .expect("made");
+    assert_eq!(news.aliases(), ["news.shop.example.com"]);
+    assert_eq!(body["requestId"], "e2e-req");
+}

@@ -14,6 +14,8 @@ pub struct Problem {
     pub detail: String,
     /// The property (or query parameter) at fault.
     pub field: Option<String>,
+    /// The clone a failed Create made nonetheless (its SSM outputs failed, say).
+    pub distribution_id: Option<String>,
     pub request_id: String,
 }
 
@@ -24,6 +26,7 @@ impl Problem {
             title,
             detail,
             field: None,
+            distribution_id: None,
             request_id: String::new(),
         }
     }
@@ -74,6 +77,12 @@ impl Problem {
             Error::Plan(_) => Self::bad_request(None, detail),
             Error::NoDistribution { .. } | Error::NotOwned(_) => Self::not_found(detail),
             Error::Stuck { .. } | Error::NotAdoptable(_) => Self::new(409, "Conflict", detail),
+            Error::Write { error, .. } if error.is(crate::aws::ErrorKind::CnameAlreadyExists) => {
+                Self {
+                    field: Some("Aliases".into()),
+                    ..Self::new(409, "Conflict", detail)
+                }
+            }
             Error::Aws(e) | Error::Write { error: e, .. } | Error::Record { error: e, .. } => {
                 let status = aws_status(e.kind);
                 let title = match status {
@@ -117,6 +126,9 @@ impl Problem {
         });
         if let Some(field) = &self.field {
             body["field"] = json!(field);
+        }
+        if let Some(id) = &self.distribution_id {
+            body["distributionId"] = json!(id);
         }
         body
     }

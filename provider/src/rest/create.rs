@@ -1,0 +1,120 @@
+//! A clone made through the API (`POST /clones`, the article's `clone_distribution`): the
+//! same Create a CloudFormation resource runs, owned by the API. The request becomes a
+//! Create request whose "stack" is the API's function (the ownership tag
+//! `cfclone:stack-id`), whose logical id and request id are the `Idempotency-Key` (so a
+//! retried request makes the same `CallerReference` and gets the same clone back) or
+//! API Gateway's request id; then the lifecycle runs it as it runs a stack's.
+
+use super::{Context, Problem};
+use crate::aws::{Adapters, Certificates, Clock, Distributions, Parameters, Zones};
+use crate::error::Error;
+use crate::event::{Ids, NOT_CREATED_PREFIX, Request, RequestType};
+use crate::lifecycle::{Answer, Budget, Lifecycle, Outcome};
+use crate::properties::Declared;
+use serde_json::{Value, json};
+use std::time::Duration;
+
+/// API Gateway ends an integration after 29 seconds: the Create answers well before.
+pub const API_BUDGET: Duration = Duration::from_secs(25);
+
+/// The clone, once made.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Made {
+    pub distribution_id: String,
+    pub domain_name: String,
+    /// The Create handed a wait on (it answers before the clone is deployed).
+    pub in_progress: bool,
+}
+
+/// Makes the clone `properties` (a JSON object of the resource's properties) declare.
+pub async fn create<D, C, P, K>(
+    aws: &Adapters<D, C, P, K>,
+    context: &Context,
+    properties: Value,
+    key: &str,
+    poll_interval: Duration,
+) -> Result<Made, Problem>
+where
+    D: Distributions,
+    C: Certificates + Zones,
+    P: Parameters,
+    K: Clock,
+{
+    let Value::Object(mut properties) = properties else {
+        return Err(Problem::bad_request(
+            None,
+            "the body must be a JSON object of the resource's properties (ReferenceDistributionId, Aliases, …)".into(),
+        ));
+    };
+    // Waits the API cannot hold a request open for: poll GET /clones/{id} instead.
+    for (property, why) in [
+        (
+            "WaitForDeployment",
+            "the API answers as soon as the clone exists; poll GET /clones/{id} until its status is Deployed",
+        ),
+        (
+            "CertificateValidation",
+            "requesting a certificate takes minutes of DNS validation, longer than an API request; request it in a stack, or give CertificateArn",
+        ),
+        ("ServiceToken", "the API is the service: leave it out"),
+    ] {
+        let set = properties
+            .get(property)
+            .is_some_and(|v| *v != json!(false) && *v != json!("false"));
+        if set {
+            return Err(Problem::bad_request(
+                Some(property),
+                format!("{property}: {why}"),
+            ));
+        }
+    }
+    properties.insert("ServiceToken".into(), json!(context.owner));
+    let raw = json!({
+        "RequestType": "Create",
+        "RequestId": key,
+        "StackId": context.owner,
+        "LogicalResourceId": key,
+        "ResourceType": crate::RESOURCE_TYPE,
+        "ResponseURL": "",
+        "ResourceProperties": properties,
+    });
+    let request = Request {
+        request_type: RequestType::Create,
+        ids: Ids {
+            request_id: key.to_owned(),
+            stack_id: context.owner.clone(),
+            logical_resource_id: key.to_owned(),
+            response_url: String::new(),
+        },
+        physical_resource_id: None,
+        properties: Declared::read(raw["ResourceProperties"].clone(), &context.region),
+        old_properties: None,
+        raw,
+    };
+    if let Err(e) = &request.properties.checked {
+        return Err(Problem::from_error(&Error::Property(e.clone())));
+    }
+    let now = aws.clock.now_ms();
+    let deadline_ms = context.deadline_ms.min(now + API_BUDGET.as_millis() as u64);
+    let budget = Budget::new(now, now, deadline_ms, API_BUDGET, poll_interval);
+    let lifecycle = Lifecycle { aws, budget };
+    match lifecycle.run(&request, None).await {
+        Outcome::Done(Answer::Success { physical_id, data }) => Ok(Made {
+            domain_name: data.get("DomainName").cloned().unwrap_or_default(),
+            distribution_id: physical_id,
+            in_progress: false,
+        }),
+        Outcome::Done(Answer::Failed(failure)) => {
+            let mut problem = Problem::from_error(&failure.error);
+            if !failure.physical_id.starts_with(NOT_CREATED_PREFIX) {
+                problem.distribution_id = Some(failure.physical_id);
+            }
+            Err(problem)
+        }
+        Outcome::Continue { phase } => Ok(Made {
+            distribution_id: phase.distribution().unwrap_or_default().to_owned(),
+            domain_name: String::new(),
+            in_progress: true,
+        }),
+    }
+}
