@@ -42,6 +42,7 @@ export function buildApp(app: App, config: AppConfig, options: BuildAppOptions =
     defaultReferenceDistributionId: reference?.distribution.distributionId,
     provider: options.provider,
     deployRoleArn: config.deployRoleArn,
+    apiDomainPrefix: config.api?.domainPrefix,
   });
 
   const consumer = new ConsumerStack(app, `${config.stackPrefix}Consumer`, {

@@ -64,6 +64,8 @@ export interface AppConfig {
   readonly dns?: DnsConfig;
   /** A role (your deploy pipeline's) that may invalidate every clone. @default - none */
   readonly deployRoleArn?: string;
+  /** The REST API (`ClonesApi`) in the clones' stack, with its Cognito domain prefix. @default - none */
+  readonly api?: { readonly domainPrefix: string };
   readonly clones: CloneConfig[];
 }
 
@@ -120,6 +122,9 @@ export function checkConfig(raw: unknown, file: string): AppConfig {
   }
   if (config.deployRoleArn !== undefined && !/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(config.deployRoleArn)) {
     fail(`"deployRoleArn" must be an IAM role ARN like arn:aws:iam::123456789012:role/site-deploy, got "${config.deployRoleArn}"`);
+  }
+  if (config.api !== undefined && (typeof config.api.domainPrefix !== 'string' || !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(config.api.domainPrefix))) {
+    fail('"api.domainPrefix" must be a Cognito domain prefix: lowercase letters, digits and hyphens, like cfclone-shop');
   }
   if (!Array.isArray(config.clones)) fail('"clones" is required (a list)');
   const ids = new Set<string>();

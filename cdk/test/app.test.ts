@@ -159,6 +159,16 @@ describe('the example app', () => {
     ]);
   });
 
+  it('serves the REST API from the clones stack, on the same provider, when configured', () => {
+    const { stacks } = build();
+    assert.ok(stacks.clones.api, 'the api');
+    const template = Template.fromStack(stacks.clones);
+    template.resourceCountIs('AWS::Lambda::Function', 1);
+    template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'cfclone-example' });
+    const { api: _, ...without } = exampleConfig();
+    assert.equal(build(without).stacks.clones.api, undefined);
+  });
+
   it('refuses staticBucket on a clone of another reference, naming it', () => {
     const config = exampleConfig();
     const changed = { ...config, clones: [{ ...config.clones[0], referenceDistributionId: 'E2QWRUHAPOMQZL' }] };

@@ -11,4 +11,5 @@ export {
   type OriginOverride,
 } from './cloned-distribution';
 export { ClonedDistributionProvider, type ClonedDistributionProviderProps } from './provider';
+export { ClonesApi, type ClonesApiProps } from './api';
 export { CfcloneErrors } from './errors';

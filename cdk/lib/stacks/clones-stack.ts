@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import {
+  ClonesApi,
   ClonedDistribution,
   type ClonedDistributionProps,
   ClonedDistributionProvider,
@@ -20,11 +21,14 @@ export interface ClonesStackProps extends StackProps {
   readonly provider?: (stack: Stack) => ClonedDistributionProviderProps;
   /** A role that may invalidate every clone (`grantCreateInvalidation`). @default - none */
   readonly deployRoleArn?: string;
+  /** The REST API over the same provider, with this Cognito domain prefix. @default - none */
+  readonly apiDomainPrefix?: string;
 }
 
 /** The clones, their provider (one per stack, in the stack's region) and their outputs. */
 export class ClonesStack extends Stack {
   readonly clones: ClonedDistribution[];
+  readonly api?: ClonesApi;
 
   constructor(scope: Construct, id: string, props: ClonesStackProps) {
     super(scope, id, props);
@@ -42,6 +46,9 @@ export class ClonesStack extends Stack {
     for (const [id, clone] of cloneProps) ClonedDistribution.validateProps(clone, `${this.node.path}/${id}`);
 
     const provider = ClonedDistributionProvider.getOrCreate(this, props.provider?.(this) ?? {});
+    if (props.apiDomainPrefix !== undefined) {
+      this.api = new ClonesApi(this, 'Api', { domainPrefix: props.apiDomainPrefix, provider });
+    }
     const deployRole = props.deployRoleArn === undefined ? undefined : iam.Role.fromRoleArn(this, 'DeployRole', props.deployRoleArn);
     this.clones = cloneProps.map(([id, clone]) => {
       const bucket = staticBuckets.get(id);
