@@ -1,6 +1,7 @@
-import { CfnOutput, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ClonedDistributionProvider } from './provider';
@@ -89,6 +90,20 @@ export class ClonesApi extends Construct {
   constructor(scope: Construct, id: string, props: ClonesApiProps) {
     super(scope, id);
     const provider = props.provider ?? ClonedDistributionProvider.getOrCreate(this);
+    // What the API reads beyond a stack's clones: GET /clones lists the account's
+    // distributions (ListDistributions has no resource-level permissions); POST /plan lists
+    // them too (the quota) and asks CloudFront about each alias (ListConflictingAliases, on
+    // the reference named: resource type distribution).
+    provider.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: 'ApiListDistributions', actions: ['cloudfront:ListDistributions'], resources: ['*'] }),
+    );
+    provider.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ApiPlanAliases',
+        actions: ['cloudfront:ListConflictingAliases'],
+        resources: [`arn:${Aws.PARTITION}:cloudfront::${Aws.ACCOUNT_ID}:distribution/*`],
+      }),
+    );
 
     // Machine clients only: no sign-up, no users signing in through the hosted UI.
     this.userPool = new cognito.UserPool(this, 'UserPool', {

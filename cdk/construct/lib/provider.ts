@@ -358,7 +358,7 @@ export class ClonedDistributionProvider extends Construct {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason:
           'acm:ListCertificates, cloudfront:CreateDistribution and cloudfront:ListDistributions (automatic ' +
-          'sync only) support no resource-level permissions (CreateDistribution only creates new distributions)',
+          'sync and the REST API only) support no resource-level permissions (CreateDistribution only creates new distributions)',
       },
       {
         id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:acm:us-east-1:<AWS::AccountId>:certificate/*]',

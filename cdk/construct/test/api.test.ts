@@ -65,6 +65,19 @@ describe('ClonesApi', () => {
     });
   });
 
+  it("grants the provider's role what the API reads beyond a stack's clones", () => {
+    const { template, stack } = built();
+    const role = stack.getLogicalId(ClonedDistributionProvider.getOrCreate(stack).role.node.defaultChild as CfnResource);
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes(role))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const sid = (name: string) => statements.find((s) => s.Sid === name);
+    assert.deepEqual(sid('ApiListDistributions')?.Action, 'cloudfront:ListDistributions');
+    assert.equal(sid('ApiListDistributions')?.Resource, '*');
+    assert.deepEqual(sid('ApiPlanAliases')?.Action, 'cloudfront:ListConflictingAliases');
+    assert.match(JSON.stringify(sid('ApiPlanAliases')?.Resource), /:distribution\/\*/);
+  });
+
   it('makes a client for the client-credentials flow with both scopes, and no sign-up', () => {
     const { template } = built();
     template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
