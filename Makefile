@@ -2,7 +2,7 @@
 # embedded AWS emulator; `make test` runs every test. Both install what they need first,
 # as every target but `help` does. `make help` (or `make`) lists the targets: the `## `
 # comment of each.
-.PHONY: help setup demo test check test-unit test-e2e fuzz deny lambda bench
+.PHONY: help setup demo demo-api test check test-unit test-e2e fuzz deny lambda bench
 
 help: ## list the targets
 	@awk 'BEGIN { FS = ":.*## " } /^[a-z][a-z0-9-]*:.*## / { printf "  make %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -18,6 +18,10 @@ setup: ## install what the rest needs: .venv (moto, cfn-lint, cargo-lambda), cdk
 demo: setup ## run the provider (Create, Update, Delete) against the embedded emulator
 	cargo build --release --workspace --all-targets
 	target/release/demo
+
+demo-api: setup ## the REST API on the embedded emulator over HTTP: plan, create, the article's call, list, diff (--serve: SERVE=1)
+	cargo build --release --workspace --all-targets
+	target/release/demo_api $(if $(SERVE),--serve)
 
 test: setup ## every test, as CI runs it (scripts/test)
 	bash scripts/test

@@ -31,6 +31,7 @@
 pub mod aws;
 pub mod bench;
 pub mod cloudformation;
+pub mod gateway;
 pub mod http;
 pub mod lambda;
 pub mod moto;

@@ -139,3 +139,74 @@ async fn the_api_makes_clones_it_owns_and_a_retry_gets_the_same_one() {
     assert_eq!(news.aliases(), ["news.shop.example.com"]);
     assert_eq!(body["requestId"], "e2e-req");
 }
+
+/// Over HTTP, as a program calls it: the local gateway turns each request into the proxy
+/// event API Gateway sends, with the authorizer's claims when the request is authorised.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_api_answers_a_real_http_client() {
+    let h = std::sync::Arc::new(Harness::start().await);
+    let reference = h.seed_reference().await;
+    h.issue_certificate("shop.example.com", &["*.shop.example.com"])
+        .await;
+    let (address, server) = cfclone_e2e::gateway::serve_api(
+        std::sync::Arc::clone(&h),
+        cfclone_e2e::gateway::ALL_SCOPES,
+    )
+    .await;
+    let base = format!("http://{address}");
+    let http = reqwest::Client::new();
+
+    let created = http
+        .post(format!("{base}/clones"))
+        .header("Authorization", "Bearer local")
+        .header("Idempotency-Key", "http-1")
+        .json(
+            &json!({"ReferenceDistributionId": reference.id, "Aliases": ["http.shop.example.com"]}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    assert_eq!(created.headers()["content-type"], "application/json");
+    let made: Value = created.json().await.unwrap();
+    let id = made["distributionId"].as_str().unwrap().to_owned();
+
+    let listed: Value = http
+        .get(format!("{base}/clones"))
+        .header("Authorization", "Bearer local")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        listed["clones"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["distributionId"] == id.as_str()),
+        "{listed}"
+    );
+
+    let original = http
+        .get(format!("{base}/clone_distribution?domain=old.shop.example.com&origin=old-origin.example.net&ref_dist={}", reference.id))
+        .header("Authorization", "Bearer local")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(original.status(), 200);
+    let body: Value = original.json().await.unwrap();
+    assert!(
+        body["distributionId"].is_string() && body["requestId"].is_string(),
+        "{body}"
+    );
+
+    let refused = http.get(format!("{base}/clones")).send().await.unwrap();
+    assert_eq!(refused.status(), 401);
+    assert_eq!(
+        refused.headers()["content-type"],
+        "application/problem+json"
+    );
+    server.abort();
+}
