@@ -19,7 +19,7 @@ demo: setup ## run the provider (Create, Update, Delete) against the embedded em
 	cargo build --release --workspace --all-targets
 	target/release/demo
 
-demo-api: setup ## the REST API on the embedded emulator over HTTP: plan, create, the article's call, list, diff (--serve: SERVE=1)
+demo-api: setup ## the REST API on the embedded emulator over HTTP: plan, create, the article's call, list, diff, delete (SERVE=1 keeps serving)
 	cargo build --release --workspace --all-targets
 	target/release/demo_api $(if $(SERVE),--serve)
 

@@ -127,7 +127,8 @@ pub fn parse(payload: Value) -> Result<Event, Unusable> {
         (payload, None)
     };
     let request = request(raw)?;
-    if continuation.is_some() && request.ids.response_url.is_empty() {
+    // Only the API's own requests (their "stack" is the provider function) answer nowhere.
+    if continuation.is_some() && request.ids.response_url.is_empty() && !request.is_api_owned() {
         return Err(Unusable::Refused(
             "the continuation's event has no ResponseURL".into(),
         ));
@@ -190,6 +191,12 @@ pub fn stack_region(stack_id: &str) -> &str {
 }
 
 impl Request {
+    /// Whether the request is the REST API's (its owner is a Lambda function, not a stack):
+    /// it has no ResponseURL, and its continuations answer nowhere.
+    pub fn is_api_owned(&self) -> bool {
+        self.ids.stack_id.split(':').nth(2) == Some("lambda")
+    }
+
     /// The stack's region, the default for `SsmRegions`.
     pub fn stack_region(&self) -> &str {
         stack_region(&self.ids.stack_id)

@@ -111,7 +111,8 @@ where
     /// after, else a CloudFormation event or a continuation of one.
     pub async fn handle(self: &Arc<Self>, payload: Value, invocation: &Invocation) -> Handled {
         if crate::rest::is_api_event(&payload) {
-            return self.rest(payload, invocation).await;
+            // Boxed: the API's future nests the lifecycle's, too deep for one layout.
+            return Box::pin(self.rest(payload, invocation)).await;
         }
         if let Some(trigger) = crate::trigger::parse(&payload) {
             return self.auto_sync(trigger, invocation).await;
@@ -183,7 +184,7 @@ where
 
     /// Runs the lifecycle in its own task, and answers FAILED for it should it panic or
     /// outlast the invocation (the lifecycle answers for itself once a clone exists).
-    async fn run(
+    pub(crate) async fn run(
         self: &Arc<Self>,
         request: &Arc<Request>,
         phase: Option<Phase>,
@@ -231,64 +232,7 @@ where
         Outcome::Done(Answer::Failed(Failure::new(physical_id, error)))
     }
 
-    /// Answers an API Gateway request ([`crate::rest`]), in its own task: a panic or the
-    /// approaching deadline becomes a problem document, never a stack trace.
-    async fn rest(self: &Arc<Self>, payload: Value, invocation: &Invocation) -> Handled {
-        let (status, body, problem, request_id) = match crate::rest::parse(payload) {
-            Err(problem) => (problem.status, problem.body(), true, problem.request_id),
-            Ok(call) => {
-                let request_id = call.request_id.clone();
-                let context =
-                    crate::rest::Context::of(&invocation.function, invocation.deadline_ms);
-                let deadline_ms = invocation.deadline_ms;
-                let provider = Arc::clone(self);
-                let task = tokio::spawn(async move {
-                    crate::rest::answer(&provider.aws, &call, &context, provider.poll_interval)
-                        .await
-                });
-                let now = self.aws.clock.now_ms();
-                let limit =
-                    deadline_ms.saturating_sub(now + reserve(now, deadline_ms).as_millis() as u64);
-                let failure = |status, title, detail: &str| {
-                    crate::rest::Problem::internal(status, title, detail)
-                        .with_request_id(&request_id)
-                };
-                let answered = match tokio::time::timeout(Duration::from_millis(limit), task).await
-                {
-                    Ok(Ok(answered)) => answered,
-                    Ok(Err(join)) => {
-                        let detail = if join.is_panic() {
-                            crate::error::panic_detail(join.into_panic())
-                        } else {
-                            "cancelled".into()
-                        };
-                        error!(detail, "the API request panicked");
-                        Err(failure(
-                            500,
-                            "Internal error",
-                            "the provider failed on this request; its log has the details",
-                        ))
-                    }
-                    Err(_) => Err(failure(
-                        504,
-                        "Timeout",
-                        "the request did not finish before the function's deadline; try again",
-                    )),
-                };
-                match answered {
-                    Ok((status, body)) => (status, body, false, request_id),
-                    Err(problem) => (problem.status, problem.body(), true, request_id),
-                }
-            }
-        };
-        info!(status, request_id, "answering the API request");
-        Handled::Responded {
-            status,
-            response: crate::rest::response(status, &body, problem, &request_id),
-        }
-    }
-
-    async fn hand_off<X: SelfInvoke>(
+    pub(crate) async fn hand_off<X: SelfInvoke>(
         &self,
         invoker: &X,
         request: &Request,
@@ -382,5 +326,6 @@ fn fallback_id(request: &Request, distribution: Option<&str>) -> String {
         .unwrap_or_else(|| request.not_created_id())
 }
 
+mod api;
 #[cfg(test)]
 mod tests;

@@ -12,6 +12,7 @@
 
 use crate::aws::{Adapters, Certificates, Clock, Distributions, ErrorKind, Parameters, Zones};
 use crate::error::Error;
+use crate::event::Request;
 use crate::lifecycle::Lifecycle;
 use crate::properties::Properties;
 use crate::report;
@@ -21,8 +22,10 @@ use serde_json::{Value, json};
 use std::time::Duration;
 
 mod create;
+mod delete;
 mod problem;
 
+pub use create::API_BUDGET;
 pub use problem::Problem;
 
 /// The scope every read needs.
@@ -51,6 +54,9 @@ pub enum Route {
     },
     Plan,
     CreateClone,
+    DeleteClone {
+        id: String,
+    },
     /// The article's call: one alias, the default behaviour's origin, the reference.
     CloneDistribution {
         domain: String,
@@ -63,7 +69,9 @@ impl Route {
     /// The scope the route needs.
     pub fn scope(&self) -> &'static str {
         match self {
-            Self::CreateClone | Self::CloneDistribution { .. } => WRITE_SCOPE,
+            Self::CreateClone | Self::DeleteClone { .. } | Self::CloneDistribution { .. } => {
+                WRITE_SCOPE
+            }
             _ => READ_SCOPE,
         }
     }
@@ -74,6 +82,7 @@ pub const ROUTES: &[&str] = &[
     "GET /clones",
     "POST /clones",
     "GET /clones/{id}",
+    "DELETE /clones/{id}",
     "GET /clones/{id}/diff",
     "POST /plan",
     "GET /clone_distribution",
@@ -238,10 +247,11 @@ fn route<'a>(
             (Some(route), "GET or POST")
         }
         ["clone_distribution"] => (None, "GET or POST"),
-        ["clones", id] => (
-            (method == "GET").then(|| Route::GetClone { id: (*id).into() }),
-            "GET",
-        ),
+        ["clones", id] => match method {
+            "GET" => (Some(Route::GetClone { id: (*id).into() }), "GET"),
+            "DELETE" => (Some(Route::DeleteClone { id: (*id).into() }), "DELETE"),
+            _ => (None, "GET or DELETE"),
+        },
         ["clones", id, "diff"] => (
             (method == "GET").then(|| Route::DiffClone { id: (*id).into() }),
             "GET",
@@ -252,13 +262,30 @@ fn route<'a>(
     route.ok_or_else(|| Problem::method_not_allowed(method, path, allowed))
 }
 
+/// What answering a call takes: an answer now, or a Delete for the handler to run (it hands
+/// the wait on to fresh invocations as it does for CloudFormation).
+#[derive(Debug, Clone)]
+pub enum Reply {
+    Json { status: u16, body: Value },
+    Delete { request: Box<Request>, id: String },
+}
+
+impl Reply {
+    /// The answer once the Delete ran: gone (`done`), or still going.
+    pub fn deleted(id: &str, done: bool, request_id: &str) -> (u16, Value) {
+        let (status, mut body) = delete::answer(id, done);
+        body["requestId"] = json!(request_id);
+        (status, body)
+    }
+}
+
 /// Answers one call over the adapters, in `context`.
 pub async fn answer<D, C, P, K>(
     aws: &Adapters<D, C, P, K>,
     call: &Call,
     context: &Context,
     poll_interval: Duration,
-) -> Result<(u16, Value), Problem>
+) -> Result<Reply, Problem>
 where
     D: Distributions,
     C: Certificates + Zones,
@@ -302,6 +329,15 @@ where
                 .map_err(failed)?;
             (200, report::plan(&properties, &preflight))
         }
+        Route::DeleteClone { id } => {
+            let request = delete::request(aws, &reader, context, id, &key())
+                .await
+                .map_err(|p| p.with_request_id(&call.request_id))?;
+            return Ok(Reply::Delete {
+                request: Box::new(request),
+                id: id.clone(),
+            });
+        }
         Route::CreateClone => {
             let made = create::create(aws, context, object_body(call)?, &key(), poll_interval)
                 .await
@@ -330,7 +366,7 @@ where
         }
     };
     body["requestId"] = json!(call.request_id);
-    Ok((status, body))
+    Ok(Reply::Json { status, body })
 }
 
 /// The body of a route that takes the resource's properties: a JSON object.

@@ -210,3 +210,66 @@ async fn the_api_answers_a_real_http_client() {
     );
     server.abort();
 }
+
+/// The API's Delete through the real binary: disable, wait (handed on to fresh invocations
+/// when CloudFront takes longer than an API request may), delete, remove the outputs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_api_deletes_the_clones_it_made_and_no_stacks() {
+    let h = Harness::start().await;
+    let reference = h.seed_reference().await;
+    h.issue_certificate("shop.example.com", &["*.shop.example.com"])
+        .await;
+    let stack_clone = h
+        .create("Shop", props(&reference.id, &["shop.example.com"]))
+        .await;
+    let stack_clone = h
+        .send(&stack_clone)
+        .await
+        .only()
+        .physical_resource_id
+        .clone();
+    let write = Some("clones/write");
+    let body = json!({"ReferenceDistributionId": reference.id, "Aliases": ["gone.shop.example.com"], "SsmParameterPrefix": "/cfclone/gone"});
+    let (status, made) = call(&h, event("POST", "/clones", write, Some(body))).await;
+    assert_eq!(status, 201, "{made}");
+    let id = made["distributionId"].as_str().unwrap().to_owned();
+    assert!(
+        !h.aws
+            .parameters("eu-west-1", "/cfclone/gone")
+            .await
+            .is_empty()
+    );
+
+    let (status, problem) = call(
+        &h,
+        event("DELETE", &format!("/clones/{stack_clone}"), write, None),
+    )
+    .await;
+    assert_eq!(status, 409, "{problem}");
+    assert!(
+        h.aws.distribution(&stack_clone).await.is_some(),
+        "a stack's clone is left alone"
+    );
+
+    let (status, deleted) = call(&h, event("DELETE", &format!("/clones/{id}"), write, None)).await;
+    assert!(status == 200 || status == 202, "{status} {deleted}");
+    h.settle().await;
+    assert!(
+        h.aws.distribution(&id).await.is_none(),
+        "the clone is gone\n{}",
+        h.logs().join("\n")
+    );
+    assert!(
+        h.aws
+            .parameters("eu-west-1", "/cfclone/gone")
+            .await
+            .is_empty(),
+        "its outputs are gone"
+    );
+    let (status, _) = call(
+        &h,
+        event("GET", &format!("/clones/{id}"), Some("clones/read"), None),
+    )
+    .await;
+    assert_eq!(status, 404);
+}

@@ -58,6 +58,10 @@ impl Problem {
         Self::new(404, "Not found", detail)
     }
 
+    pub fn conflict(detail: String) -> Self {
+        Self::new(409, "Conflict", detail)
+    }
+
     pub fn method_not_allowed(method: &str, path: &str, allowed: &str) -> Self {
         Self::new(
             405,

@@ -396,6 +396,72 @@ async fn refuses_a_create_without_the_write_scope_or_with_a_wait_it_cannot_hold(
     assert_eq!(api.cf.stored.lock().unwrap().len(), 2, "nothing was made");
 }
 
+#[tokio::test]
+async fn deletes_a_clone_the_api_made_and_refuses_a_stacks() {
+    let api = api().await;
+    let body = r#"{"ReferenceDistributionId": "EREFERENCE12345", "Aliases": ["blog.example.com"], "SsmParameterPrefix": "/cfclone/blog"}"#;
+    let (status, _, made) = call(&api, event("POST", "/clones", WRITE, Some(body))).await;
+    assert_eq!(status, 201, "{made}");
+    let id = made["distributionId"].as_str().unwrap().to_owned();
+
+    // The stack's clone is its stack's to delete.
+    let (status, _, problem) = call(
+        &api,
+        event("DELETE", &format!("/clones/{}", api.clone), WRITE, None),
+    )
+    .await;
+    assert_eq!(status, 409, "{problem}");
+    assert!(
+        problem["detail"].as_str().unwrap().contains(STACK),
+        "{problem}"
+    );
+    assert!(api.cf.stored.lock().unwrap().contains_key(&api.clone));
+
+    assert_eq!(
+        call(&api, event("DELETE", &format!("/clones/{id}"), READ, None))
+            .await
+            .0,
+        403
+    );
+    // In process (no deadline to beat), the Delete runs to its end: disabled, then deleted.
+    let (status, _, deleted) =
+        call(&api, event("DELETE", &format!("/clones/{id}"), WRITE, None)).await;
+    assert_eq!(
+        (status, &deleted["status"]),
+        (200, &json!("Deleted")),
+        "{deleted}"
+    );
+    assert!(!api.cf.stored.lock().unwrap().contains_key(&id));
+    let calls = api.cf.calls();
+    let disable = calls
+        .iter()
+        .position(|c| c.starts_with(&format!("UpdateDistribution {id}")))
+        .expect("disabled first");
+    let delete = calls
+        .iter()
+        .position(|c| c.starts_with(&format!("DeleteDistribution {id}")))
+        .expect("then deleted");
+    assert!(disable < delete);
+    assert_eq!(
+        call(&api, event("GET", &format!("/clones/{id}"), READ, None))
+            .await
+            .0,
+        404
+    );
+    assert_eq!(
+        call(&api, event("DELETE", "/clones/EUNKNOWN123", WRITE, None))
+            .await
+            .0,
+        404
+    );
+    assert!(
+        calls
+            .iter()
+            .all(|c| !c.contains(&format!("Distribution {REFERENCE_ID}")) || c.starts_with("Get")),
+        "the reference is never written"
+    );
+}
+
 #[test]
 fn api_events_are_told_from_cloudformation_and_eventbridge_events() {
     assert!(is_api_event(&event("GET", "/clones", READ, None)));

@@ -1,8 +1,8 @@
 //! The REST API locally: moto as AWS, a reference distribution and a certificate, the real
 //! `cfclone-provider` under a local Lambda, and a local stand-in for API Gateway on
 //! loopback (`cfclone_e2e::gateway`: it plays the Cognito authorizer without checking
-//! tokens). Makes, lists, diffs and plans clones over HTTP — the article's own call
-//! included — printing each request and answer; with `--serve`, then keeps serving for your
+//! tokens). Plans, makes, lists, diffs and deletes clones over HTTP — the article's own
+//! call included — printing each request and answer; with `--serve`, then keeps serving for your
 //! own `curl` until Enter is pressed.
 //!
 //! Run with `make demo-api` (or `cargo run --release -p cfclone-e2e --bin demo_api [-- --serve]`).
@@ -106,6 +106,27 @@ async fn main() -> ExitCode {
     step(status, 200);
     let (status, _) = call(&http, "GET", &format!("{base}/clones"), None, None, None).await;
     step(status, 401);
+    let (status, _) = call(
+        &http,
+        "DELETE",
+        &format!("{base}/clones/{id}"),
+        Some(auth),
+        None,
+        None,
+    )
+    .await;
+    step(if status == 202 { 200 } else { status }, 200);
+    h.settle().await;
+    let (status, _) = call(
+        &http,
+        "GET",
+        &format!("{base}/clones/{id}"),
+        Some(auth),
+        None,
+        None,
+    )
+    .await;
+    step(status, 404);
     let _ = (plan, diff);
 
     if serve {

@@ -1,0 +1,94 @@
+//! `DELETE /clones/{id}`: the Delete a stack's resource runs — disable, wait, delete, remove
+//! the SSM outputs and the record — for a clone the API owns. The request becomes the
+//! Delete request of the clone's own "resource" (its ownership tags name it); the handler
+//! runs it and hands the wait on to fresh invocations as it does for CloudFormation, so the
+//! API answers 202 while CloudFront disables the clone. A clone a stack owns is refused: its
+//! stack deletes it.
+
+use super::{Context, Problem};
+use crate::aws::{Adapters, Certificates, Clock, Distributions, ErrorKind, Parameters, Zones};
+use crate::error::Error;
+use crate::event::{Ids, Request, RequestType};
+use crate::lifecycle::{Lifecycle, Owner};
+use crate::properties::Declared;
+use serde_json::{Value, json};
+
+/// The Delete request of clone `id`, which the API must own.
+pub async fn request<D, C, P, K>(
+    aws: &Adapters<D, C, P, K>,
+    reader: &Lifecycle<'_, D, C, P, K>,
+    context: &Context,
+    id: &str,
+    request_id: &str,
+) -> Result<Request, Problem>
+where
+    D: Distributions,
+    C: Certificates + Zones,
+    P: Parameters,
+    K: Clock,
+{
+    let clone = aws.distributions.get(id).await.map_err(|e| {
+        if e.is(ErrorKind::NotFound) {
+            Problem::from_error(&Error::NoDistribution {
+                operation: e.operation,
+                id: id.to_owned(),
+            })
+        } else {
+            Problem::from_error(&Error::Aws(e))
+        }
+    })?;
+    let tags = aws
+        .distributions
+        .tags(&clone.arn)
+        .await
+        .map_err(|e| Problem::from_error(&Error::Aws(e)))?;
+    let Some(owner) = Owner::from_tags(&tags) else {
+        return Err(Problem::not_found(format!(
+            "{id} is not a clone cfclone made, and cfclone leaves it alone"
+        )));
+    };
+    if owner.stack_id != context.owner {
+        return Err(Problem::conflict(format!(
+            "{id} belongs to {} ({}): the API deletes only the clones it made; delete this one through its stack",
+            owner.stack_id, owner.logical_id
+        )));
+    }
+    // The record says what the clone was declared with (its SSM outputs, its reference);
+    // without one, the Delete still removes the clone.
+    let properties = match reader.record(id).await {
+        Ok(Some(record)) => record.declared(&context.owner),
+        _ => json!({"ServiceToken": context.owner}),
+    };
+    let raw = json!({
+        "RequestType": "Delete",
+        "RequestId": request_id,
+        "StackId": owner.stack_id,
+        "LogicalResourceId": owner.logical_id,
+        "PhysicalResourceId": id,
+        "ResourceType": crate::RESOURCE_TYPE,
+        "ResponseURL": "",
+        "ResourceProperties": properties,
+    });
+    Ok(Request {
+        request_type: RequestType::Delete,
+        ids: Ids {
+            request_id: request_id.to_owned(),
+            stack_id: owner.stack_id,
+            logical_resource_id: owner.logical_id,
+            response_url: String::new(),
+        },
+        physical_resource_id: Some(id.to_owned()),
+        properties: Declared::read(raw["ResourceProperties"].clone(), &context.region),
+        old_properties: None,
+        raw,
+    })
+}
+
+/// The answer once the Delete ran in this invocation: gone (200), or going (202).
+pub fn answer(id: &str, done: bool) -> (u16, Value) {
+    if done {
+        (200, json!({"distributionId": id, "status": "Deleted"}))
+    } else {
+        (202, json!({"distributionId": id, "status": "Deleting"}))
+    }
+}
