@@ -12,7 +12,7 @@
 
 use crate::aws::{Adapters, Certificates, Clock, Distributions, ErrorKind, Parameters, Zones};
 use crate::error::Error;
-use crate::event::Request;
+use crate::event::{Request, RequestType};
 use crate::lifecycle::Lifecycle;
 use crate::properties::Properties;
 use crate::report;
@@ -54,6 +54,9 @@ pub enum Route {
     },
     Plan,
     CreateClone,
+    UpdateClone {
+        id: String,
+    },
     DeleteClone {
         id: String,
     },
@@ -69,9 +72,10 @@ impl Route {
     /// The scope the route needs.
     pub fn scope(&self) -> &'static str {
         match self {
-            Self::CreateClone | Self::DeleteClone { .. } | Self::CloneDistribution { .. } => {
-                WRITE_SCOPE
-            }
+            Self::CreateClone
+            | Self::UpdateClone { .. }
+            | Self::DeleteClone { .. }
+            | Self::CloneDistribution { .. } => WRITE_SCOPE,
             _ => READ_SCOPE,
         }
     }
@@ -82,6 +86,7 @@ pub const ROUTES: &[&str] = &[
     "GET /clones",
     "POST /clones",
     "GET /clones/{id}",
+    "PATCH /clones/{id}",
     "DELETE /clones/{id}",
     "GET /clones/{id}/diff",
     "POST /plan",
@@ -249,8 +254,9 @@ fn route<'a>(
         ["clone_distribution"] => (None, "GET or POST"),
         ["clones", id] => match method {
             "GET" => (Some(Route::GetClone { id: (*id).into() }), "GET"),
+            "PATCH" => (Some(Route::UpdateClone { id: (*id).into() }), "PATCH"),
             "DELETE" => (Some(Route::DeleteClone { id: (*id).into() }), "DELETE"),
-            _ => (None, "GET or DELETE"),
+            _ => (None, "GET, PATCH or DELETE"),
         },
         ["clones", id, "diff"] => (
             (method == "GET").then(|| Route::DiffClone { id: (*id).into() }),
@@ -330,13 +336,46 @@ where
             (200, report::plan(&properties, &preflight))
         }
         Route::DeleteClone { id } => {
-            let request = delete::request(aws, &reader, context, id, &key())
+            let (owner, properties) = delete::owned(aws, &reader, context, id)
                 .await
                 .map_err(|p| p.with_request_id(&call.request_id))?;
+            let request = delete::request(
+                RequestType::Delete,
+                context,
+                owner,
+                id,
+                &key(),
+                properties,
+                None,
+            );
             return Ok(Reply::Delete {
                 request: Box::new(request),
                 id: id.clone(),
             });
+        }
+        Route::UpdateClone { id } => {
+            let (owner, recorded) = delete::owned(aws, &reader, context, id)
+                .await
+                .map_err(|p| p.with_request_id(&call.request_id))?;
+            let changes = object_body(call)?;
+            let merged = create::merge(&recorded, &changes)
+                .map_err(|p| p.with_request_id(&call.request_id))?;
+            let request = delete::request(
+                RequestType::Update,
+                context,
+                owner,
+                id,
+                &key(),
+                merged,
+                Some(recorded),
+            );
+            let made = create::run(aws, &request, poll_interval, context)
+                .await
+                .map_err(|p| p.with_request_id(&call.request_id))?;
+            (
+                200,
+                json!({"distributionId": made.distribution_id, "domainName": made.domain_name}),
+            )
         }
         Route::CreateClone => {
             let made = create::create(aws, context, object_body(call)?, &key(), poll_interval)

@@ -211,10 +211,10 @@ async fn the_api_answers_a_real_http_client() {
     server.abort();
 }
 
-/// The API's Delete through the real binary: disable, wait (handed on to fresh invocations
+/// The API's Update and Delete through the real binary: in place; disable, wait (handed on to fresh invocations
 /// when CloudFront takes longer than an API request may), delete, remove the outputs.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_api_deletes_the_clones_it_made_and_no_stacks() {
+async fn the_api_changes_and_deletes_the_clones_it_made_and_no_stacks() {
     let h = Harness::start().await;
     let reference = h.seed_reference().await;
     h.issue_certificate("shop.example.com", &["*.shop.example.com"])
@@ -249,6 +249,24 @@ async fn the_api_deletes_the_clones_it_made_and_no_stacks() {
     assert!(
         h.aws.distribution(&stack_clone).await.is_some(),
         "a stack's clone is left alone"
+    );
+
+    // PATCH, in place, over the real SDK's ETags: the aliases change, the id does not.
+    let change = json!({"Aliases": ["gone.shop.example.com", "went.shop.example.com"]});
+    let (status, updated) = call(
+        &h,
+        event("PATCH", &format!("/clones/{id}"), write, Some(change)),
+    )
+    .await;
+    assert_eq!(
+        (status, &updated["distributionId"]),
+        (200, &json!(id)),
+        "{updated}"
+    );
+    let clone = h.aws.distribution(&id).await.expect("still there");
+    assert_eq!(
+        clone.aliases(),
+        ["gone.shop.example.com", "went.shop.example.com"]
     );
 
     let (status, deleted) = call(&h, event("DELETE", &format!("/clones/{id}"), write, None)).await;

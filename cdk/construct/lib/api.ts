@@ -22,6 +22,7 @@ export const API_ROUTES: { method: string; path: string; scope: string }[] = [
   { method: 'GET', path: '/clones', scope: READ_SCOPE },
   { method: 'POST', path: '/clones', scope: WRITE_SCOPE },
   { method: 'GET', path: '/clones/{id}', scope: READ_SCOPE },
+  { method: 'PATCH', path: '/clones/{id}', scope: WRITE_SCOPE },
   { method: 'DELETE', path: '/clones/{id}', scope: WRITE_SCOPE },
   { method: 'GET', path: '/clones/{id}/diff', scope: READ_SCOPE },
   { method: 'POST', path: '/plan', scope: READ_SCOPE },

@@ -46,27 +46,8 @@ where
             "the body must be a JSON object of the resource's properties (ReferenceDistributionId, Aliases, …)".into(),
         ));
     };
-    // Waits the API cannot hold a request open for: poll GET /clones/{id} instead.
-    for (property, why) in [
-        (
-            "WaitForDeployment",
-            "the API answers as soon as the clone exists; poll GET /clones/{id} until its status is Deployed",
-        ),
-        (
-            "CertificateValidation",
-            "requesting a certificate takes minutes of DNS validation, longer than an API request; request it in a stack, or give CertificateArn",
-        ),
-        ("ServiceToken", "the API is the service: leave it out"),
-    ] {
-        let set = properties
-            .get(property)
-            .is_some_and(|v| *v != json!(false) && *v != json!("false"));
-        if set {
-            return Err(Problem::bad_request(
-                Some(property),
-                format!("{property}: {why}"),
-            ));
-        }
+    for (property, value) in &properties {
+        refuse_waits(property, value)?;
     }
     properties.insert("ServiceToken".into(), json!(context.owner));
     let raw = json!({
@@ -91,6 +72,46 @@ where
         old_properties: None,
         raw,
     };
+    run(aws, &request, poll_interval, context).await
+}
+
+/// The properties of a PATCH: `changes` over the `recorded` ones (`null` removes one).
+/// The reference cannot change (that would be another clone), nor the waits the API
+/// cannot hold.
+pub fn merge(recorded: &Value, changes: &Value) -> Result<Value, Problem> {
+    let mut merged = recorded.as_object().cloned().unwrap_or_default();
+    for (key, value) in changes.as_object().into_iter().flatten() {
+        if key == "ReferenceDistributionId" && Some(value) != merged.get(key) {
+            return Err(Problem::bad_request(
+                Some(key),
+                format!(
+                    "{key}: a clone of another reference is another clone; make it with POST /clones"
+                ),
+            ));
+        }
+        refuse_waits(key, value)?;
+        if value.is_null() {
+            merged.remove(key);
+        } else {
+            merged.insert(key.clone(), value.clone());
+        }
+    }
+    Ok(Value::Object(merged))
+}
+
+/// Runs a Create or Update request within the API's budget.
+pub async fn run<D, C, P, K>(
+    aws: &Adapters<D, C, P, K>,
+    request: &Request,
+    poll_interval: Duration,
+    context: &Context,
+) -> Result<Made, Problem>
+where
+    D: Distributions,
+    C: Certificates + Zones,
+    P: Parameters,
+    K: Clock,
+{
     if let Err(e) = &request.properties.checked {
         return Err(Problem::from_error(&Error::Property(e.clone())));
     }
@@ -98,7 +119,7 @@ where
     let deadline_ms = context.deadline_ms.min(now + API_BUDGET.as_millis() as u64);
     let budget = Budget::new(now, now, deadline_ms, API_BUDGET, poll_interval);
     let lifecycle = Lifecycle { aws, budget };
-    match lifecycle.run(&request, None).await {
+    match lifecycle.run(request, None).await {
         Outcome::Done(Answer::Success { physical_id, data }) => Ok(Made {
             domain_name: data.get("DomainName").cloned().unwrap_or_default(),
             distribution_id: physical_id,
@@ -117,4 +138,25 @@ where
             in_progress: true,
         }),
     }
+}
+
+/// Waits the API cannot hold a request open for: poll GET /clones/{id} instead.
+fn refuse_waits(property: &str, value: &Value) -> Result<(), Problem> {
+    let why = match property {
+        "WaitForDeployment" => {
+            "the API answers as soon as the clone exists; poll GET /clones/{id} until its status is Deployed"
+        }
+        "CertificateValidation" => {
+            "requesting a certificate takes minutes of DNS validation, longer than an API request; request it in a stack, or give CertificateArn"
+        }
+        "ServiceToken" => "the API is the service: leave it out",
+        _ => return Ok(()),
+    };
+    if *value == json!(false) || *value == json!("false") || value.is_null() {
+        return Ok(());
+    }
+    Err(Problem::bad_request(
+        Some(property),
+        format!("{property}: {why}"),
+    ))
 }

@@ -1,4 +1,5 @@
-//! `DELETE /clones/{id}`: the Delete a stack's resource runs — disable, wait, delete, remove
+//! `DELETE /clones/{id}` and `PATCH /clones/{id}`: the Delete (and the Update) a stack's
+//! resource runs — disable, wait, delete, remove
 //! the SSM outputs and the record — for a clone the API owns. The request becomes the
 //! Delete request of the clone's own "resource" (its ownership tags name it); the handler
 //! runs it and hands the wait on to fresh invocations as it does for CloudFormation, so the
@@ -13,14 +14,14 @@ use crate::lifecycle::{Lifecycle, Owner};
 use crate::properties::Declared;
 use serde_json::{Value, json};
 
-/// The Delete request of clone `id`, which the API must own.
-pub async fn request<D, C, P, K>(
+/// A clone the API owns: its owner (from its tags) and its properties as recorded (a
+/// minimal set when it has no record).
+pub async fn owned<D, C, P, K>(
     aws: &Adapters<D, C, P, K>,
     reader: &Lifecycle<'_, D, C, P, K>,
     context: &Context,
     id: &str,
-    request_id: &str,
-) -> Result<Request, Problem>
+) -> Result<(Owner, Value), Problem>
 where
     D: Distributions,
     C: Certificates + Zones,
@@ -49,18 +50,36 @@ where
     };
     if owner.stack_id != context.owner {
         return Err(Problem::conflict(format!(
-            "{id} belongs to {} ({}): the API deletes only the clones it made; delete this one through its stack",
+            "{id} belongs to {} ({}): the API changes and deletes only the clones it made; use its stack",
             owner.stack_id, owner.logical_id
         )));
     }
-    // The record says what the clone was declared with (its SSM outputs, its reference);
-    // without one, the Delete still removes the clone.
+    // The record says what the clone was declared with (its SSM outputs, its reference).
     let properties = match reader.record(id).await {
         Ok(Some(record)) => record.declared(&context.owner),
         _ => json!({"ServiceToken": context.owner}),
     };
-    let raw = json!({
-        "RequestType": "Delete",
+    Ok((owner, properties))
+}
+
+/// The lifecycle request `request_type` of clone `id`, owned by `owner`, with `properties`
+/// (and, for an Update, the recorded ones as its old properties).
+pub fn request(
+    request_type: RequestType,
+    context: &Context,
+    owner: Owner,
+    id: &str,
+    request_id: &str,
+    properties: Value,
+    old: Option<Value>,
+) -> Request {
+    let kind = match request_type {
+        RequestType::Create => "Create",
+        RequestType::Update => "Update",
+        RequestType::Delete => "Delete",
+    };
+    let mut raw = json!({
+        "RequestType": kind,
         "RequestId": request_id,
         "StackId": owner.stack_id,
         "LogicalResourceId": owner.logical_id,
@@ -69,8 +88,11 @@ where
         "ResponseURL": "",
         "ResourceProperties": properties,
     });
-    Ok(Request {
-        request_type: RequestType::Delete,
+    if let Some(old) = &old {
+        raw["OldResourceProperties"] = old.clone();
+    }
+    Request {
+        request_type,
         ids: Ids {
             request_id: request_id.to_owned(),
             stack_id: owner.stack_id,
@@ -79,9 +101,9 @@ where
         },
         physical_resource_id: Some(id.to_owned()),
         properties: Declared::read(raw["ResourceProperties"].clone(), &context.region),
-        old_properties: None,
+        old_properties: old.map(|old| Declared::read(old, &context.region)),
         raw,
-    })
+    }
 }
 
 /// The answer once the Delete ran in this invocation: gone (200), or going (202).

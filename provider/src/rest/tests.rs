@@ -462,6 +462,55 @@ async fn deletes_a_clone_the_api_made_and_refuses_a_stacks() {
     );
 }
 
+#[tokio::test]
+async fn changes_a_clone_the_api_made_in_place_and_no_stacks() {
+    let api = api().await;
+    let body = r#"{"ReferenceDistributionId": "EREFERENCE12345", "Aliases": ["blog.example.com"], "Comment": "blog"}"#;
+    let (_, _, made) = call(&api, event("POST", "/clones", WRITE, Some(body))).await;
+    let id = made["distributionId"].as_str().unwrap().to_owned();
+    let path = format!("/clones/{id}");
+
+    let change = r#"{"Aliases": ["blog.example.com", "news.example.com"], "Comment": null}"#;
+    let (status, _, updated) = call(&api, event("PATCH", &path, WRITE, Some(change))).await;
+    assert_eq!(
+        (status, &updated["distributionId"]),
+        (200, &json!(id)),
+        "{updated}"
+    );
+    let config = api.cf.stored.lock().unwrap()[&id]
+        .distribution
+        .config
+        .clone();
+    assert_eq!(
+        config.aliases.unwrap().items.unwrap(),
+        ["blog.example.com", "news.example.com"]
+    );
+    assert_ne!(
+        config.comment, "blog",
+        "a null removes the property: the default comment"
+    );
+    let (_, _, state) = call(&api, event("GET", &path, READ, None)).await;
+    assert_eq!(state["sync"], "in-sync", "{state}");
+
+    let other = r#"{"ReferenceDistributionId": "EOTHER1234567"}"#;
+    let (status, _, problem) = call(&api, event("PATCH", &path, WRITE, Some(other))).await;
+    assert_eq!(
+        (status, &problem["field"]),
+        (400, &json!("ReferenceDistributionId"))
+    );
+    let (status, _, _) = call(
+        &api,
+        event(
+            "PATCH",
+            &format!("/clones/{}", api.clone),
+            WRITE,
+            Some(change),
+        ),
+    )
+    .await;
+    assert_eq!(status, 409, "a stack's clone is its stack's to change");
+}
+
 #[test]
 fn api_events_are_told_from_cloudformation_and_eventbridge_events() {
     assert!(is_api_event(&event("GET", "/clones", READ, None)));
