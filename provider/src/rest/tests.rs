@@ -3,9 +3,9 @@
 //! document against the routes.
 
 use super::*;
-use crate::aws::fake::{FakeAcm, FakeClock, FakeCloudFront, FakeInvoker, FakeSsm};
+use crate::aws::fake::{FakeAcm, FakeClock, FakeCloudFront};
 use crate::certificates::Certificate;
-use crate::handler::{Continuer, Handled, Invocation, Provider};
+use crate::handler::{Handled, Invocation};
 use crate::lifecycle::Answer;
 use crate::test_support::{self, REFERENCE_ID};
 use proptest::prelude::*;
@@ -15,8 +15,7 @@ const NOW_MS: u64 = 1_800_000_000_000;
 const STACK: &str = "arn:aws:cloudformation:eu-west-1:123456789012:stack/shop/1111";
 const FUNCTION: &str = "arn:aws:lambda:eu-west-1:123456789012:function:cfclone";
 
-type FakeProvider =
-    Provider<Arc<FakeCloudFront>, Arc<FakeAcm>, Arc<FakeSsm>, Arc<FakeClock>, Arc<FakeInvoker>>;
+use crate::test_support::FakeProvider;
 
 struct Api {
     provider: Arc<FakeProvider>,
@@ -36,18 +35,8 @@ async fn api() -> Api {
         Certificate::issued(wildcard, "*.example.com", &[], year),
         true,
     );
-    let provider = Arc::new(Provider {
-        aws: Adapters {
-            distributions: Arc::clone(&cf),
-            certificates: acm,
-            parameters: Arc::new(FakeSsm::default()),
-            clock,
-        },
-        continuer: Continuer::<Arc<FakeInvoker>>::InProcess,
-        http: reqwest::Client::new(),
-        poll_interval: Duration::from_secs(12),
-        sync_limits: crate::sync::Limits::default(),
-    });
+    let provider =
+        test_support::in_process_provider(&cf, acm, clock, crate::sync::Limits::default());
     let create = json!({
         "RequestType": "Create", "RequestId": "create-1", "StackId": STACK,
         "LogicalResourceId": "Shop", "ResourceType": "Custom::ClonedDistribution", "ResponseURL": "",

@@ -3,10 +3,9 @@
 
 use super::auto::{Owners, TOO_MANY, metric_line};
 use super::*;
-use crate::aws::fake::{FakeAcm, FakeClock, FakeCloudFront, FakeInvoker, FakeSsm};
-use crate::aws::{Adapters, ErrorKind};
+use crate::aws::ErrorKind;
+use crate::aws::fake::{FakeAcm, FakeClock, FakeCloudFront};
 use crate::certificates::Certificate;
-use crate::handler::Continuer;
 use crate::lifecycle::Lifecycle;
 use crate::test_support::{self, REFERENCE_ID};
 use serde_json::{Value, json};
@@ -14,8 +13,7 @@ use serde_json::{Value, json};
 const NOW_MS: u64 = 1_800_000_000_000;
 const STACK: &str = "arn:aws:cloudformation:eu-west-1:123456789012:stack/shop/1111";
 
-type FakeProvider =
-    Provider<Arc<FakeCloudFront>, Arc<FakeAcm>, Arc<FakeSsm>, Arc<FakeClock>, Arc<FakeInvoker>>;
+use crate::test_support::FakeProvider;
 
 struct Fleet {
     provider: Arc<FakeProvider>,
@@ -39,18 +37,7 @@ async fn fleet(n: usize, limits: Limits) -> Fleet {
         ),
         true,
     );
-    let provider = Arc::new(Provider {
-        aws: Adapters {
-            distributions: Arc::clone(&cf),
-            certificates: acm,
-            parameters: Arc::new(FakeSsm::default()),
-            clock,
-        },
-        continuer: Continuer::<Arc<FakeInvoker>>::InProcess,
-        http: reqwest::Client::new(),
-        poll_interval: Duration::from_secs(12),
-        sync_limits: limits,
-    });
+    let provider = test_support::in_process_provider(&cf, acm, clock, limits);
     let mut clones = Vec::new();
     for i in 0..n {
         let event = json!({
