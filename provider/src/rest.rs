@@ -57,6 +57,11 @@ pub enum Route {
     UpdateClone {
         id: String,
     },
+    /// Bring the clone up to date with its reference; `force` overwrites edits by hand.
+    SyncClone {
+        id: String,
+        force: bool,
+    },
     DeleteClone {
         id: String,
     },
@@ -74,6 +79,7 @@ impl Route {
         match self {
             Self::CreateClone
             | Self::UpdateClone { .. }
+            | Self::SyncClone { .. }
             | Self::DeleteClone { .. }
             | Self::CloneDistribution { .. } => WRITE_SCOPE,
             _ => READ_SCOPE,
@@ -89,6 +95,7 @@ pub const ROUTES: &[&str] = &[
     "PATCH /clones/{id}",
     "DELETE /clones/{id}",
     "GET /clones/{id}/diff",
+    "POST /clones/{id}/sync",
     "POST /plan",
     "GET /clone_distribution",
     "POST /clone_distribution",
@@ -262,6 +269,13 @@ fn route<'a>(
             (method == "GET").then(|| Route::DiffClone { id: (*id).into() }),
             "GET",
         ),
+        ["clones", id, "sync"] => (
+            (method == "POST").then(|| Route::SyncClone {
+                id: (*id).into(),
+                force: query("force").as_deref() == Some("true"),
+            }),
+            "POST",
+        ),
         ["plan"] => ((method == "POST").then_some(Route::Plan), "POST"),
         _ => return Err(Problem::not_found(format!("there is no route {path}"))),
     };
@@ -376,6 +390,46 @@ where
                 200,
                 json!({"distributionId": made.distribution_id, "domainName": made.domain_name}),
             )
+        }
+        Route::SyncClone { id, force } => {
+            let (owner, recorded) = delete::owned(aws, &reader, context, id)
+                .await
+                .map_err(|p| p.with_request_id(&call.request_id))?;
+            let state = reader.diff(id).await.map_err(failed)?;
+            let fields: Vec<&str> = state
+                .differences
+                .iter()
+                .map(|d| d.change.field.as_str())
+                .collect();
+            if state.in_sync() {
+                (
+                    200,
+                    json!({"distributionId": id, "synced": false, "fields": fields}),
+                )
+            } else if !state.drifted().is_empty() && !force {
+                return Err(Problem::conflict(format!(
+                    "{id} was edited by hand ({}); a sync would overwrite that: POST /clones/{id}/sync?force=true to do it",
+                    state.drifted().join(", ")
+                ))
+                .with_request_id(&call.request_id));
+            } else {
+                let request = delete::request(
+                    RequestType::Update,
+                    context,
+                    owner,
+                    id,
+                    &key(),
+                    recorded.clone(),
+                    Some(recorded),
+                );
+                create::run(aws, &request, poll_interval, context)
+                    .await
+                    .map_err(|p| p.with_request_id(&call.request_id))?;
+                (
+                    200,
+                    json!({"distributionId": id, "synced": true, "fields": fields}),
+                )
+            }
         }
         Route::CreateClone => {
             let made = create::create(aws, context, object_body(call)?, &key(), poll_interval)

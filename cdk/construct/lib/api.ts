@@ -25,6 +25,7 @@ export const API_ROUTES: { method: string; path: string; scope: string }[] = [
   { method: 'PATCH', path: '/clones/{id}', scope: WRITE_SCOPE },
   { method: 'DELETE', path: '/clones/{id}', scope: WRITE_SCOPE },
   { method: 'GET', path: '/clones/{id}/diff', scope: READ_SCOPE },
+  { method: 'POST', path: '/clones/{id}/sync', scope: WRITE_SCOPE },
   { method: 'POST', path: '/plan', scope: READ_SCOPE },
   { method: 'GET', path: '/clone_distribution', scope: WRITE_SCOPE },
   { method: 'POST', path: '/clone_distribution', scope: WRITE_SCOPE },

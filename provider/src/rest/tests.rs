@@ -500,6 +500,69 @@ async fn changes_a_clone_the_api_made_in_place_and_no_stacks() {
     assert_eq!(status, 409, "a stack's clone is its stack's to change");
 }
 
+#[tokio::test]
+async fn syncs_a_clone_the_api_made_and_leaves_hand_edits_unless_forced() {
+    let api = api().await;
+    let body = r#"{"ReferenceDistributionId": "EREFERENCE12345", "Aliases": ["blog.example.com"]}"#;
+    let (_, _, made) = call(&api, event("POST", "/clones", WRITE, Some(body))).await;
+    let id = made["distributionId"].as_str().unwrap().to_owned();
+    let sync = format!("/clones/{id}/sync");
+    let (status, _, nothing) = call(&api, event("POST", &sync, WRITE, None)).await;
+    assert_eq!(
+        (status, &nothing["synced"]),
+        (200, &json!(false)),
+        "{nothing}"
+    );
+
+    let mut moved = test_support::reference();
+    moved.default_root_object = Some("home.html".into());
+    api.cf.insert(REFERENCE_ID, moved, vec![]);
+    let (status, _, synced) = call(&api, event("POST", &sync, WRITE, None)).await;
+    assert_eq!((status, &synced["synced"]), (200, &json!(true)), "{synced}");
+    assert_eq!(synced["fields"], json!(["DefaultRootObject"]));
+    let root = api.cf.stored.lock().unwrap()[&id]
+        .distribution
+        .config
+        .default_root_object
+        .clone();
+    assert_eq!(root.as_deref(), Some("home.html"));
+
+    // An edit by hand is left alone unless forced.
+    api.cf
+        .stored
+        .lock()
+        .unwrap()
+        .get_mut(&id)
+        .unwrap()
+        .distribution
+        .config
+        .comment = "by hand".into();
+    let (status, _, problem) = call(&api, event("POST", &sync, WRITE, None)).await;
+    assert_eq!(status, 409, "{problem}");
+    assert!(problem["detail"].as_str().unwrap().contains("force=true"));
+    let mut forced = event("POST", &sync, WRITE, None);
+    forced["queryStringParameters"] = json!({"force": "true"});
+    let (status, _, synced) = call(&api, forced).await;
+    assert_eq!((status, &synced["synced"]), (200, &json!(true)), "{synced}");
+    assert_ne!(
+        api.cf.stored.lock().unwrap()[&id]
+            .distribution
+            .config
+            .comment,
+        "by hand"
+    );
+    // A stack's clone is its stack's to sync.
+    assert_eq!(
+        call(
+            &api,
+            event("POST", &format!("/clones/{}/sync", api.clone), WRITE, None)
+        )
+        .await
+        .0,
+        409
+    );
+}
+
 #[test]
 fn api_events_are_told_from_cloudformation_and_eventbridge_events() {
     assert!(is_api_event(&event("GET", "/clones", READ, None)));
