@@ -291,3 +291,68 @@ async fn the_api_changes_and_deletes_the_clones_it_made_and_no_stacks() {
     .await;
     assert_eq!(status, 404);
 }
+
+/// A Delete longer than an API request may take (as on AWS, where CloudFront takes minutes
+/// to disable a distribution): the API answers 202 once the wait is handed on, fresh
+/// invocations carry it on without a ResponseURL, and the clone goes when CloudFront is done.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_api_answers_202_and_hands_a_slow_delete_on() {
+    let h = Harness::start_with(cfclone_e2e::Options {
+        function_timeout: std::time::Duration::from_secs(6),
+        poll_interval: std::time::Duration::from_millis(500),
+        ..cfclone_e2e::Options::default()
+    })
+    .await;
+    let reference = h.seed_reference().await;
+    h.issue_certificate("shop.example.com", &["*.shop.example.com"])
+        .await;
+    let write = Some("clones/write");
+    let body = json!({"ReferenceDistributionId": reference.id, "Aliases": ["slow.shop.example.com"], "SsmParameterPrefix": "/cfclone/slow"});
+    let (status, made) = call(&h, event("POST", "/clones", write, Some(body))).await;
+    assert_eq!(status, 201, "{made}");
+    let id = made["distributionId"].as_str().unwrap().to_owned();
+
+    h.moto
+        .set_distribution_progression(cfclone_e2e::Progression::Never)
+        .await;
+    let invocation = h
+        .lambda
+        .invoke_event(event("DELETE", &format!("/clones/{id}"), write, None));
+    assert!(
+        h.wait_for_hand_offs(2, std::time::Duration::from_secs(40))
+            .await,
+        "hand-offs while CloudFront is still disabling the clone\n{}",
+        h.logs().join("\n")
+    );
+    let answered = h
+        .lambda
+        .invocations()
+        .into_iter()
+        .find(|i| i.id == invocation)
+        .map(|i| i.outcome);
+    let Some(cfclone_e2e::Outcome::Response(response)) = answered else {
+        panic!("the API request has not answered: {answered:?}");
+    };
+    assert_eq!(response["statusCode"], 202, "{response}");
+    let body: Value = serde_json::from_str(response["body"].as_str().unwrap()).unwrap();
+    assert_eq!(body["status"], "Deleting");
+    let clone = h.aws.distribution(&id).await.expect("not deleted yet");
+    assert!(!clone.config.enabled, "disabled first");
+
+    h.moto
+        .set_distribution_progression(cfclone_e2e::Progression::Immediate)
+        .await;
+    h.settle().await;
+    assert!(
+        h.aws.distribution(&id).await.is_none(),
+        "the clone is gone\n{}",
+        h.logs().join("\n")
+    );
+    assert!(
+        h.aws
+            .parameters("eu-west-1", "/cfclone/slow")
+            .await
+            .is_empty(),
+        "its outputs are gone"
+    );
+}
