@@ -22,7 +22,7 @@ use serde_json::{Value, json};
 use std::time::Duration;
 
 mod create;
-mod delete;
+mod owned;
 mod problem;
 
 pub use create::API_BUDGET;
@@ -129,12 +129,8 @@ impl Context {
     /// with a version or an alias).
     pub fn of(function: &str, deadline_ms: u64) -> Self {
         let parts: Vec<&str> = function.split(':').collect();
-        let region = parts
-            .get(3)
-            .filter(|r| !r.is_empty())
-            .unwrap_or(&"us-east-1");
         Self {
-            region: (*region).to_owned(),
+            region: crate::event::stack_region(function).to_owned(),
             owner: parts
                 .get(..7)
                 .map_or_else(|| function.to_owned(), |p| p.join(":")),
@@ -293,7 +289,7 @@ pub enum Reply {
 impl Reply {
     /// The answer once the Delete ran: gone (`done`), or still going.
     pub fn deleted(id: &str, done: bool, request_id: &str) -> (u16, Value) {
-        let (status, mut body) = delete::answer(id, done);
+        let (status, mut body) = owned::answer(id, done);
         body["requestId"] = json!(request_id);
         (status, body)
     }
@@ -319,7 +315,8 @@ where
             call.idempotency_key.as_deref().unwrap_or(&call.request_id)
         )
     };
-    let failed = |error: Error| Problem::from_error(&error).with_request_id(&call.request_id);
+    // The handler puts the request id in every problem this returns.
+    let failed = |error: Error| Problem::from_error(&error);
     let (status, mut body) = match &call.route {
         Route::ListClones { reference } => {
             let clones = reader.list(reference.as_deref()).await.map_err(failed)?;
@@ -350,14 +347,12 @@ where
             (200, report::plan(&properties, &preflight))
         }
         Route::DeleteClone { id } => {
-            let (owner, properties) = delete::owned(aws, &reader, context, id)
-                .await
-                .map_err(|p| p.with_request_id(&call.request_id))?;
-            let request = delete::request(
+            let (owner, properties) = owned::owned(aws, &reader, context, id).await?;
+            let request = owned::request(
                 RequestType::Delete,
                 context,
                 owner,
-                id,
+                Some(id),
                 &key(),
                 properties,
                 None,
@@ -368,33 +363,26 @@ where
             });
         }
         Route::UpdateClone { id } => {
-            let (owner, recorded) = delete::owned(aws, &reader, context, id)
-                .await
-                .map_err(|p| p.with_request_id(&call.request_id))?;
+            let (owner, recorded) = owned::owned(aws, &reader, context, id).await?;
             let changes = object_body(call)?;
-            let merged = create::merge(&recorded, &changes)
-                .map_err(|p| p.with_request_id(&call.request_id))?;
-            let request = delete::request(
+            let merged = create::merge(&recorded, &changes)?;
+            let request = owned::request(
                 RequestType::Update,
                 context,
                 owner,
-                id,
+                Some(id),
                 &key(),
                 merged,
                 Some(recorded),
             );
-            let made = create::run(aws, &request, poll_interval, context)
-                .await
-                .map_err(|p| p.with_request_id(&call.request_id))?;
+            let made = create::run(aws, &request, poll_interval, context).await?;
             (
                 200,
                 json!({"distributionId": made.distribution_id, "domainName": made.domain_name}),
             )
         }
         Route::SyncClone { id, force } => {
-            let (owner, recorded) = delete::owned(aws, &reader, context, id)
-                .await
-                .map_err(|p| p.with_request_id(&call.request_id))?;
+            let (owner, recorded) = owned::owned(aws, &reader, context, id).await?;
             let state = reader.diff(id).await.map_err(failed)?;
             let fields: Vec<&str> = state
                 .differences
@@ -410,21 +398,18 @@ where
                 return Err(Problem::conflict(format!(
                     "{id} was edited by hand ({}); a sync would overwrite that: POST /clones/{id}/sync?force=true to do it",
                     state.drifted().join(", ")
-                ))
-                .with_request_id(&call.request_id));
+                )));
             } else {
-                let request = delete::request(
+                let request = owned::request(
                     RequestType::Update,
                     context,
                     owner,
-                    id,
+                    Some(id),
                     &key(),
                     recorded.clone(),
                     Some(recorded),
                 );
-                create::run(aws, &request, poll_interval, context)
-                    .await
-                    .map_err(|p| p.with_request_id(&call.request_id))?;
+                create::run(aws, &request, poll_interval, context).await?;
                 (
                     200,
                     json!({"distributionId": id, "synced": true, "fields": fields}),
@@ -432,9 +417,8 @@ where
             }
         }
         Route::CreateClone => {
-            let made = create::create(aws, context, object_body(call)?, &key(), poll_interval)
-                .await
-                .map_err(|p| p.with_request_id(&call.request_id))?;
+            let made =
+                create::create(aws, context, object_body(call)?, &key(), poll_interval).await?;
             let status = if made.in_progress { 202 } else { 201 };
             (
                 status,
@@ -451,9 +435,7 @@ where
                 "Aliases": [domain],
                 "OriginDomainName": origin,
             });
-            let made = create::create(aws, context, properties, &key(), poll_interval)
-                .await
-                .map_err(|p| p.with_request_id(&call.request_id))?;
+            let made = create::create(aws, context, properties, &key(), poll_interval).await?;
             // The article's answer: 200 with the request id and the distribution's id.
             (200, json!({"distributionId": made.distribution_id}))
         }
@@ -469,8 +451,7 @@ fn object_body(call: &Call) -> Result<Value, Problem> {
         _ => Err(Problem::bad_request(
             None,
             "the body must be a JSON object of the resource's properties (ReferenceDistributionId, Aliases, …)".into(),
-        )
-        .with_request_id(&call.request_id)),
+        )),
     }
 }
 

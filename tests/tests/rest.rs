@@ -2,7 +2,7 @@
 //! proxy events (as the Cognito authorizer passes them) in, proxy responses out; the reads
 //! go through the real SDK, and an unknown distribution is the emulator's NoSuchDistribution.
 
-use cfclone_e2e::{Harness, props};
+use cfclone_e2e::{Harness, Reference, props};
 use serde_json::{Value, json};
 
 /// An API Gateway REST API proxy event with the authorizer's claims (`scope`), or none.
@@ -26,6 +26,14 @@ fn event(method: &str, path: &str, scope: Option<&str>, body: Option<Value>) -> 
     event
 }
 
+/// The reference, and a certificate for shop.example.com and its subdomains.
+async fn seeded(h: &Harness) -> Reference {
+    let reference = h.seed_reference().await;
+    h.issue_certificate("shop.example.com", &["*.shop.example.com"])
+        .await;
+    reference
+}
+
 /// The status and the JSON body of the proxy response the function returned.
 async fn call(h: &Harness, event: Value) -> (u64, Value) {
     let response = h.invoke(event).await;
@@ -37,9 +45,7 @@ async fn call(h: &Harness, event: Value) -> (u64, Value) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_api_lists_shows_diffs_and_plans_clones_over_the_real_sdk() {
     let h = Harness::start().await;
-    let reference = h.seed_reference().await;
-    h.issue_certificate("shop.example.com", &["*.shop.example.com"])
-        .await;
+    let reference = seeded(&h).await;
     let create = h
         .create("Shop", props(&reference.id, &["shop.example.com"]))
         .await;
@@ -92,9 +98,7 @@ async fn the_api_lists_shows_diffs_and_plans_clones_over_the_real_sdk() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_api_makes_clones_it_owns_and_a_retry_gets_the_same_one() {
     let h = Harness::start().await;
-    let reference = h.seed_reference().await;
-    h.issue_certificate("shop.example.com", &["*.shop.example.com"])
-        .await;
+    let reference = seeded(&h).await;
     let write = Some("clones/write");
 
     let body = json!({"ReferenceDistributionId": reference.id, "Aliases": ["api.shop.example.com"], "OriginDomainName": "api-origin.example.net"});
@@ -145,9 +149,7 @@ async fn the_api_makes_clones_it_owns_and_a_retry_gets_the_same_one() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_api_answers_a_real_http_client() {
     let h = std::sync::Arc::new(Harness::start().await);
-    let reference = h.seed_reference().await;
-    h.issue_certificate("shop.example.com", &["*.shop.example.com"])
-        .await;
+    let reference = seeded(&h).await;
     let (address, server) = cfclone_e2e::gateway::serve_api(
         std::sync::Arc::clone(&h),
         cfclone_e2e::gateway::ALL_SCOPES,
@@ -216,9 +218,7 @@ async fn the_api_answers_a_real_http_client() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_api_changes_and_deletes_the_clones_it_made_and_no_stacks() {
     let h = Harness::start().await;
-    let reference = h.seed_reference().await;
-    h.issue_certificate("shop.example.com", &["*.shop.example.com"])
-        .await;
+    let reference = seeded(&h).await;
     let stack_clone = h
         .create("Shop", props(&reference.id, &["shop.example.com"]))
         .await;
@@ -303,9 +303,7 @@ async fn the_api_answers_202_and_hands_a_slow_delete_on() {
         ..cfclone_e2e::Options::default()
     })
     .await;
-    let reference = h.seed_reference().await;
-    h.issue_certificate("shop.example.com", &["*.shop.example.com"])
-        .await;
+    let reference = seeded(&h).await;
     let write = Some("clones/write");
     let body = json!({"ReferenceDistributionId": reference.id, "Aliases": ["slow.shop.example.com"], "SsmParameterPrefix": "/cfclone/slow"});
     let (status, made) = call(&h, event("POST", "/clones", write, Some(body))).await;

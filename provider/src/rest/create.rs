@@ -8,9 +8,8 @@
 use super::{Context, Problem};
 use crate::aws::{Adapters, Certificates, Clock, Distributions, Parameters, Zones};
 use crate::error::Error;
-use crate::event::{Ids, NOT_CREATED_PREFIX, Request, RequestType};
-use crate::lifecycle::{Answer, Budget, Lifecycle, Outcome};
-use crate::properties::Declared;
+use crate::event::{NOT_CREATED_PREFIX, Request, RequestType};
+use crate::lifecycle::{Answer, Budget, Lifecycle, Outcome, Owner};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -50,28 +49,20 @@ where
         refuse_waits(property, value)?;
     }
     properties.insert("ServiceToken".into(), json!(context.owner));
-    let raw = json!({
-        "RequestType": "Create",
-        "RequestId": key,
-        "StackId": context.owner,
-        "LogicalResourceId": key,
-        "ResourceType": crate::RESOURCE_TYPE,
-        "ResponseURL": "",
-        "ResourceProperties": properties,
-    });
-    let request = Request {
-        request_type: RequestType::Create,
-        ids: Ids {
-            request_id: key.to_owned(),
-            stack_id: context.owner.clone(),
-            logical_resource_id: key.to_owned(),
-            response_url: String::new(),
-        },
-        physical_resource_id: None,
-        properties: Declared::read(raw["ResourceProperties"].clone(), &context.region),
-        old_properties: None,
-        raw,
+    let owner = Owner {
+        stack_id: context.owner.clone(),
+        logical_id: key.to_owned(),
     };
+    let properties = Value::Object(properties);
+    let request = super::owned::request(
+        RequestType::Create,
+        context,
+        owner,
+        None,
+        key,
+        properties,
+        None,
+    );
     run(aws, &request, poll_interval, context).await
 }
 

@@ -1,5 +1,5 @@
-//! `DELETE /clones/{id}` and `PATCH /clones/{id}`: the Delete (and the Update) a stack's
-//! resource runs — disable, wait, delete, remove
+//! The lifecycle requests of the API's own clones. `DELETE /clones/{id}`, `PATCH` and sync
+//! run the Delete (and the Update) a stack's resource runs — disable, wait, delete, remove
 //! the SSM outputs and the record — for a clone the API owns. The request becomes the
 //! Delete request of the clone's own "resource" (its ownership tags name it); the handler
 //! runs it and hands the wait on to fresh invocations as it does for CloudFormation, so the
@@ -62,13 +62,13 @@ where
     Ok((owner, properties))
 }
 
-/// The lifecycle request `request_type` of clone `id`, owned by `owner`, with `properties`
-/// (and, for an Update, the recorded ones as its old properties).
+/// The lifecycle request `request_type` of clone `id` (none yet for a Create), owned by
+/// `owner`, with `properties` (and, for an Update, the recorded ones as its old properties).
 pub fn request(
     request_type: RequestType,
     context: &Context,
     owner: Owner,
-    id: &str,
+    id: Option<&str>,
     request_id: &str,
     properties: Value,
     old: Option<Value>,
@@ -83,11 +83,13 @@ pub fn request(
         "RequestId": request_id,
         "StackId": owner.stack_id,
         "LogicalResourceId": owner.logical_id,
-        "PhysicalResourceId": id,
         "ResourceType": crate::RESOURCE_TYPE,
         "ResponseURL": "",
         "ResourceProperties": properties,
     });
+    if let Some(id) = id {
+        raw["PhysicalResourceId"] = json!(id);
+    }
     if let Some(old) = &old {
         raw["OldResourceProperties"] = old.clone();
     }
@@ -99,7 +101,7 @@ pub fn request(
             logical_resource_id: owner.logical_id,
             response_url: String::new(),
         },
-        physical_resource_id: Some(id.to_owned()),
+        physical_resource_id: id.map(str::to_owned),
         properties: Declared::read(raw["ResourceProperties"].clone(), &context.region),
         old_properties: old.map(|old| Declared::read(old, &context.region)),
         raw,
