@@ -222,24 +222,25 @@ fn is_idempotency_key(key: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-/// The route of `METHOD path`: 404 for a path the API does not have, 405 for a method the
-/// path does not take.
+/// The route of `METHOD path`: 404 for a path the API does not have, 405 (with the methods
+/// it takes) for a method the path does not take, 400 for a distribution id that cannot be one.
 fn route<'a>(
     method: &str,
     path: &str,
     query: impl Fn(&str) -> Option<String> + 'a,
 ) -> Result<Route, Problem> {
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-    let (route, allowed): (Option<Route>, &str) = match segments.as_slice() {
+    let id = |value: &str| distribution_id("id", value);
+    let (route, allowed): (Option<Route>, &'static [&'static str]) = match segments.as_slice() {
         ["clones"] => match method {
-            "GET" => (
-                Some(Route::ListClones {
-                    reference: query("reference"),
-                }),
-                "GET",
-            ),
-            "POST" => (Some(Route::CreateClone), "POST"),
-            _ => (None, "GET or POST"),
+            "GET" => {
+                let reference = query("reference")
+                    .map(|r| distribution_id("reference", &r))
+                    .transpose()?;
+                (Some(Route::ListClones { reference }), &["GET", "POST"])
+            }
+            "POST" => (Some(Route::CreateClone), &["GET", "POST"]),
+            _ => (None, &["GET", "POST"]),
         },
         ["clone_distribution"] if method == "GET" || method == "POST" => {
             let param = |name: &str| {
@@ -250,32 +251,70 @@ fn route<'a>(
             let route = Route::CloneDistribution {
                 domain: param("domain")?,
                 origin: param("origin")?,
-                reference: param("ref_dist")?,
+                reference: distribution_id("ref_dist", &param("ref_dist")?)?,
             };
-            (Some(route), "GET or POST")
+            (Some(route), &["GET", "POST"])
         }
-        ["clone_distribution"] => (None, "GET or POST"),
-        ["clones", id] => match method {
-            "GET" => (Some(Route::GetClone { id: (*id).into() }), "GET"),
-            "PATCH" => (Some(Route::UpdateClone { id: (*id).into() }), "PATCH"),
-            "DELETE" => (Some(Route::DeleteClone { id: (*id).into() }), "DELETE"),
-            _ => (None, "GET, PATCH or DELETE"),
-        },
-        ["clones", id, "diff"] => (
-            (method == "GET").then(|| Route::DiffClone { id: (*id).into() }),
-            "GET",
+        ["clone_distribution"] => (None, &["GET", "POST"]),
+        ["clones", clone] => {
+            let route = match method {
+                "GET" => Some(Route::GetClone { id: id(clone)? }),
+                "PATCH" => Some(Route::UpdateClone { id: id(clone)? }),
+                "DELETE" => Some(Route::DeleteClone { id: id(clone)? }),
+                _ => None,
+            };
+            (route, &["GET", "PATCH", "DELETE"])
+        }
+        ["clones", clone, "diff"] => (
+            (method == "GET")
+                .then(|| id(clone).map(|id| Route::DiffClone { id }))
+                .transpose()?,
+            &["GET"],
         ),
-        ["clones", id, "sync"] => (
-            (method == "POST").then(|| Route::SyncClone {
-                id: (*id).into(),
-                force: query("force").as_deref() == Some("true"),
-            }),
-            "POST",
+        ["clones", clone, "sync"] => (
+            (method == "POST")
+                .then(|| {
+                    let force = match query("force").as_deref() {
+                        None | Some("false") => false,
+                        Some("true") => true,
+                        Some(other) => {
+                            return Err(Problem::bad_request(
+                                Some("force"),
+                                format!("force: true or false, not {other:?}"),
+                            ));
+                        }
+                    };
+                    Ok(Route::SyncClone {
+                        id: id(clone)?,
+                        force,
+                    })
+                })
+                .transpose()?,
+            &["POST"],
         ),
-        ["plan"] => ((method == "POST").then_some(Route::Plan), "POST"),
+        ["plan"] => ((method == "POST").then_some(Route::Plan), &["POST"]),
         _ => return Err(Problem::not_found(format!("there is no route {path}"))),
     };
     route.ok_or_else(|| Problem::method_not_allowed(method, path, allowed))
+}
+
+/// A distribution id as CloudFront makes them (E2QWRUHAPOMQZL: capital letters and digits),
+/// or a 400 naming the parameter: nothing else can name a distribution.
+fn distribution_id(name: &str, value: &str) -> Result<String, Problem> {
+    if (1..=32).contains(&value.len())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    {
+        Ok(value.to_owned())
+    } else {
+        Err(Problem::bad_request(
+            Some(name),
+            format!(
+                "{name}: {value:?} is not a CloudFront distribution id (capital letters and digits, as E2QWRUHAPOMQZL)"
+            ),
+        ))
+    }
 }
 
 /// What answering a call takes: an answer now, or a Delete for the handler to run (it hands
@@ -455,12 +494,13 @@ fn object_body(call: &Call) -> Result<Value, Problem> {
     }
 }
 
-/// The proxy response: JSON (or a problem document) with the request id in a header too.
-pub fn response(status: u16, body: &Value, problem: bool, request_id: &str) -> Value {
+/// The proxy response: JSON, or the problem document (with `Allow` on a 405), with the
+/// request id in a header too.
+pub fn response(status: u16, body: &Value, problem: Option<&Problem>, request_id: &str) -> Value {
     let mut response = ApiGatewayProxyResponse::default();
     response.status_code = i64::from(status);
     response.body = Some(Body::Text(body.to_string()));
-    let content_type = if problem {
+    let content_type = if problem.is_some() {
         "application/problem+json"
     } else {
         "application/json"
@@ -469,6 +509,13 @@ pub fn response(status: u16, body: &Value, problem: bool, request_id: &str) -> V
         "content-type",
         content_type.parse().expect("a valid header value"),
     );
+    if let Some(allow) = problem.and_then(|p| p.allow) {
+        let methods = allow.join(", ");
+        response.headers.insert(
+            "allow",
+            methods.parse().expect("method names are header values"),
+        );
+    }
     if let Ok(id) = request_id.parse() {
         response.headers.insert("x-request-id", id);
     }

@@ -23,14 +23,17 @@ where
     /// Answers an API Gateway request ([`crate::rest`]).
     pub(super) async fn rest(self: &Arc<Self>, payload: Value, invocation: &Invocation) -> Handled {
         let (status, body, problem, request_id) = match rest::parse(payload) {
-            Err(problem) => (problem.status, problem.body(), true, problem.request_id),
+            Err(problem) => {
+                let request_id = problem.request_id.clone();
+                (problem.status, problem.body(), Some(problem), request_id)
+            }
             Ok(call) => {
                 let request_id = call.request_id.clone();
                 match self.answer_call(call, invocation).await {
-                    Ok((status, body)) => (status, body, false, request_id),
+                    Ok((status, body)) => (status, body, None, request_id),
                     Err(problem) => {
                         let problem = problem.with_request_id(&request_id);
-                        (problem.status, problem.body(), true, request_id)
+                        (problem.status, problem.body(), Some(problem), request_id)
                     }
                 }
             }
@@ -38,7 +41,7 @@ where
         info!(status, request_id, "answering the API request");
         Handled::Responded {
             status,
-            response: rest::response(status, &body, problem, &request_id),
+            response: rest::response(status, &body, problem.as_ref(), &request_id),
         }
     }
 

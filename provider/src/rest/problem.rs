@@ -16,6 +16,8 @@ pub struct Problem {
     pub field: Option<String>,
     /// The clone a failed Create made nonetheless (its SSM outputs failed, say).
     pub distribution_id: Option<String>,
+    /// The methods the path takes, for the `Allow` header of a 405.
+    pub allow: Option<&'static [&'static str]>,
     pub request_id: String,
 }
 
@@ -27,6 +29,7 @@ impl Problem {
             detail,
             field: None,
             distribution_id: None,
+            allow: None,
             request_id: String::new(),
         }
     }
@@ -62,12 +65,22 @@ impl Problem {
         Self::new(409, "Conflict", detail)
     }
 
-    pub fn method_not_allowed(method: &str, path: &str, allowed: &str) -> Self {
-        Self::new(
-            405,
-            "Method not allowed",
-            format!("{path} takes {allowed}, not {method}"),
-        )
+    /// `path` takes only the `allowed` methods (the `Allow` header names them too).
+    pub fn method_not_allowed(method: &str, path: &str, allowed: &'static [&'static str]) -> Self {
+        let takes = match allowed {
+            [.., last] if allowed.len() > 1 => {
+                format!("{} or {last}", allowed[..allowed.len() - 1].join(", "))
+            }
+            _ => allowed.join(", "),
+        };
+        Self {
+            allow: Some(allowed),
+            ..Self::new(
+                405,
+                "Method not allowed",
+                format!("{path} takes {takes}, not {method}"),
+            )
+        }
     }
 
     /// The status and wording of an operation's failure: bad input 400 (naming the

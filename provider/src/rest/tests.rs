@@ -258,6 +258,58 @@ async fn answers_404_for_an_unknown_route_and_405_for_a_wrong_method() {
     let (status, _, body) = call(&api, event("DELETE", "/plan", READ, None)).await;
     assert_eq!(status, 405);
     assert!(body["detail"].as_str().unwrap().contains("takes POST"));
+    // RFC 9110: a 405 names the methods the path takes.
+    let path = format!("/clones/{}", api.clone);
+    match api
+        .provider
+        .handle(event("PUT", &path, WRITE, None), &invocation())
+        .await
+    {
+        Handled::Responded { status, response } => {
+            assert_eq!(status, 405);
+            assert_eq!(response["headers"]["allow"], "GET, PATCH, DELETE");
+            let body: Value = serde_json::from_str(response["body"].as_str().unwrap()).unwrap();
+            assert!(
+                body["detail"]
+                    .as_str()
+                    .unwrap()
+                    .contains("takes GET, PATCH or DELETE")
+            );
+        }
+        other => panic!("not an API response: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn refuses_a_parameter_out_of_its_domain_naming_it() {
+    let api = api().await;
+    let mut empty_reference = event("GET", "/clones", READ, None);
+    empty_reference["queryStringParameters"] = json!({"reference": ""});
+    let mut lower_ref_dist = event("POST", "/clone_distribution", WRITE, None);
+    lower_ref_dist["queryStringParameters"] =
+        json!({"domain": "a.example.com", "origin": "a.example.net", "ref_dist": "e2abc"});
+    let mut force_maybe = event("POST", &format!("/clones/{}/sync", api.clone), WRITE, None);
+    force_maybe["queryStringParameters"] = json!({"force": "yes"});
+    for (event, field) in [
+        (empty_reference, "reference"),
+        (lower_ref_dist, "ref_dist"),
+        (event("GET", "/clones/e%2F..", READ, None), "id"),
+        (event("GET", "/clones/not-an-id/diff", READ, None), "id"),
+        (event("POST", "/clones/e1/sync", WRITE, None), "id"),
+        (force_maybe, "force"),
+        (event("DELETE", "/clones/E1%20", WRITE, None), "id"),
+    ] {
+        let (status, content_type, body) = call(&api, event).await;
+        assert_eq!(
+            (status, content_type.as_str()),
+            (400, "application/problem+json")
+        );
+        assert_eq!(body["field"], field, "{body}");
+    }
+    // Refused before any AWS call.
+    let before = api.cf.calls().len();
+    call(&api, event("GET", "/clones/e1", READ, None)).await;
+    assert_eq!(api.cf.calls().len(), before);
 }
 
 #[tokio::test]
@@ -603,6 +655,11 @@ fn the_openapi_document_describes_exactly_the_routes() {
             ] {
                 assert!(responses.contains(status), "{route} documents {status}");
             }
+            assert_eq!(
+                operation["responses"]["405"]["headers"]["Allow"]["$ref"],
+                "#/components/headers/Allow",
+                "{route}'s 405 names the Allow header"
+            );
             let problem = &operation["responses"]["404"]["content"]["application/problem+json"];
             assert!(
                 problem.is_object(),
@@ -611,7 +668,7 @@ fn the_openapi_document_describes_exactly_the_routes() {
             let routed = super::route(
                 &method.to_uppercase(),
                 &path.replace("{id}", "E123"),
-                |_| Some("x".into()),
+                |name| Some(if name == "force" { "true" } else { "E123" }.into()),
             )
             .unwrap_or_else(|p| panic!("{route} routes: {}", p.detail));
             assert_eq!(
