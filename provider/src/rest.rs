@@ -5,10 +5,12 @@
 //! a misconfigured method cannot open the API. `api/openapi.json` describes exactly the
 //! routes of [`Route`] (a test holds the two together).
 //!
-//! Routes so far: the reads (scope `clones/read`) `GET /clones[?reference=ID]`,
-//! `GET /clones/{id}`, `GET /clones/{id}/diff`, `POST /plan` (the dry run: writes nothing);
-//! the Create (scope `clones/write`, [`create`]) `POST /clones` and the article's own call,
-//! `GET|POST /clone_distribution?domain=&origin=&ref_dist=`.
+//! Routes: the reads (scope `clones/read`) `GET /clones[?reference=ID]`, `GET /clones/{id}`,
+//! `GET /clones/{id}/diff`, `POST /plan` (the dry run: writes nothing); the changes (scope
+//! `clones/write`) `POST /clones` ([`create`]), `PATCH /clones/{id}`,
+//! `POST /clones/{id}/sync`, `DELETE /clones/{id}` and the article's own call,
+//! `GET|POST /clone_distribution?domain=&origin=&ref_dist=`. `tests/tests/api_schema.rs`
+//! holds the answers to the document with schemathesis.
 
 use crate::aws::{Adapters, Certificates, Clock, Distributions, ErrorKind, Parameters, Zones};
 use crate::error::Error;
@@ -483,10 +485,47 @@ where
     Ok(Reply::Json { status, body })
 }
 
-/// The body of a route that takes the resource's properties: a JSON object.
+/// The properties `api/openapi.json` types as text. The API takes them as JSON strings (or
+/// null, which leaves one out); the numbers and booleans a CloudFormation request may carry
+/// as text are a client's mistake here.
+const TEXT_PROPERTIES: &[&str] = &[
+    "ReferenceDistributionId",
+    "OriginDomainName",
+    "OriginPath",
+    "CertificateArn",
+    "Comment",
+    "PriceClass",
+    "WebAclId",
+    "LoggingPrefix",
+];
+
+/// The body of a route that takes the resource's properties: a JSON object, its text
+/// properties and tags JSON strings.
 fn object_body(call: &Call) -> Result<Value, Problem> {
     match &call.body {
-        Some(body @ Value::Object(_)) => Ok(body.clone()),
+        Some(body @ Value::Object(properties)) => {
+            for &name in TEXT_PROPERTIES {
+                if let Some(value) = properties.get(name).filter(|v| !v.is_null() && !v.is_string()) {
+                    return Err(Problem::bad_request(
+                        Some(name),
+                        format!("{name}: expected a JSON string, got {value}"),
+                    ));
+                }
+            }
+            if let Some(Value::Array(tags)) = properties.get("Tags") {
+                for (i, tag) in tags.iter().enumerate() {
+                    for key in ["Key", "Value"] {
+                        if !tag.get(key).is_some_and(Value::is_string) {
+                            return Err(Problem::bad_request(
+                                Some("Tags"),
+                                format!("Tags: item {i}: {key} must be a JSON string"),
+                            ));
+                        }
+                    }
+                }
+            }
+            Ok(body.clone())
+        }
         _ => Err(Problem::bad_request(
             None,
             "the body must be a JSON object of the resource's properties (ReferenceDistributionId, Aliases, …)".into(),

@@ -70,14 +70,12 @@ where
                 error!(detail, "the API request panicked");
                 return Err(Problem::internal(
                     500,
-                    "Internal error",
                     "the provider failed on this request; its log has the details",
                 ));
             }
             Err(_) => {
                 return Err(Problem::internal(
                     504,
-                    "Timeout",
                     "the request did not finish before the function's deadline; try again",
                 ));
             }

@@ -10,7 +10,6 @@ use serde_json::{Value, json};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     pub status: u16,
-    pub title: &'static str,
     pub detail: String,
     /// The property (or query parameter) at fault.
     pub field: Option<String>,
@@ -22,10 +21,9 @@ pub struct Problem {
 }
 
 impl Problem {
-    fn new(status: u16, title: &'static str, detail: String) -> Self {
+    fn new(status: u16, detail: String) -> Self {
         Self {
             status,
-            title,
             detail,
             field: None,
             distribution_id: None,
@@ -37,14 +35,13 @@ impl Problem {
     pub fn bad_request(field: Option<&str>, detail: String) -> Self {
         Self {
             field: field.map(str::to_owned),
-            ..Self::new(400, "Bad request", detail)
+            ..Self::new(400, detail)
         }
     }
 
     pub fn unauthorized() -> Self {
         Self::new(
             401,
-            "Unauthorized",
             "the request carries no authorizer claims: call the API through API Gateway with a Cognito access token".into(),
         )
     }
@@ -52,17 +49,16 @@ impl Problem {
     pub fn forbidden(scope: &str) -> Self {
         Self::new(
             403,
-            "Forbidden",
             format!("the token lacks the scope {scope} this route needs"),
         )
     }
 
     pub fn not_found(detail: String) -> Self {
-        Self::new(404, "Not found", detail)
+        Self::new(404, detail)
     }
 
     pub fn conflict(detail: String) -> Self {
-        Self::new(409, "Conflict", detail)
+        Self::new(409, detail)
     }
 
     /// `path` takes only the `allowed` methods (the `Allow` header names them too).
@@ -75,11 +71,7 @@ impl Problem {
         };
         Self {
             allow: Some(allowed),
-            ..Self::new(
-                405,
-                "Method not allowed",
-                format!("{path} takes {takes}, not {method}"),
-            )
+            ..Self::new(405, format!("{path} takes {takes}, not {method}"))
         }
     }
 
@@ -93,38 +85,47 @@ impl Problem {
             Error::Certificate(_) => Self::bad_request(Some("Aliases"), detail),
             Error::Plan(_) => Self::bad_request(None, detail),
             Error::NoDistribution { .. } | Error::NotOwned(_) => Self::not_found(detail),
-            Error::Stuck { .. } | Error::NotAdoptable(_) => Self::new(409, "Conflict", detail),
+            Error::Stuck { .. } | Error::NotAdoptable(_) => Self::new(409, detail),
             Error::Write { error, .. } if error.is(crate::aws::ErrorKind::CnameAlreadyExists) => {
                 Self {
                     field: Some("Aliases".into()),
-                    ..Self::new(409, "Conflict", detail)
+                    ..Self::new(409, detail)
                 }
             }
             Error::Aws(e) | Error::Write { error: e, .. } | Error::Record { error: e, .. } => {
                 let status = aws_status(e.kind);
-                let title = match status {
-                    404 => "Not found",
-                    409 => "Conflict",
-                    429 => "Too many requests",
-                    _ => "AWS failure",
-                };
-                Self::new(status, title, detail)
+                Self::new(status, detail)
             }
             Error::Panicked(_) | Error::Deadline(_) | Error::TooManyHandOffs(_) => Self::new(
                 500,
-                "Internal error",
                 "the provider could not finish the request; see its log".into(),
             ),
             Error::SsmWrites(_) | Error::Cleanup { .. } | Error::HandOff { .. } => {
-                Self::new(502, "AWS failure", detail)
+                Self::new(502, detail)
             }
             Error::NotARequest => Self::bad_request(None, detail),
         }
     }
 
     /// A failure of the provider itself (a panic, the deadline), without its details.
-    pub fn internal(status: u16, title: &'static str, detail: &str) -> Self {
-        Self::new(status, title, detail.to_owned())
+    pub fn internal(status: u16, detail: &str) -> Self {
+        Self::new(status, detail.to_owned())
+    }
+
+    /// The problem's title: the status's, in words.
+    pub fn title(&self) -> &'static str {
+        match self.status {
+            400 => "Bad request",
+            401 => "Unauthorized",
+            403 => "Forbidden",
+            404 => "Not found",
+            405 => "Method not allowed",
+            409 => "Conflict",
+            429 => "Too many requests",
+            502 => "AWS failure",
+            504 => "Timeout",
+            _ => "Internal error",
+        }
     }
 
     pub fn with_request_id(mut self, request_id: &str) -> Self {
@@ -136,7 +137,7 @@ impl Problem {
     pub fn body(&self) -> Value {
         let mut body = json!({
             "type": "about:blank",
-            "title": self.title,
+            "title": self.title(),
             "status": self.status,
             "detail": self.detail,
             "requestId": self.request_id,

@@ -306,6 +306,28 @@ async fn refuses_a_parameter_out_of_its_domain_naming_it() {
         );
         assert_eq!(body["field"], field, "{body}");
     }
+    // The body's text properties and tags are JSON strings.
+    for (body, field) in [
+        (
+            r#"{"ReferenceDistributionId": "EREFERENCE12345", "Aliases": [], "LoggingPrefix": false}"#,
+            "LoggingPrefix",
+        ),
+        (
+            r#"{"ReferenceDistributionId": 12345, "Aliases": []}"#,
+            "ReferenceDistributionId",
+        ),
+        (
+            r#"{"ReferenceDistributionId": "EREFERENCE12345", "Aliases": [], "Tags": [{"Key": "team", "Value": 7}]}"#,
+            "Tags",
+        ),
+    ] {
+        let (status, _, problem) = call(&api, event("POST", "/plan", READ, Some(body))).await;
+        assert_eq!(
+            (status, problem["field"].as_str()),
+            (400, Some(field)),
+            "{problem}"
+        );
+    }
     // Refused before any AWS call.
     let before = api.cf.calls().len();
     call(&api, event("GET", "/clones/e1", READ, None)).await;
