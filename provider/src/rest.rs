@@ -234,16 +234,18 @@ fn route<'a>(
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     let id = |value: &str| distribution_id("id", value);
     let (route, allowed): (Option<Route>, &'static [&'static str]) = match segments.as_slice() {
-        ["clones"] => match method {
-            "GET" => {
-                let reference = query("reference")
-                    .map(|r| distribution_id("reference", &r))
-                    .transpose()?;
-                (Some(Route::ListClones { reference }), &["GET", "POST"])
-            }
-            "POST" => (Some(Route::CreateClone), &["GET", "POST"]),
-            _ => (None, &["GET", "POST"]),
-        },
+        ["clones"] => {
+            let route = match method {
+                "GET" => Some(Route::ListClones {
+                    reference: query("reference")
+                        .map(|r| distribution_id("reference", &r))
+                        .transpose()?,
+                }),
+                "POST" => Some(Route::CreateClone),
+                _ => None,
+            };
+            (route, &["GET", "POST"])
+        }
         ["clone_distribution"] if method == "GET" || method == "POST" => {
             let param = |name: &str| {
                 query(name).filter(|v| !v.is_empty()).ok_or_else(|| {
@@ -267,47 +269,33 @@ fn route<'a>(
             };
             (route, &["GET", "PATCH", "DELETE"])
         }
-        ["clones", clone, "diff"] => (
-            (method == "GET")
-                .then(|| id(clone).map(|id| Route::DiffClone { id }))
-                .transpose()?,
-            &["GET"],
-        ),
-        ["clones", clone, "sync"] => (
-            (method == "POST")
-                .then(|| {
-                    let force = match query("force").as_deref() {
-                        None | Some("false") => false,
-                        Some("true") => true,
-                        Some(other) => {
-                            return Err(Problem::bad_request(
-                                Some("force"),
-                                format!("force: true or false, not {other:?}"),
-                            ));
-                        }
-                    };
-                    Ok(Route::SyncClone {
-                        id: id(clone)?,
-                        force,
-                    })
-                })
-                .transpose()?,
-            &["POST"],
-        ),
+        ["clones", clone, "diff"] => {
+            let route = match method {
+                "GET" => Some(Route::DiffClone { id: id(clone)? }),
+                _ => None,
+            };
+            (route, &["GET"])
+        }
+        ["clones", clone, "sync"] => {
+            let route = match method {
+                "POST" => Some(Route::SyncClone {
+                    id: id(clone)?,
+                    force: force(query("force").as_deref())?,
+                }),
+                _ => None,
+            };
+            (route, &["POST"])
+        }
         ["plan"] => ((method == "POST").then_some(Route::Plan), &["POST"]),
         _ => return Err(Problem::not_found(format!("there is no route {path}"))),
     };
     route.ok_or_else(|| Problem::method_not_allowed(method, path, allowed))
 }
 
-/// A distribution id as CloudFront makes them (E2QWRUHAPOMQZL: capital letters and digits),
-/// or a 400 naming the parameter: nothing else can name a distribution.
+/// A distribution id as CloudFront makes them, or a 400 naming the parameter: nothing else
+/// can name a distribution.
 fn distribution_id(name: &str, value: &str) -> Result<String, Problem> {
-    if (1..=32).contains(&value.len())
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-    {
+    if crate::properties::is_distribution_id(value) {
         Ok(value.to_owned())
     } else {
         Err(Problem::bad_request(
@@ -316,6 +304,18 @@ fn distribution_id(name: &str, value: &str) -> Result<String, Problem> {
                 "{name}: {value:?} is not a CloudFront distribution id (capital letters and digits, as E2QWRUHAPOMQZL)"
             ),
         ))
+    }
+}
+
+/// The sync's `force`: `true`, `false` or absent (false), or a 400 naming it.
+fn force(value: Option<&str>) -> Result<bool, Problem> {
+    match value {
+        None | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(other) => Err(Problem::bad_request(
+            Some("force"),
+            format!("force: true or false, not {other:?}"),
+        )),
     }
 }
 

@@ -10,6 +10,7 @@ mod reader;
 mod validate;
 
 use reader::{Reader, reject_unknown};
+pub use validate::is_distribution_id;
 use validate::*;
 
 /// Every property `Custom::ClonedDistribution` accepts, in the order of the README.

@@ -2,13 +2,18 @@
 
 use super::{MAX_ALIASES, PropertyError};
 
-pub(super) fn validate_distribution_id(id: &str) -> Result<(), PropertyError> {
-    let ok = !id.is_empty()
+/// Whether `id` can be a CloudFront distribution id (E2QWRUHAPOMQZL: capital letters and
+/// digits).
+pub fn is_distribution_id(id: &str) -> bool {
+    !id.is_empty()
         && id.len() <= 32
         && id
             .chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
-    if ok {
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+}
+
+pub(super) fn validate_distribution_id(id: &str) -> Result<(), PropertyError> {
+    if is_distribution_id(id) {
         Ok(())
     } else {
         Err(PropertyError::new(
