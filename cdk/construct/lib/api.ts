@@ -108,6 +108,10 @@ export class ClonesApi extends Construct {
       }),
     );
 
+    // The clones the API makes are owned by the function (their cfclone:stack-id is its ARN):
+    // PATCH, DELETE and sync change them.
+    provider.grantApiClones();
+
     // Machine clients only: no sign-up, no users signing in through the hosted UI.
     this.userPool = new cognito.UserPool(this, 'UserPool', {
       selfSignUpEnabled: false,

@@ -218,6 +218,8 @@ export class ClonedDistributionProvider extends Construct {
   /** The optional grants' statements by sid: later grants add their resources to them. */
   private readonly statements = new Map<string, iam.PolicyStatement>();
   private readonly syncRules = new Map<string, events.Rule>();
+  /** The API's clones' policy, once `grantApiClones` made it. */
+  private apiClonesPolicy?: iam.Policy;
 
   private constructor(scope: Stack, id: string, props: ClonedDistributionProviderProps) {
     super(scope, id);
@@ -438,6 +440,40 @@ export class ClonedDistributionProvider extends Construct {
     rule.addTarget(new targets.LambdaFunction(this.function, { retryAttempts: 2, maxEventAge: Duration.hours(1) }));
     this.syncRules.set(JSON.stringify(key), rule);
     return rule;
+  }
+
+  /**
+   * Lets the provider change, untag and delete the clones the REST API made (`ClonesApi` calls
+   * it). The API's clones carry the function's unqualified ARN as their `cfclone:stack-id` (the
+   * provider's `rest::Context::owner`), not a stack id, so the stack's statements do not cover
+   * them. A policy of its own: in the role's default policy the function's ARN would make a
+   * dependency cycle (the function depends on that policy).
+   */
+  grantApiClones(): iam.Policy {
+    if (this.apiClonesPolicy !== undefined) return this.apiClonesPolicy;
+    const distributions = `arn:${Aws.PARTITION}:cloudfront::${Aws.ACCOUNT_ID}:distribution/*`;
+    const owned = { [`aws:ResourceTag/${OWNER_STACK_TAG}`]: this.function.functionArn };
+    this.apiClonesPolicy = new iam.Policy(this, 'ApiClonesPolicy', {
+      roles: [this.role],
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'ChangeApiClones',
+          actions: ['cloudfront:UpdateDistribution', 'cloudfront:DeleteDistribution'],
+          resources: [distributions],
+          conditions: { StringEquals: owned },
+        }),
+        new iam.PolicyStatement({
+          sid: 'UntagApiClones',
+          actions: ['cloudfront:UntagResource'],
+          resources: [distributions],
+          conditions: {
+            StringEquals: owned,
+            'ForAllValues:StringNotLike': { 'aws:TagKeys': [`${RESERVED_TAG_PREFIX}*`] },
+          },
+        }),
+      ],
+    });
+    return this.apiClonesPolicy;
   }
 
   /**

@@ -78,6 +78,37 @@ describe('ClonesApi', () => {
     assert.match(JSON.stringify(sid('ApiPlanAliases')?.Resource), /:distribution\/\*/);
   });
 
+  it("lets the provider change, untag and delete only the clones the API made: those tagged with the function's ARN", () => {
+    const { template, stack } = built();
+    const provider = ClonedDistributionProvider.getOrCreate(stack);
+    const fnArn = { 'Fn::GetAtt': [stack.getLogicalId(provider.function.node.defaultChild as CfnResource), 'Arn'] };
+    const role = stack.getLogicalId(provider.role.node.defaultChild as CfnResource);
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes(role))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const owned = { 'aws:ResourceTag/cfclone:stack-id': fnArn };
+    const change = statements.find((s) => s.Sid === 'ChangeApiClones');
+    assert.deepEqual(change?.Action, ['cloudfront:DeleteDistribution', 'cloudfront:UpdateDistribution']);
+    assert.match(JSON.stringify(change?.Resource), /:distribution\/\*/);
+    assert.deepEqual(change?.Condition, { StringEquals: owned });
+    const untag = statements.find((s) => s.Sid === 'UntagApiClones');
+    assert.equal(untag?.Action, 'cloudfront:UntagResource');
+    assert.deepEqual(untag?.Condition, {
+      StringEquals: owned,
+      'ForAllValues:StringNotLike': { 'aws:TagKeys': ['cfclone:*'] },
+    });
+    // Every other grant of these actions stays on the stack's own clones.
+    for (const s of statements) {
+      const actions: string[] = Array.isArray(s.Action) ? s.Action : [s.Action];
+      if (!actions.some((a) => ['cloudfront:UpdateDistribution', 'cloudfront:DeleteDistribution', 'cloudfront:UntagResource'].includes(a))) continue;
+      const tag = s.Condition?.StringEquals?.['aws:ResourceTag/cfclone:stack-id'];
+      assert.ok(
+        JSON.stringify(tag) === JSON.stringify(fnArn) || JSON.stringify(tag) === JSON.stringify({ Ref: 'AWS::StackId' }),
+        `${s.Sid} is conditioned on the owner tag: ${JSON.stringify(s.Condition)}`,
+      );
+    }
+  });
+
   it('makes a client for the client-credentials flow with both scopes, and no sign-up', () => {
     const { template } = built();
     template.hasResourceProperties('AWS::Cognito::UserPoolClient', {

@@ -12,6 +12,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { ClonesApi } from '../lib/api';
 import { ClonedDistribution } from '../lib/cloned-distribution';
 import { CfcloneErrors } from '../lib/errors';
 import {
@@ -465,16 +466,21 @@ describe('examples/provider.yaml', () => {
     const file = packagedTemplate();
     new cfninc.CfnInclude(stack, 'Template', { templateFile: file });
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
-    const resources = Template.fromStack(stack).toJSON().Resources as Record<string, { Type: string; Properties: any }>;
+    const resources = Template.fromStack(stack).toJSON().Resources as Record<
+      string,
+      { Type: string; Condition?: string; Properties: any }
+    >;
+    // A policy resource with a condition grants all its statements under it.
     const documents = Object.values(resources).flatMap((r) => {
-      if (r.Type === 'AWS::IAM::Role') return (r.Properties.Policies ?? []).map((p: any) => p.PolicyDocument);
-      if (r.Type === 'AWS::IAM::Policy') return [r.Properties.PolicyDocument];
+      if (r.Type === 'AWS::IAM::Role') return (r.Properties.Policies ?? []).map((p: any) => ({ document: p.PolicyDocument }));
+      if (r.Type === 'AWS::IAM::Policy') return [{ document: r.Properties.PolicyDocument, condition: r.Condition }];
       return [];
     });
-    return documents.flatMap((d: any) =>
-      (d.Statement as any[]).map((s) => {
+    return documents.flatMap(({ document, condition }: { document: any; condition?: string }) =>
+      (document.Statement as any[]).map((s) => {
         const conditional = s['Fn::If'];
-        if (conditional === undefined) return { statement: s };
+        if (conditional === undefined) return { condition, statement: s };
+        assert.equal(condition, undefined, 'a conditional statement lies in an unconditional policy');
         assert.deepEqual(conditional[2], { Ref: 'AWS::NoValue' }, 'a conditional statement is granted or left out');
         return { condition: conditional[0] as string, statement: conditional[1] };
       }),
@@ -515,6 +521,25 @@ describe('examples/provider.yaml', () => {
     for (const resource of ['SyncRule:', 'SyncRulePermission:', 'AutomaticSyncOnlyInUsEast1:']) {
       assert.ok(template.includes(resource), `provider.yaml has ${resource}`);
     }
+  });
+
+  it('grants under ServesRestApi what ClonesApi grants, the changes only on clones tagged with the function ARN', () => {
+    const granted = templateStatements().filter((s) => s.condition === 'ServesRestApi').map((s) => s.statement);
+    const stack = stackWithProvider({});
+    new ClonesApi(stack, 'Api', { domainPrefix: 'shop-cfclone' });
+    const apiStatements = statements(Template.fromStack(stack));
+    const bySid = (list: Statement[]) => new Map(list.map((s) => [s.Sid, actionsOf(s).sort()]));
+    const apiSids = new Set(['ApiListDistributions', 'ApiPlanAliases', 'ChangeApiClones', 'UntagApiClones']);
+    assert.deepEqual(
+      [...bySid(granted)].sort(),
+      [...bySid(apiStatements)].filter(([sid]) => apiSids.has(sid ?? '')).sort(),
+    );
+    const owned = { 'aws:ResourceTag/cfclone:stack-id': { 'Fn::GetAtt': 'Function.Arn' } };
+    assert.deepEqual(granted.find((s) => s.Sid === 'ChangeApiClones')?.Condition, { StringEquals: owned });
+    assert.deepEqual(granted.find((s) => s.Sid === 'UntagApiClones')?.Condition, {
+      StringEquals: owned,
+      'ForAllValues:StringNotLike': { 'aws:TagKeys': 'cfclone:*' },
+    });
   });
 
   /** The actions a clone with `certificateValidation` adds, with and without a hosted zone. */
@@ -559,7 +584,7 @@ describe('examples/provider.yaml', () => {
     const conditions = new Set(templateStatements().flatMap((s) => (s.condition === undefined ? [] : [s.condition])));
     assert.deepEqual(
       [...conditions].sort(),
-      [...optional.map(([c]) => c), 'HasAutomaticSync', 'RequestsCertificates', 'HasValidationZones'].sort(),
+      [...optional.map(([c]) => c), 'HasAutomaticSync', 'RequestsCertificates', 'HasValidationZones', 'ServesRestApi'].sort(),
     );
   });
 
