@@ -17,8 +17,15 @@ Served by the emulator's own process under /_cfclone/, a path no AWS service use
          (not control or /moto-api/ calls); {"ms": 0} turns it off
   GET    /_cfclone/latency  {"ms": …}
   GET    /_cfclone/calls    [{"service", "operation", "status"}, …] of every AWS call
-         answered so far, in order; `status` is the HTTP status answered
+         answered so far, in order; `status` is the HTTP status answered. With
+         ?detail=iam each also says how IAM would see it (iam.describe): "region",
+         "account" (moto's, from the access key), "access_key", "trace_id"
+         (X-Amzn-Trace-Id: the SDK in a Lambda sends the invocation's), "user_agent",
+         and "iam": {"actions": [{"action", "kind", "resources": [{"arn", "tags"}]}],
+         "context": {aws:RequestTag/…, aws:TagKeys, service keys}}, or null for an
+         operation iam.ACTIONS does not map
   DELETE /_cfclone/calls    forgets them
+  GET    /_cfclone/calls/all every call since the emulator started, DELETE or not
   POST   /_cfclone/acm/certificate {"arn": …, "type": "PRIVATE" | "IMPORTED" |
          "AMAZON_ISSUED", "managed_by": "CLOUDFRONT" or "", "status": "ISSUED" | …}
   POST   /_cfclone/acm/limits {"page": 2, "sans": 1}: ListCertificates answers pages of
@@ -41,7 +48,7 @@ import threading
 import time
 from typing import Any, Callable, Iterable
 
-from . import acm, acm_validation, wire
+from . import acm, acm_validation, iam, wire
 
 PREFIX = "/_cfclone/"
 
@@ -52,6 +59,8 @@ class State:
         self.faults: list[dict[str, Any]] = []
         self.latency_ms = latency_ms
         self.calls: list[dict[str, Any]] = []
+        # Every call since the start, never forgotten (the IAM evaluation reads it).
+        self.journal: list[dict[str, Any]] = []
 
     def add_fault(self, spec: dict) -> dict:
         if not isinstance(spec.get("service"), str) or not isinstance(spec.get("code"), str):
@@ -82,9 +91,14 @@ class State:
                     return dict(fault)
         return None
 
-    def record(self, service: str, operation: str | None, status: int) -> None:
+    def record(self, service: str, operation: str | None, status: int,
+               described: dict[str, Any] | None = None) -> dict[str, Any]:
+        call = {"service": service, "operation": operation, "status": status,
+                **(described or {})}
         with self.lock:
-            self.calls.append({"service": service, "operation": operation, "status": status})
+            self.calls.append(call)
+            self.journal.append(call)
+        return call
 
 
 def _status_line(status: int) -> str:
@@ -117,6 +131,10 @@ class Middleware:
             operation = wire.operation_of(service, environ)
         except Exception:  # an odd request is still moto's to answer
             operation = None
+        try:
+            described = iam.describe(service, operation, environ)
+        except Exception as e:  # noqa: BLE001 - the call still goes to moto
+            described = {"iam": None, "iam_error": f"{type(e).__name__}: {e}"}
         with self.state.lock:
             latency = self.state.latency_ms
         if latency:
@@ -127,15 +145,27 @@ class Middleware:
             headers, body = wire.error_response(service, fault["code"], fault["status"],
                                                 fault["message"])
             headers["Content-Length"] = str(len(body))
-            self.state.record(service, operation, fault["status"])
+            self.state.record(service, operation, fault["status"], described)
             start_response(_status_line(fault["status"]), list(headers.items()))
             return [body]
 
+        recorded: list[dict[str, Any]] = []
+
         def recording_start_response(status: str, headers: list, *args: Any) -> Any:
-            self.state.record(service, operation, int(status.split(" ", 1)[0]))
+            recorded.append(self.state.record(service, operation, int(status.split(" ", 1)[0]),
+                                              described))
             return start_response(status, headers, *args)
 
-        return self.app(environ, recording_start_response)
+        answer = self.app(environ, recording_start_response)
+        if not iam.wants_answer(described):
+            return answer
+        body = b"".join(answer)  # what the call created (its ARN) is in the answer
+        if hasattr(answer, "close"):
+            answer.close()
+        if recorded:
+            with self.state.lock:
+                iam.complete(recorded[0], recorded[0]["status"], body)
+        return [body]
 
     def control(self, environ: dict, start_response: Callable) -> list[bytes]:
         method, path = environ["REQUEST_METHOD"], environ["PATH_INFO"][len(PREFIX):]
@@ -161,11 +191,18 @@ class Middleware:
             if path == "latency" and method in ("GET", "POST"):
                 with state.lock:
                     return _json(start_response, 200, {"ms": state.latency_ms})
+            if path == "calls/all" and method == "GET":
+                with state.lock:
+                    return _json(start_response, 200, list(state.journal))
             if path == "calls" and method in ("GET", "DELETE"):
                 with state.lock:
                     if method == "DELETE":
                         state.calls.clear()
-                    return _json(start_response, 200, list(state.calls))
+                    if "detail=iam" in environ.get("QUERY_STRING", ""):
+                        return _json(start_response, 200, list(state.calls))
+                    brief = ("service", "operation", "status")
+                    return _json(start_response, 200,
+                                 [{k: c[k] for k in brief} for c in state.calls])
             if path == "acm/limits" and method == "POST":
                 return _json(start_response, 200, acm.set_limits(body.get("page"), body.get("sans")))
             if path == "acm/validation" and method == "POST":
