@@ -2,7 +2,7 @@
 # embedded AWS emulator; `make test` runs every test. Both install what they need first,
 # as every target but `help` does. `make help` (or `make`) lists the targets: the `## `
 # comment of each.
-.PHONY: help setup demo demo-api test check test-unit test-e2e fuzz deny lambda bench
+.PHONY: help setup demo demo-api test check test-unit test-e2e test-iam fuzz deny lambda bench
 
 help: ## list the targets
 	@awk 'BEGIN { FS = ":.*## " } /^[a-z][a-z0-9-]*:.*## / { printf "  make %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -34,6 +34,9 @@ test-unit: setup ## the provider crate's unit tests (cargo test --workspace --re
 
 test-e2e: setup ## the end-to-end tests (tests/tests): the real binary against the strict emulator
 	bash scripts/test e2e
+
+test-iam: setup ## the provider's calls of the last test-e2e run against the shipped roles (needs cdk/cdk.out: scripts/cdk-check.sh)
+	bash scripts/test iam
 
 # The parser at the edge against arbitrary payloads and property values (proptest): `make
 # test` runs 256 cases of each property; this runs CASES (default 50,000) of each.

@@ -10,15 +10,14 @@ list_awssystemsmanager.html, list_amazonroute53.html, list_awscloudformation.htm
 with where its resource comes from. An operation missing from the table is recorded with
 `"iam": null`, which the evaluation reports as unmapped: add a row.
 
-Where one call is authorised as several actions, the source says so:
+Where one call is authorised as several actions:
 * CreateDistributionWithTags: cloudfront:CreateDistribution plus cloudfront:TagResource on the
-  new distribution (the Reference has no action of that name; CloudFront Developer Guide,
-  "Tagging distributions": tags given at creation need TagResource).
-* RequestCertificate with Tags: acm:RequestCertificate plus acm:AddTagsToCertificate (ACM API
-  Reference, RequestCertificate `Tags`; ACM User Guide, "Tagging AWS Certificate Manager
-  certificates").
-* PutParameter with Tags: ssm:PutParameter plus ssm:AddTagsToResource (SSM API Reference,
-  PutParameter `Tags`).
+  new distribution ("This API operation requires the following IAM permissions:
+  CreateDistribution, TagResource": the CloudFront API Reference, and botocore's model of
+  the operation; the Service Authorization Reference has no action of that name).
+* RequestCertificate with Tags: acm:RequestCertificate plus acm:AddTagsToCertificate on the
+  new certificate. The roles grant it on that reading (README, "IAM permissions"); no
+  reference page found says it in so many words, so it can only make the check stricter.
 """
 
 from __future__ import annotations
@@ -71,9 +70,7 @@ ACTIONS: dict[tuple[str, str], list[tuple[str, str, bool]]] = {
     ("acm", "DeleteCertificate"): [("acm:DeleteCertificate", CERTIFICATE, False)],
     ("acm", "AddTagsToCertificate"): [("acm:AddTagsToCertificate", CERTIFICATE, False)],
     ("acm", "ListTagsForCertificate"): [("acm:ListTagsForCertificate", CERTIFICATE, False)],
-    ("ssm", "PutParameter"): [
-        ("ssm:PutParameter", PARAMETER, False),
-        ("ssm:AddTagsToResource", PARAMETER, True)],
+    ("ssm", "PutParameter"): [("ssm:PutParameter", PARAMETER, False)],
     ("ssm", "GetParameter"): [("ssm:GetParameter", PARAMETER, False)],
     ("ssm", "DeleteParameter"): [("ssm:DeleteParameter", PARAMETER, False)],
     ("ssm", "DeleteParameters"): [("ssm:DeleteParameters", PARAMETERS, False)],

@@ -139,6 +139,8 @@ struct Shared {
     /// An invocation changed state.
     changed: Notify,
     logs: Mutex<Vec<String>>,
+    /// Each invocation's trace header, as handed out (the IAM evaluation's attribution).
+    traced: crate::iam_calls::TraceLog,
 }
 
 impl Shared {
@@ -249,6 +251,7 @@ impl Lambda {
             queued: Notify::new(),
             changed: Notify::new(),
             logs: Mutex::new(Vec::new()),
+            traced: Default::default(),
         });
         let server = tokio::spawn(serve(listener, Arc::clone(&shared)));
         let supervisor = tokio::spawn(supervise(Arc::clone(&shared)));
@@ -273,6 +276,12 @@ impl Lambda {
     pub fn invoke_event(&self, payload: Value) -> String {
         self.shared
             .enqueue(Source::Direct, self.shared.invoked_arn(), payload)
+    }
+
+    /// Every invocation handed out so far, with its trace header (the SDK in the process
+    /// sends it with each AWS call).
+    pub fn traced(&self) -> crate::iam_calls::TraceLog {
+        std::sync::Arc::clone(&self.shared.traced)
     }
 
     /// Every invocation so far, in the order they were queued.
@@ -670,6 +679,12 @@ async fn next(shared: &Arc<Shared>) -> hyper::Response<Body> {
                     crate::random_hex(24),
                     crate::random_hex(16)
                 );
+                if let Ok(mut traced) = shared.traced.lock() {
+                    traced.push(crate::iam_calls::Traced {
+                        trace_id: trace.clone(),
+                        payload: serde_json::from_str(&payload).unwrap_or(Value::Null),
+                    });
+                }
                 return hyper::Response::builder()
                     .status(StatusCode::OK)
                     .header("content-type", "application/json")

@@ -33,6 +33,7 @@ pub mod bench;
 pub mod cloudformation;
 pub mod gateway;
 pub mod http;
+pub mod iam_calls;
 pub mod lambda;
 pub mod moto;
 pub mod procfs;
@@ -139,6 +140,11 @@ impl Harness {
             env,
         })
         .await;
+        moto.log_provider_calls(iam_calls::Attribution {
+            traces: lambda.traced(),
+            stack_id: stack.id.clone(),
+            function_arn: lambda.function_arn(),
+        });
         Self {
             lambda,
             cfn,

@@ -75,10 +75,15 @@ pub struct Call {
     pub status: u16,
 }
 
-/// A running emulator, killed on drop.
+/// A running emulator, killed on drop. Started in a test whose provider's calls are
+/// attributed ([`Moto::log_provider_calls`]), it first writes them for the IAM evaluation
+/// (`target/iam-calls/<test binary>.<test>.jsonl`, see [`crate::iam_calls`]).
 pub struct Moto {
     child: Child,
     port: u16,
+    /// The running test, when one started it.
+    test: Option<String>,
+    iam: std::sync::Mutex<Option<crate::iam_calls::Attribution>>,
 }
 
 impl Moto {
@@ -126,7 +131,12 @@ impl Moto {
                     break;
                 }
                 if http.get(&url).send().await.is_ok() {
-                    return Self { child, port };
+                    return Self {
+                        child,
+                        port,
+                        test: crate::iam_calls::test_name(),
+                        iam: std::sync::Mutex::new(None),
+                    };
                 }
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
@@ -324,8 +334,22 @@ impl Moto {
     }
 }
 
+impl Moto {
+    /// On drop, writes the calls the provider made (those carrying one of `attribution`'s
+    /// trace ids) for the IAM evaluation.
+    pub fn log_provider_calls(&self, attribution: crate::iam_calls::Attribution) {
+        *self.iam.lock().unwrap_or_else(|e| e.into_inner()) = Some(attribution);
+    }
+}
+
 impl Drop for Moto {
     fn drop(&mut self) {
+        let attribution = self.iam.lock().map(|mut a| a.take()).unwrap_or(None);
+        if let (Some(test), Some(attribution)) = (&self.test, attribution)
+            && let Err(e) = crate::iam_calls::write(self.port, test, &attribution)
+        {
+            eprintln!("cfclone-e2e: the IAM call log of {test} was not written: {e}");
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
