@@ -105,7 +105,10 @@ pub fn test_name() -> Option<String> {
     let binary = std::env::current_exe()
         .ok()
         .and_then(|exe| exe.file_stem().map(|s| s.to_string_lossy().into_owned()))
-        .map(|stem| stem.rsplit_once('-').map_or(stem.clone(), |(b, _)| b.to_owned()))
+        .map(|stem| {
+            stem.rsplit_once('-')
+                .map_or(stem.clone(), |(b, _)| b.to_owned())
+        })
         .unwrap_or_default();
     Some(format!("{binary}.{}", name.replace("::", ".")))
 }
@@ -158,7 +161,10 @@ mod tests {
 
     #[test]
     fn a_proxy_event_and_a_continuation_of_an_api_clone_are_the_rest_front() {
-        assert_eq!(front(&json!({"httpMethod": "PATCH", "requestContext": {}})).0, "rest");
+        assert_eq!(
+            front(&json!({"httpMethod": "PATCH", "requestContext": {}})).0,
+            "rest"
+        );
         let continuation = json!({"cfcloneContinuation": {}, "event": {
             "StackId": "arn:aws:lambda:eu-west-1:123456789012:function:cfclone-provider"}});
         assert_eq!(front(&continuation), ("rest", None));
@@ -171,7 +177,10 @@ mod tests {
             front(&json!({"RequestType": "Create", "StackId": stack})),
             ("stack", Some(stack.to_owned()))
         );
-        assert_eq!(front(&json!({"detail-type": "AWS API Call via CloudTrail"})).0, "sync");
+        assert_eq!(
+            front(&json!({"detail-type": "AWS API Call via CloudTrail"})).0,
+            "sync"
+        );
     }
 
     #[test]
