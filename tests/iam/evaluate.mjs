@@ -254,7 +254,8 @@ async function main(argv) {
     return i >= 0 ? path.resolve(argv[i + 1]) : fallback;
   };
   const started = process.hrtime.bigint();
-  const callsDir = arg('--calls', path.join(ROOT, 'target', 'iam-calls'));
+  const target = process.env.CARGO_TARGET_DIR ? path.resolve(process.env.CARGO_TARGET_DIR) : path.join(ROOT, 'target');
+  const callsDir = arg('--calls', path.join(target, 'iam-calls'));
   const cdkOut = arg('--cdk-out', path.join(ROOT, 'cdk', 'cdk.out'));
   const yamlFile = arg('--provider-yaml', path.join(ROOT, 'examples', 'provider.yaml'));
   const calls = readCalls(callsDir);
