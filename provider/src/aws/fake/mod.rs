@@ -9,9 +9,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 mod acm;
+mod cloudformation;
 mod cloudfront;
 
 pub use acm::FakeAcm;
+pub use cloudformation::FakeCloudFormation;
 pub use cloudfront::{FakeCloudFront, as_cloudfront_returns};
 
 pub(super) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
