@@ -1,6 +1,6 @@
 //! In-memory AWS for the unit tests: CloudFront ([`cloudfront`], as strict as AWS where
-//! the lifecycle depends on it), ACM, SSM, the provider's own Lambda, and a clock that
-//! advances only when the code under test sleeps.
+//! the lifecycle depends on it), ACM, SSM, CloudFormation (DescribeStacks), the provider's own
+//! Lambda, and a clock that advances only when the code under test sleeps.
 
 use super::{AwsError, Clock, ErrorKind, Parameters, SelfInvoke};
 use std::collections::BTreeMap;
