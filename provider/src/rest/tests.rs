@@ -538,6 +538,17 @@ async fn refuses_a_create_without_the_write_scope_or_with_a_wait_it_cannot_hold(
         (status, &problem["field"]),
         (400, &json!("Idempotency-Key"))
     );
+    // 47 tags fit beside the three an API clone carries (CloudFront holds 50); 48 do not.
+    let tags: Vec<Value> = (0..48)
+        .map(|i| json!({"Key": format!("k{i}"), "Value": "v"}))
+        .collect();
+    let tagged = json!({"ReferenceDistributionId": REFERENCE_ID, "Aliases": ["blog.example.com"], "Tags": tags}).to_string();
+    let (status, _, problem) = call(&api, event("POST", "/clones", WRITE, Some(&tagged))).await;
+    assert_eq!(
+        (status, &problem["field"]),
+        (400, &json!("Tags")),
+        "{problem}"
+    );
     let unknown = r#"{"ReferenceDistributionId": "EREFERENCE12345", "Aliasses": []}"#;
     let (status, _, problem) = call(&api, event("POST", "/clones", WRITE, Some(unknown))).await;
     assert_eq!(
