@@ -48,7 +48,7 @@ import threading
 import time
 from typing import Any, Callable, Iterable
 
-from . import acm, acm_validation, iam, wire
+from . import acm, acm_validation, cloudformation, iam, wire
 
 PREFIX = "/_cfclone/"
 
@@ -209,6 +209,9 @@ class Middleware:
                 return _json(start_response, 200, acm_validation.set_validation(
                     body.get("timeout_s"), body.get("caa"), body.get("record_after"),
                     body.get("quota"), bool(body.get("reset"))))
+            if path == "cloudformation/stack-status" and method == "POST":
+                return _json(start_response, 200, cloudformation.set_stack_status(
+                    body["stack_id"], body["status"]))
             if path == "acm/certificate" and method == "POST":
                 acm.set_certificate(body["arn"], body.get("type"), body.get("managed_by"),
                                     body.get("status"))

@@ -51,6 +51,8 @@ pub enum Error {
     Panicked(String),
     /// The payload is not a CloudFormation custom resource request.
     NotARequest,
+    /// An `Idempotency-Key` that already made clone `id` came again with another body.
+    KeyReused { id: String },
 }
 
 /// One SSM parameter that could not be written.
@@ -149,6 +151,9 @@ impl Error {
             ),
             Self::Panicked(detail) => format!(
                 "the provider failed unexpectedly ({detail}); this is a bug in cfclone — retry, and report it with the function's logs"
+            ),
+            Self::KeyReused { id } => format!(
+                "Idempotency-Key: this key already made {id} from another request body; send that body again to get {id}, or use a new key for another clone"
             ),
             Self::NotARequest => "the event is not a valid CloudFormation custom resource request (RequestType Create, Update or Delete with RequestId, StackId, LogicalResourceId and ResourceProperties)".into(),
         }

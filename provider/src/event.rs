@@ -13,6 +13,11 @@ pub const CONTINUATION_KEY: &str = "cfcloneContinuation";
 pub const OWNER_STACK_TAG: &str = "cfclone:stack-id";
 /// Tag naming the logical id, inside that stack, of the resource that owns a clone.
 pub const OWNER_LOGICAL_ID_TAG: &str = "cfclone:logical-id";
+/// Tag of a clone the REST API made: the [fingerprint](Request::fingerprint) of the
+/// request that made it, so that the same `Idempotency-Key` with another body is told apart.
+pub const FINGERPRINT_TAG: &str = "cfclone:request-fingerprint";
+/// The request id of a sync's Update starts with this (`CloneState::sync_event`).
+pub const SYNC_REQUEST_PREFIX: &str = "cfclone-sync-";
 /// Physical ids starting with this mark a Create that made nothing.
 pub const NOT_CREATED_PREFIX: &str = "cfclone-not-created-";
 
@@ -127,8 +132,13 @@ pub fn parse(payload: Value) -> Result<Event, Unusable> {
         (payload, None)
     };
     let request = request(raw)?;
-    // Only the API's own requests (their "stack" is the provider function) answer nowhere.
-    if continuation.is_some() && request.ids.response_url.is_empty() && !request.is_api_owned() {
+    // Only the API's own requests (their "stack" is the provider function) and the sync's
+    // Updates answer nowhere.
+    if continuation.is_some()
+        && request.ids.response_url.is_empty()
+        && !request.is_api_owned()
+        && !request.is_sync()
+    {
         return Err(Unusable::Refused(
             "the continuation's event has no ResponseURL".into(),
         ));
@@ -197,6 +207,12 @@ impl Request {
         self.ids.stack_id.split(':').nth(2) == Some("lambda")
     }
 
+    /// Whether the request is a sync's Update ([`SYNC_REQUEST_PREFIX`]): it has no
+    /// ResponseURL, and its continuations answer nowhere but the log.
+    pub fn is_sync(&self) -> bool {
+        self.ids.request_id.starts_with(SYNC_REQUEST_PREFIX)
+    }
+
     /// The stack's region, the default for `SsmRegions`.
     pub fn stack_region(&self) -> &str {
         stack_region(&self.ids.stack_id)
@@ -222,6 +238,14 @@ impl Request {
         let digest = hash.finalize();
         let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
         format!("cfclone-{hex}")
+    }
+
+    /// A digest of the declared properties (SHA-256, hex): the same for the same properties
+    /// in any order (serde_json's maps are sorted by key), different for any other value.
+    pub fn fingerprint(&self) -> String {
+        let properties = self.raw.get("ResourceProperties").unwrap_or(&Value::Null);
+        let digest = Sha256::digest(properties.to_string().as_bytes());
+        digest.iter().map(|b| format!("{b:02x}")).collect()
     }
 
     /// The tags that mark a clone as this resource's.

@@ -178,13 +178,14 @@ pub fn parse(payload: Value) -> Result<Call, Problem> {
         return Err(with_id(Problem::unauthorized()));
     };
     let route = route(&method, &path, query).map_err(with_id)?;
-    let idempotency_key = match request.headers.get("idempotency-key").map(|v| v.to_str()) {
+    let header = request.headers.get("idempotency-key");
+    let idempotency_key = match header.map(|v| v.to_str().ok().and_then(idempotency_key)) {
         None => None,
-        Some(Ok(key)) if is_idempotency_key(key) => Some(key.to_owned()),
-        Some(_) => {
+        Some(Some(key)) => Some(key),
+        Some(None) => {
             return Err(with_id(Problem::bad_request(
                 Some("Idempotency-Key"),
-                "Idempotency-Key: 1 to 64 letters, digits, - and _".into(),
+                r#"Idempotency-Key: a quoted string of 1 to 64 letters, digits, - and _ ("8e03978e-40d5-43e8-bc93-6894a57f9324"), or the same unquoted"#.into(),
             )));
         }
     };
@@ -217,11 +218,39 @@ pub fn parse(payload: Value) -> Result<Call, Problem> {
     })
 }
 
-fn is_idempotency_key(key: &str) -> bool {
-    (1..=64).contains(&key.len())
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+/// The key of an `Idempotency-Key` header: the value is an RFC 8941 sf-string, as the IETF
+/// draft (draft-ietf-httpapi-idempotency-key-header, "Syntax") defines it
+/// (`"8e03978e-40d5-43e8-bc93-6894a57f9324"`), or the bare key this API took first; either
+/// way the key is 1 to 64 letters, digits, `-` and `_` (it becomes a tag value and part of the
+/// `CallerReference`). `"abc"` and `abc` are the same key. Parameters after the string (the
+/// draft defines none) are refused.
+fn idempotency_key(value: &str) -> Option<String> {
+    let value = value.trim_matches(' ');
+    let key = match value.strip_prefix('"') {
+        Some(quoted) => sf_string(quoted)?,
+        None => value.to_owned(),
+    };
+    let allowed = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
+    ((1..=64).contains(&key.len()) && key.bytes().all(allowed)).then_some(key)
+}
+
+/// An sf-string after its opening quote (RFC 8941, section 4.2.5): printable ASCII, `\"`
+/// and `\\` escaped, up to the closing quote and nothing after it.
+fn sf_string(rest: &str) -> Option<String> {
+    let mut text = String::new();
+    let mut chars = rest.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next()? {
+                escaped @ ('"' | '\\') => text.push(escaped),
+                _ => return None,
+            },
+            '"' => return chars.as_str().is_empty().then_some(text),
+            ' '..='~' => text.push(c),
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// The route of `METHOD path`: 404 for a path the API does not have, 405 (with the methods

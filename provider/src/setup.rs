@@ -2,7 +2,8 @@
 
 use crate::aws::tls::TrustRoots;
 use crate::aws::{
-    Adapters, SdkCertificates, SdkDistributions, SdkParameters, SdkSelfInvoke, SystemClock, client,
+    Adapters, SdkCertificates, SdkDistributions, SdkParameters, SdkSelfInvoke, SdkStacks,
+    SystemClock, client,
 };
 use crate::handler::{Continuer, DEFAULT_POLL_INTERVAL, Provider};
 use std::time::Duration;
@@ -41,6 +42,7 @@ pub async fn provider_for(in_lambda: bool, target: &client::Target) -> SdkProvid
             certificates: SdkCertificates::new(&config),
             parameters: SdkParameters::new(&config),
             clock: SystemClock,
+            stacks: std::sync::Arc::new(SdkStacks::new(&config)),
         },
         continuer,
         http: response_client(trust_roots.as_ref()),

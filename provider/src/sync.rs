@@ -26,6 +26,10 @@ pub struct Options {
     /// is left before it.
     pub deadline_ms: u64,
     pub wave_reserve: Duration,
+    /// The function ARN the invocation came through: an Update that must go on in a fresh
+    /// invocation (awaiting a requested certificate) is handed on to it. Empty in the CLI,
+    /// which goes on in process.
+    pub function: String,
 }
 
 /// What became of one clone.
@@ -40,6 +44,9 @@ pub enum Synced {
     Failed(String),
     /// Not tried: an earlier wave failed, or the time ran out.
     NotStarted(&'static str),
+    /// Goes on in a fresh invocation of the provider (awaiting a requested certificate),
+    /// which finishes the Update and logs its answer.
+    HandedOff,
 }
 
 impl Synced {
@@ -52,6 +59,7 @@ impl Synced {
             Self::Skipped(_) => "skipped (edited by hand)",
             Self::Failed(_) => "FAILED",
             Self::NotStarted(_) => "not started",
+            Self::HandedOff => "handed off",
         }
     }
 }
@@ -88,6 +96,7 @@ pub struct Counts {
     pub skipped: usize,
     pub failed: usize,
     pub not_started: usize,
+    pub handed_off: usize,
 }
 
 impl Report {
@@ -101,6 +110,7 @@ impl Report {
                 Synced::Skipped(_) => &mut counts.skipped,
                 Synced::Failed(_) => &mut counts.failed,
                 Synced::NotStarted(_) => &mut counts.not_started,
+                Synced::HandedOff => &mut counts.handed_off,
             } += 1;
         }
         counts
@@ -180,10 +190,8 @@ where
             Synced::WouldUpdate(fields)
         } else {
             let event = state.sync_event(options.may_wait);
-            match self
-                .handle(event, &Invocation::new(options.deadline_ms, ""))
-                .await
-            {
+            let invocation = Invocation::new(options.deadline_ms, options.function.clone());
+            match self.handle(event, &invocation).await {
                 Handled::Answered {
                     answer: Answer::Success { .. },
                     ..
@@ -192,6 +200,7 @@ where
                     answer: Answer::Failed(failure),
                     ..
                 } => Synced::Failed(failure.reason()),
+                Handled::HandedOff { .. } => Synced::HandedOff,
                 other => Synced::Failed(other.summary()),
             }
         };

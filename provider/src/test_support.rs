@@ -276,6 +276,7 @@ pub fn in_process_provider(
             certificates: acm,
             parameters: std::sync::Arc::new(crate::aws::fake::FakeSsm::default()),
             clock,
+            stacks: std::sync::Arc::new(crate::aws::fake::FakeCloudFormation::default()),
         },
         continuer: crate::handler::Continuer::InProcess,
         http: reqwest::Client::new(),

@@ -276,6 +276,17 @@ impl Moto {
         .await;
     }
 
+    /// Puts a stack the emulator holds (made with CreateStack) into `status`, one of
+    /// CloudFormation's `StackStatus` (emulator/cfclone_emulator/cloudformation.py).
+    pub async fn set_stack_status(&self, stack_id: &str, status: &str) {
+        self.control(
+            reqwest::Method::POST,
+            "/_cfclone/cloudformation/stack-status",
+            Some(json!({"stack_id": stack_id, "status": status})),
+        )
+        .await;
+    }
+
     /// ListCertificates answers pages of at most `page` summaries, each with at most
     /// `sans` names (ACM's own: 1000 and 100), so that a test reaches paging and
     /// cut-short summaries with a few certificates.

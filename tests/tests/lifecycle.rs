@@ -551,6 +551,11 @@ async fn a_delete_with_deletion_mode_disable_leaves_the_clone_disabled() {
     assert!(!kept.config.enabled, "disabled");
     assert_eq!(kept.aliases(), ["shop.example.com"], "with its aliases");
     assert_eq!(h.moto.count("DeleteDistribution").await, 0);
+    assert_eq!(
+        h.moto.statuses("DescribeStacks").await,
+        [400],
+        "the harness's stack is not the emulator's (ValidationError): Disable holds"
+    );
     assert!(
         h.aws
             .parameters(cfclone_e2e::REGION, "/cfclone/shop")
@@ -567,4 +572,84 @@ async fn a_delete_with_deletion_mode_disable_leaves_the_clone_disabled() {
         "its record stays for the operator's tools"
     );
     assert_reference_untouched(&h, &reference).await;
+}
+
+/// A stack the emulator holds (CreateStack with a template of nothing), for the events.
+async fn emulated_stack(h: &Harness, name: &str) -> cfclone_e2e::cloudformation::Stack {
+    let template =
+        r#"{"Resources": {"Nothing": {"Type": "AWS::CloudFormation::WaitConditionHandle"}}}"#;
+    let id = aws_sdk_cloudformation::Client::new(&h.aws.config)
+        .create_stack()
+        .stack_name(name)
+        .template_body(template)
+        .send()
+        .await
+        .expect("CreateStack")
+        .stack_id
+        .expect("a stack id");
+    cfclone_e2e::cloudformation::Stack {
+        name: name.to_owned(),
+        id,
+        region: cfclone_e2e::REGION.to_owned(),
+    }
+}
+
+/// Makes a `DeletionMode: Disable` clone in `stack`, puts the stack into `status` and
+/// deletes the clone; whether it is still there.
+async fn delete_disabled_clone_while(
+    h: &Harness,
+    stack: &cfclone_e2e::cloudformation::Stack,
+    status: &str,
+) -> bool {
+    let reference = h.seed_reference().await;
+    h.issue_certificate("shop.example.com", &[]).await;
+    let properties = with(
+        props(&reference.id, &["shop.example.com"]),
+        "DeletionMode",
+        "Disable",
+    );
+    let create = h
+        .cfn
+        .create(stack, "ShopDistribution", properties.clone())
+        .await;
+    let created = h.send(&create).await.only();
+    assert_eq!(created.status, "SUCCESS", "{}", created.reason());
+    let id = created.physical_resource_id;
+    h.moto.set_stack_status(&stack.id, status).await;
+    h.moto.clear_calls().await;
+    let delete = h
+        .cfn
+        .delete(stack, "ShopDistribution", &id, properties)
+        .await;
+    let deleted = h.send(&delete).await.only();
+    assert_eq!(deleted.status, "SUCCESS", "{}", deleted.reason());
+    assert_eq!(deleted.physical_resource_id, id);
+    assert_eq!(
+        h.moto.statuses("DescribeStacks").await,
+        [200],
+        "{status}: asked once"
+    );
+    assert_reference_untouched(h, &reference).await;
+    h.aws.distribution(&id).await.is_some()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delete_while_the_stack_rolls_back_its_creation_deletes_a_disable_clone() {
+    let h = Harness::start().await;
+    let stack = emulated_stack(&h, "rolling-back").await;
+    let kept = delete_disabled_clone_while(&h, &stack, "ROLLBACK_IN_PROGRESS").await;
+    assert!(
+        !kept,
+        "deleted, as RetainExceptOnCreate would: its aliases are free for a retry"
+    );
+    assert_eq!(h.moto.count("DeleteDistribution").await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delete_of_a_stack_being_deleted_keeps_a_disable_clone() {
+    let h = Harness::start().await;
+    let stack = emulated_stack(&h, "going-away").await;
+    let kept = delete_disabled_clone_while(&h, &stack, "DELETE_IN_PROGRESS").await;
+    assert!(kept, "left in place, disabled");
+    assert_eq!(h.moto.count("DeleteDistribution").await, 0);
 }

@@ -354,3 +354,58 @@ async fn the_api_answers_202_and_hands_a_slow_delete_on() {
         "its outputs are gone"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_quoted_key_is_the_same_key_and_another_body_with_it_is_a_422() {
+    let h = Harness::start().await;
+    let reference = seeded(&h).await;
+    let write = Some("clones/write");
+    let key = "8e03978e-40d5-43e8-bc93-6894a57f9324";
+    let body = json!({"ReferenceDistributionId": reference.id, "Aliases": ["blog.shop.example.com"], "OriginDomainName": "blog-origin.example.net"});
+    let mut create = event("POST", "/clones", write, Some(body));
+    create["headers"]["Idempotency-Key"] = json!(format!("\"{key}\""));
+    let (status, made) = call(&h, create).await;
+    assert_eq!(status, 201, "{made}");
+    let id = made["distributionId"].as_str().unwrap().to_owned();
+    let clone = h.aws.distribution(&id).await.expect("the clone exists");
+    let tags = h.aws.tags(&clone.arn).await;
+    assert_eq!(tags["cfclone:logical-id"], format!("api-{key}"), "{tags:?}");
+    assert_eq!(tags["cfclone:request-fingerprint"].len(), 64, "{tags:?}");
+
+    // The bare key is the same key: the same clone.
+    let body = json!({"ReferenceDistributionId": reference.id, "Aliases": ["blog.shop.example.com"], "OriginDomainName": "blog-origin.example.net"});
+    let mut again = event("POST", "/clones", write, Some(body));
+    again["headers"]["Idempotency-Key"] = json!(key);
+    let (status, same) = call(&h, again).await;
+    assert_eq!(
+        (status, &same["distributionId"]),
+        (201, &json!(id)),
+        "{same}"
+    );
+
+    // Another body with the key: 422 naming the header, nothing made, the clone as it was.
+    let before = h.aws.distribution_ids().await.len();
+    h.moto.clear_calls().await;
+    let other = json!({"ReferenceDistributionId": reference.id, "Aliases": ["news.shop.example.com"], "OriginDomainName": "blog-origin.example.net"});
+    let mut reused = event("POST", "/clones", write, Some(other));
+    reused["headers"]["Idempotency-Key"] = json!(format!("\"{key}\""));
+    let (status, problem) = call(&h, reused).await;
+    assert_eq!(
+        (status, &problem["field"]),
+        (422, &json!("Idempotency-Key")),
+        "{problem}"
+    );
+    assert_eq!(
+        h.aws.distribution_ids().await.len(),
+        before,
+        "no other clone"
+    );
+    let clone = h.aws.distribution(&id).await.unwrap();
+    assert_eq!(clone.aliases(), ["blog.shop.example.com"]);
+    assert_eq!(
+        h.moto.count("UpdateDistribution").await,
+        0,
+        "the clone is not changed"
+    );
+    assert_eq!(h.moto.count("PutParameter").await, 0, "nor its record");
+}

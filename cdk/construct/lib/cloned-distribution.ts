@@ -207,8 +207,9 @@ export interface ClonedDistributionProps {
    * What the provider's Delete does (`DeletionMode`): `DeletionMode.DELETE` disables the
    * clone, waits until CloudFront has deployed that and deletes it; `DeletionMode.DISABLE`
    * disables it and leaves it, with its aliases, its certificate and its record (for
-   * `cfclone`), its SSM parameters removed (Terraform's `retain_on_delete`). A rollback's
-   * Delete does the same.
+   * `cfclone`), its SSM parameters removed (Terraform's `retain_on_delete`) — except a Delete
+   * while the stack rolls back the operation that created the clone, which deletes it (as
+   * `RetainExceptOnCreate` does).
    *
    * @default DeletionMode.DELETE
    */

@@ -284,6 +284,17 @@ export class ClonedDistributionProvider extends Construct {
         conditions: { StringEquals: { [`aws:ResourceTag/${OWNER_STACK_TAG}`]: Aws.STACK_ID } },
       }),
     );
+    // DeletionMode: Disable does not keep a clone whose creation the stack rolls back (as
+    // RetainExceptOnCreate): a Delete reads its stack's status. DescribeStacks takes the stack
+    // resource (Service Authorization Reference), here this stack only.
+    const ownStack = `arn:${Aws.PARTITION}:cloudformation:${Aws.REGION}:${Aws.ACCOUNT_ID}:stack/${Aws.STACK_NAME}/*`;
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadOwnStack',
+        actions: ['cloudformation:DescribeStacks'],
+        resources: [ownStack],
+      }),
+    );
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'ListCertificates',
@@ -361,6 +372,10 @@ export class ClonedDistributionProvider extends Construct {
         reason:
           'acm:ListCertificates, cloudfront:CreateDistribution and cloudfront:ListDistributions (automatic ' +
           'sync and the REST API only) support no resource-level permissions (CreateDistribution only creates new distributions)',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudformation:<AWS::Region>:<AWS::AccountId>:stack/<AWS::StackName>/*]',
+        reason: "the stack's own id ends in a UUID known only once the stack exists; read-only, this stack only",
       },
       {
         id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:acm:us-east-1:<AWS::AccountId>:certificate/*]',

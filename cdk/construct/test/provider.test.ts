@@ -132,6 +132,30 @@ describe('ClonedDistributionProvider', () => {
     }
   });
 
+  it("reads its own stack's status (DeletionMode: Disable on a rollback), and no other stack's", () => {
+    const stack = newStack();
+    new ClonedDistribution(stack, 'Shop', shop);
+    const s = statementGranting(Template.fromStack(stack), 'cloudformation:DescribeStacks');
+    assert.equal(s.Sid, 'ReadOwnStack');
+    assert.deepEqual(actionsOf(s), ['cloudformation:DescribeStacks']);
+    assert.deepEqual(s.Resource, {
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':cloudformation:',
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          ':stack/',
+          { Ref: 'AWS::StackName' },
+          '/*',
+        ],
+      ],
+    });
+  });
+
   it("keeps every clone's record under /cfclone/records in us-east-1, and nowhere else", () => {
     const stack = newStack();
     new ClonedDistribution(stack, 'Shop', shop);

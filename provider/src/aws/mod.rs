@@ -1,6 +1,6 @@
 //! The narrow seams to AWS: small traits that speak the project's own types, with real
 //! implementations on the AWS SDK (one module per service: [`cloudfront`], [`acm`],
-//! [`ssm`], [`lambda`], sharing [`client`] and [`tls`]) and in-memory fakes for the unit
+//! [`ssm`], [`lambda`], [`cloudformation`], sharing [`client`] and [`tls`]) and in-memory fakes for the unit
 //! tests. A new AWS call is a method on one of these traits, its SDK body in the service's
 //! module and its fake in `fake`.
 
@@ -14,6 +14,7 @@ use std::time::Duration;
 
 pub mod acm;
 pub mod client;
+pub mod cloudformation;
 pub mod cloudfront;
 pub mod lambda;
 pub mod route53;
@@ -24,6 +25,7 @@ pub mod tls;
 pub(crate) mod fake;
 
 pub use acm::SdkCertificates;
+pub use cloudformation::SdkStacks;
 pub use cloudfront::SdkDistributions;
 pub use lambda::SdkSelfInvoke;
 pub use ssm::SdkParameters;
@@ -312,6 +314,18 @@ pub trait SelfInvoke: Send + Sync {
     ) -> impl Future<Output = Result<(), AwsError>> + Send;
 }
 
+/// CloudFormation stacks: what a custom resource's event does not say about its stack.
+/// Object-safe (a boxed future), so that it is one field of [`Adapters`] rather than one
+/// more type parameter on every impl.
+pub trait Stacks: Send + Sync {
+    /// `DescribeStacks` of `stack_id` (the stack's ARN, in its own region): its
+    /// `StackStatus` (`ROLLBACK_IN_PROGRESS`, `UPDATE_COMPLETE`, …).
+    fn status<'a>(
+        &'a self,
+        stack_id: &'a str,
+    ) -> futures_util::future::BoxFuture<'a, Result<String, AwsError>>;
+}
+
 /// Time, so that waits can be tested without waiting.
 pub trait Clock: Send + Sync {
     /// Milliseconds since the Unix epoch.
@@ -512,6 +526,8 @@ pub struct Adapters<D, C, P, K> {
     pub certificates: C,
     pub parameters: P,
     pub clock: K,
+    /// Asked only by a Delete with `DeletionMode: Disable` (is the stack rolling back?).
+    pub stacks: Arc<dyn Stacks>,
 }
 
 #[cfg(test)]

@@ -49,6 +49,7 @@ fn setup(in_process: bool) -> Setup {
             certificates: acm,
             parameters: Arc::new(FakeSsm::default()),
             clock: Arc::clone(&clock),
+            stacks: Arc::new(crate::aws::fake::FakeCloudFormation::default()),
         },
         continuer: if in_process {
             Continuer::InProcess

@@ -6,7 +6,7 @@ use crate::aws::{
     AwsError, Certificates, Clock, Distribution, Distributions, ErrorKind, Parameters, Zones,
 };
 use crate::error::Error;
-use crate::event::Request;
+use crate::event::{FINGERPRINT_TAG, Request};
 use crate::plan;
 use crate::properties::Properties;
 use futures_util::FutureExt;
@@ -116,7 +116,8 @@ where
     }
 
     /// A redelivered Create finds the distribution its first delivery made (same
-    /// `CallerReference`): adopt it if its ownership tags say it is ours.
+    /// `CallerReference`): adopt it if its ownership tags say it is ours and, for the REST
+    /// API's, its fingerprint tag says it was made from these properties.
     async fn adopt(&self, request: &Request, error: AwsError) -> Result<Distribution, Error> {
         let Some(id) = existing_id(&error.message) else {
             return Err(Error::NotAdoptable(error));
@@ -127,6 +128,11 @@ where
             return Err(Error::NotOwned(format!(
                 "distribution {id} already uses this request's CallerReference but does not carry this resource's ownership tags; it was left untouched"
             )));
+        }
+        let made_by = tags.iter().find(|(key, _)| key == FINGERPRINT_TAG);
+        if made_by.is_some_and(|(_, fingerprint)| *fingerprint != request.fingerprint()) {
+            // The same Idempotency-Key (hence CallerReference) with another body.
+            return Err(Error::KeyReused { id });
         }
         info!(distribution_id = %id, "adopted the clone made by an earlier delivery of this request");
         Ok(existing)

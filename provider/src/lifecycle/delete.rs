@@ -1,7 +1,8 @@
 //! Delete: only a clone this resource owns; disable it, wait until it is disabled and
 //! `Deployed`, delete it with its latest ETag, then remove its SSM parameters (with
-//! `DeletionMode: Disable`, stop once it is disabled). Every step
-//! is idempotent, so a continuation simply starts again from the top.
+//! `DeletionMode: Disable`, stop once it is disabled — unless the stack is rolling back the
+//! operation that created the clone, as CloudFormation's `RetainExceptOnCreate` does).
+//! Every step is idempotent, so a continuation simply starts again from the top.
 
 use super::wait::WaitEnd;
 use super::{
@@ -92,7 +93,9 @@ where
             } else {
                 clone
             };
-            if request.properties.deletion_mode == DeletionMode::Disable {
+            if request.properties.deletion_mode == DeletionMode::Disable
+                && !self.rolls_back_its_creation(request).await
+            {
                 // Left in place, disabled, as Terraform's retain_on_delete does: its record
                 // stays for the operator's tools, and so does the certificate it still uses;
                 // the stack's outputs describe it no more.
@@ -178,6 +181,41 @@ where
         failed(physical_id, stuck(message))
     }
 
+    /// Whether the Delete comes from the stack rolling back the operation that created the
+    /// clone ([`ROLLBACK_STATUSES`]): then `DeletionMode: Disable` does not keep it, as
+    /// CloudFormation's `RetainExceptOnCreate` keeps nothing a rolled-back operation made
+    /// (a disabled clone would hold its aliases, and every retry of the stack would fail
+    /// with `CNAMEAlreadyExists`). The event does not say it; `DescribeStacks` does. A stack
+    /// that cannot be read keeps the declared `Disable`: the safe side.
+    async fn rolls_back_its_creation(&self, request: &Request) -> bool {
+        let stack = request.ids.stack_id.as_str();
+        if stack.split(':').nth(2) != Some("cloudformation") {
+            return false; // the REST API's clones: no stack to ask
+        }
+        match self.aws.stacks.status(stack).await {
+            Ok(status) if ROLLBACK_STATUSES.contains(&status.as_str()) => {
+                info!(
+                    stack,
+                    status,
+                    "the stack is rolling back the operation that created the clone: it is deleted, not left disabled (as RetainExceptOnCreate)"
+                );
+                true
+            }
+            Ok(status) => {
+                info!(
+                    stack,
+                    status,
+                    "the stack is not rolling back a creation: DeletionMode Disable applies"
+                );
+                false
+            }
+            Err(error) => {
+                warn!(stack, %error, "the stack's status could not be read (cloudformation:DescribeStacks): DeletionMode Disable applies");
+                false
+            }
+        }
+    }
+
     /// Removes the clone's SSM parameters; `Some` is the failure to answer with.
     async fn remove_outputs(&self, id: &str, outputs: Option<&SsmOutputs>) -> Option<Outcome> {
         if let Some(outputs) = outputs {
@@ -217,6 +255,16 @@ where
         success(id.to_owned())
     }
 }
+
+/// The stack statuses in which CloudFormation deletes what the failed operation created
+/// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/view-stack-events.html#cfn-console-view-stack-data-resources-status-codes>):
+/// `ROLLBACK_IN_PROGRESS`, removing a stack's resources after its creation failed or was
+/// cancelled; `UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS`, removing the new resources
+/// of a failed update once the stack is back to its previous state.
+pub const ROLLBACK_STATUSES: [&str; 2] = [
+    "ROLLBACK_IN_PROGRESS",
+    "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS",
+];
 
 fn stuck(message: String) -> Error {
     Error::Stuck {

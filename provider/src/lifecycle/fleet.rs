@@ -90,7 +90,12 @@ impl CloneState {
             "ServiceToken": "cfclone-sync",
             "ResponseURL": "",
             "StackId": self.owner.stack_id,
-            "RequestId": format!("cfclone-sync-{}-{}", self.id, self.reference_revision),
+            "RequestId": format!(
+                "{}{}-{}",
+                crate::event::SYNC_REQUEST_PREFIX,
+                self.id,
+                self.reference_revision
+            ),
             "LogicalResourceId": self.owner.logical_id,
             "PhysicalResourceId": self.id,
             "ResourceType": crate::RESOURCE_TYPE,

@@ -141,14 +141,22 @@ where
     }
 }
 
-/// What the provider tags what it makes with: the resource's ownership tags, then `Tags`.
+/// What the provider tags what it makes with: the resource's ownership tags (and, for the
+/// REST API's clones, the request's fingerprint), then `Tags`.
 fn owned_tags(
     request: &Request,
     properties: &crate::properties::Properties,
 ) -> Vec<(String, String)> {
+    let fingerprint = request.is_api_owned().then(|| {
+        (
+            crate::event::FINGERPRINT_TAG.to_owned(),
+            request.fingerprint(),
+        )
+    });
     request
         .ownership_tags()
         .into_iter()
+        .chain(fingerprint)
         .chain(
             properties
                 .tags

@@ -3,7 +3,7 @@
 //! `CNAMEAlreadyExists`, and waits measured on a fake clock.
 
 use super::*;
-use crate::aws::fake::{FakeAcm, FakeClock, FakeCloudFront, FakeSsm};
+use crate::aws::fake::{FakeAcm, FakeClock, FakeCloudFormation, FakeCloudFront, FakeSsm};
 use crate::certificates::Certificate;
 use crate::event::{NOT_CREATED_PREFIX, OWNER_LOGICAL_ID_TAG, OWNER_STACK_TAG};
 use crate::test_support::{self, REFERENCE_ID};
@@ -24,6 +24,7 @@ struct World {
     acm: Arc<FakeAcm>,
     ssm: Arc<FakeSsm>,
     clock: Arc<FakeClock>,
+    stacks: Arc<FakeCloudFormation>,
     aws: FakeAdapters,
 }
 
@@ -59,17 +60,20 @@ fn world() -> World {
         true,
     );
     let ssm = Arc::new(FakeSsm::default());
+    let stacks = Arc::new(FakeCloudFormation::default());
     World {
         aws: Adapters {
             distributions: Arc::clone(&cf),
             certificates: Arc::clone(&acm),
             parameters: Arc::clone(&ssm),
             clock: Arc::clone(&clock),
+            stacks: Arc::clone(&stacks) as Arc<dyn crate::aws::Stacks>,
         },
         cf,
         acm,
         ssm,
         clock,
+        stacks,
     }
 }
 
@@ -1372,3 +1376,4 @@ async fn a_fleet_lists_with_one_read_of_its_reference_and_of_the_certificates() 
 }
 
 mod certificates;
+mod rollback;

@@ -3,7 +3,9 @@
 //! Create request whose "stack" is the API's function (the ownership tag
 //! `cfclone:stack-id`), whose logical id and request id are the `Idempotency-Key` (so a
 //! retried request makes the same `CallerReference` and gets the same clone back) or
-//! API Gateway's request id; then the lifecycle runs it as it runs a stack's.
+//! API Gateway's request id; then the lifecycle runs it as it runs a stack's. The clone
+//! carries the request's fingerprint (`cfclone:request-fingerprint`, a digest of its
+//! properties), so that the same key with another body is a 422, not the first clone.
 
 use super::{Context, Problem};
 use crate::aws::{Adapters, Certificates, Clock, Distributions, Parameters, Zones};
@@ -47,6 +49,18 @@ where
     };
     for (property, value) in &properties {
         refuse_waits(property, value)?;
+    }
+    // CloudFront holds 50 tags: the API's clones carry three of the provider's.
+    if let Some(Value::Array(tags)) = properties.get("Tags")
+        && tags.len() > 47
+    {
+        return Err(Problem::bad_request(
+            Some("Tags"),
+            format!(
+                "Tags: {} tags given; at most 47 fit next to the three the API's clones carry (ownership and the request's fingerprint)",
+                tags.len()
+            ),
+        ));
     }
     properties.insert("ServiceToken".into(), json!(context.owner));
     let owner = Owner {

@@ -76,7 +76,8 @@ impl Problem {
     }
 
     /// The status and wording of an operation's failure: bad input 400 (naming the
-    /// property), an unknown or foreign distribution 404, a conflict 409, throttling 429,
+    /// property), an unknown or foreign distribution 404, a conflict 409, an
+    /// `Idempotency-Key` reused with another body 422, throttling 429,
     /// any other AWS failure 502, a fault of the provider 500.
     pub fn from_error(error: &Error) -> Self {
         let detail = error.reason();
@@ -104,6 +105,10 @@ impl Problem {
                 Self::new(502, detail)
             }
             Error::NotARequest => Self::bad_request(None, detail),
+            Error::KeyReused { .. } => Self {
+                field: Some("Idempotency-Key".into()),
+                ..Self::new(422, detail)
+            },
         }
     }
 
@@ -121,6 +126,7 @@ impl Problem {
             404 => "Not found",
             405 => "Method not allowed",
             409 => "Conflict",
+            422 => "Unprocessable content",
             429 => "Too many requests",
             502 => "AWS failure",
             504 => "Timeout",

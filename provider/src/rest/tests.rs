@@ -400,6 +400,95 @@ async fn makes_a_clone_owned_by_the_api_and_gives_a_retry_the_same_clone() {
     );
 }
 
+#[test]
+fn the_idempotency_key_is_an_sf_string_or_the_bare_key() {
+    let uuid = "8e03978e-40d5-43e8-bc93-6894a57f9324";
+    // The draft's own example, and the bare form this API took first: the same key.
+    assert_eq!(
+        idempotency_key(&format!("\"{uuid}\"")).as_deref(),
+        Some(uuid)
+    );
+    assert_eq!(idempotency_key(uuid).as_deref(), Some(uuid));
+    assert_eq!(idempotency_key(" \"blog-1\" ").as_deref(), Some("blog-1"));
+    let long = "k".repeat(65);
+    let long_quoted = format!("\"{long}\"");
+    for refused in [
+        "",
+        "\"\"",
+        "\"blog-1",
+        "\"blog-1\";a=1",
+        "\"blog-1\"x",
+        "\"has space\"",
+        "\"quote\\\"d\"",
+        "\"bad\\escape\"",
+        "\"é\"",
+        "no spaces allowed",
+        long.as_str(),
+        long_quoted.as_str(),
+    ] {
+        assert_eq!(idempotency_key(refused), None, "{refused}");
+    }
+    assert_eq!(sf_string("a\\\\b\\\"c\"").as_deref(), Some("a\\b\"c"));
+}
+
+#[tokio::test]
+async fn a_quoted_key_is_the_same_key_and_another_body_with_it_is_a_422() {
+    let api = api().await;
+    let body = r#"{"ReferenceDistributionId": "EREFERENCE12345", "Aliases": ["blog.example.com"], "OriginDomainName": "blog.example.net"}"#;
+    let mut create = event("POST", "/clones", WRITE, Some(body));
+    create["headers"]["Idempotency-Key"] = json!("\"8e03978e-40d5-43e8-bc93-6894a57f9324\"");
+    let (status, _, made) = call(&api, create.clone()).await;
+    assert_eq!(status, 201, "{made}");
+    assert_eq!(
+        made["idempotencyKey"],
+        "8e03978e-40d5-43e8-bc93-6894a57f9324"
+    );
+    let id = made["distributionId"].as_str().unwrap().to_owned();
+    let tags = api.cf.stored.lock().unwrap()[&id].tags.clone();
+    assert!(
+        tags.iter()
+            .any(|(k, v)| k == "cfclone:request-fingerprint" && v.len() == 64),
+        "{tags:?}"
+    );
+
+    // The same key unquoted, the same body in another order: the same request.
+    let reordered = r#"{"OriginDomainName": "blog.example.net", "Aliases": ["blog.example.com"], "ReferenceDistributionId": "EREFERENCE12345"}"#;
+    let mut again = event("POST", "/clones", WRITE, Some(reordered));
+    again["headers"]["Idempotency-Key"] = json!("8e03978e-40d5-43e8-bc93-6894a57f9324");
+    let (status, _, same) = call(&api, again).await;
+    assert_eq!(
+        (status, &same["distributionId"]),
+        (201, &json!(id)),
+        "{same}"
+    );
+
+    // Another body with the key: 422, and the first clone is left as it was.
+    let name = crate::record::parameter_name(&id);
+    let record = || api.provider.aws.parameters.get("us-east-1", &name);
+    let recorded = record().await.unwrap();
+    let other = r#"{"ReferenceDistributionId": "EREFERENCE12345", "Aliases": ["news.example.com"], "OriginDomainName": "blog.example.net"}"#;
+    let mut reused = event("POST", "/clones", WRITE, Some(other));
+    reused["headers"]["Idempotency-Key"] = create["headers"]["Idempotency-Key"].clone();
+    let (status, content_type, problem) = call(&api, reused).await;
+    assert_eq!(
+        (status, content_type.as_str(), &problem["field"]),
+        (422, "application/problem+json", &json!("Idempotency-Key")),
+        "{problem}"
+    );
+    assert_eq!(problem["title"], "Unprocessable content");
+    assert!(
+        problem["detail"].as_str().unwrap().contains(&id),
+        "{problem}"
+    );
+    assert_eq!(api.cf.stored.lock().unwrap().len(), 3, "no other clone");
+    let config = api.cf.stored.lock().unwrap()[&id]
+        .distribution
+        .config
+        .clone();
+    assert_eq!(config.aliases.unwrap().items.unwrap(), ["blog.example.com"]);
+    assert_eq!(record().await.unwrap(), recorded, "its record untouched");
+}
+
 #[tokio::test]
 async fn answers_the_articles_call_with_the_request_and_distribution_ids() {
     let api = api().await;
@@ -448,6 +537,17 @@ async fn refuses_a_create_without_the_write_scope_or_with_a_wait_it_cannot_hold(
     assert_eq!(
         (status, &problem["field"]),
         (400, &json!("Idempotency-Key"))
+    );
+    // 47 tags fit beside the three an API clone carries (CloudFront holds 50); 48 do not.
+    let tags: Vec<Value> = (0..48)
+        .map(|i| json!({"Key": format!("k{i}"), "Value": "v"}))
+        .collect();
+    let tagged = json!({"ReferenceDistributionId": REFERENCE_ID, "Aliases": ["blog.example.com"], "Tags": tags}).to_string();
+    let (status, _, problem) = call(&api, event("POST", "/clones", WRITE, Some(&tagged))).await;
+    assert_eq!(
+        (status, &problem["field"]),
+        (400, &json!("Tags")),
+        "{problem}"
     );
     let unknown = r#"{"ReferenceDistributionId": "EREFERENCE12345", "Aliasses": []}"#;
     let (status, _, problem) = call(&api, event("POST", "/clones", WRITE, Some(unknown))).await;
@@ -681,6 +781,14 @@ fn the_openapi_document_describes_exactly_the_routes() {
                 operation["responses"]["405"]["headers"]["Allow"]["$ref"],
                 "#/components/headers/Allow",
                 "{route}'s 405 names the Allow header"
+            );
+            let keyed = operation["parameters"]
+                .as_array()
+                .is_some_and(|p| p.iter().any(|p| p["name"] == "Idempotency-Key"));
+            assert_eq!(
+                responses.contains(&"422"),
+                keyed,
+                "{route}: a 422 exactly where an Idempotency-Key is taken"
             );
             let problem = &operation["responses"]["404"]["content"]["application/problem+json"];
             assert!(

@@ -148,6 +148,7 @@ where
             may_wait: false,
             deadline_ms,
             wave_reserve,
+            function: invocation.function.clone(),
         };
         let mut report = self.sync(clones, &options, &log_progress).await;
         report.results.extend(
@@ -198,8 +199,12 @@ fn log_progress(progress: Progress<'_>) {
 /// One line for the logs and the Lambda's return value.
 pub fn summary(reference: &str, report: &Report) -> String {
     let c = report.counts();
+    let handed_off = match c.handed_off {
+        0 => String::new(),
+        n => format!(", {n} handed off to a fresh invocation"),
+    };
     format!(
-        "synced the {} clones of {reference}: {} updated, {} in sync, {} skipped (edited by hand), {} failed, {} not started",
+        "synced the {} clones of {reference}: {} updated, {} in sync, {} skipped (edited by hand), {} failed, {} not started{handed_off}",
         report.results.len(),
         c.updated,
         c.in_sync,
@@ -219,6 +224,7 @@ pub fn metric_line(reference: &str, counts: Option<Counts>, now_ms: u64) -> Stri
         ("ClonesSkipped", c.skipped),
         ("ClonesFailed", c.failed),
         ("ClonesNotStarted", c.not_started),
+        ("ClonesHandedOff", c.handed_off),
         ("SyncErrors", usize::from(counts.is_none())),
     ];
     let mut line = json!({

@@ -112,6 +112,7 @@ fn options(wave: usize) -> Options {
         may_wait: false,
         deadline_ms: NOW_MS + 900_000,
         wave_reserve: Duration::from_secs(20),
+        function: String::new(),
     }
 }
 
@@ -305,4 +306,111 @@ async fn the_automatic_sync_leaves_other_stacks_clones_to_their_providers() {
         handled.summary()
     );
     assert!(f.updates().is_empty());
+}
+
+/// A sync whose Update must await a requested certificate hands it on to the function the
+/// invocation came through, reports the clone as handed off (not failed), and the fresh
+/// invocation takes the continuation and finishes the Update.
+#[tokio::test]
+async fn an_update_that_awaits_a_certificate_is_handed_on_to_the_invoked_function() {
+    const FUNCTION: &str = "arn:aws:lambda:eu-west-1:123456789012:function:cfclone:live";
+    let clock = Arc::new(FakeClock::at(NOW_MS));
+    let cf = Arc::new(FakeCloudFront::new(Arc::clone(&clock)));
+    cf.insert(REFERENCE_ID, test_support::reference(), vec![]);
+    let acm = Arc::new(FakeAcm::default());
+    let year = (NOW_MS / 1000) as i64 + 86_400 * 365;
+    acm.add(
+        Certificate::issued(
+            "arn:aws:acm:us-east-1:123456789012:certificate/wild",
+            "*.example.com",
+            &[],
+            year,
+        ),
+        true,
+    );
+    let invoker = Arc::new(crate::aws::fake::FakeInvoker::default());
+    let inner = test_support::in_process_provider(&cf, Arc::clone(&acm), clock, Limits::default());
+    let provider = Arc::new(crate::handler::Provider {
+        aws: crate::aws::Adapters {
+            distributions: Arc::clone(&cf),
+            certificates: Arc::clone(&acm),
+            parameters: Arc::clone(&inner.aws.parameters),
+            clock: Arc::clone(&inner.aws.clock),
+            stacks: Arc::clone(&inner.aws.stacks),
+        },
+        continuer: crate::handler::Continuer::Invoke(Arc::clone(&invoker)),
+        http: reqwest::Client::new(),
+        poll_interval: Duration::from_secs(12),
+        sync_limits: Limits::default(),
+    });
+    // A clone whose certificate is requested when none covers its alias (DNS elsewhere).
+    let create = json!({
+        "RequestType": "Create", "RequestId": "create-0", "StackId": STACK,
+        "LogicalResourceId": "Clone0", "ResourceType": "Custom::ClonedDistribution",
+        "ResponseURL": "",
+        "ResourceProperties": {
+            "ServiceToken": FUNCTION, "ReferenceDistributionId": REFERENCE_ID,
+            "Aliases": ["shop-0.example.com"], "OriginDomainName": "shop-0.example.net",
+            "CertificateValidation": {"HostedZoneIds": []},
+        },
+    });
+    let id = match provider
+        .handle(create, &Invocation::new(NOW_MS + 900_000, FUNCTION))
+        .await
+    {
+        Handled::Answered {
+            answer: Answer::Success { physical_id, .. },
+            ..
+        } => physical_id,
+        other => panic!("the Create failed: {other:?}"),
+    };
+    edit_reference(&cf);
+    let reader = Lifecycle::for_reads(&provider.aws, NOW_MS + 900_000, Duration::ZERO);
+    let states = reader.states(vec![id.clone()]).await.unwrap();
+    // The certificate it used is gone: the sync's Update requests another and awaits it.
+    acm.summaries.lock().unwrap().clear();
+    acm.details.lock().unwrap().clear();
+    let options = Options {
+        function: FUNCTION.into(),
+        deadline_ms: NOW_MS + 60_000,
+        ..options(1)
+    };
+    let report = provider.sync(states, &options, &ignore).await;
+    assert_eq!(report.results, [(id.clone(), Synced::HandedOff)]);
+    assert_eq!(report.counts().handed_off, 1);
+    assert_eq!(
+        *invoker.functions.lock().unwrap(),
+        [FUNCTION],
+        "the invoked function, not an empty name"
+    );
+
+    // The fresh invocation takes the continuation; once the record is in DNS it finishes.
+    let payload: Value = serde_json::from_slice(&invoker.payloads.lock().unwrap()[0]).unwrap();
+    let event = crate::event::parse(payload.clone()).expect("a sync's continuation is taken");
+    assert!(event.request.is_sync());
+    let arn = acm.asked.lock().unwrap()[0].0.clone();
+    let (name, value) = FakeAcm::validation_record(&arn, "shop-0.example.com");
+    acm.records
+        .lock()
+        .unwrap()
+        .insert(("elsewhere".into(), name), value);
+    match provider
+        .handle(payload, &Invocation::new(NOW_MS + 900_000, FUNCTION))
+        .await
+    {
+        Handled::Answered {
+            answer: Answer::Success { physical_id, .. },
+            delivered,
+            ..
+        } => {
+            assert_eq!(physical_id, id);
+            assert!(!delivered, "a sync answers nowhere but the log");
+        }
+        other => panic!("the continuation did not finish the Update: {other:?}"),
+    }
+    let reader = Lifecycle::for_reads(&provider.aws, NOW_MS + 900_000, Duration::ZERO);
+    assert!(
+        reader.diff(&id).await.unwrap().in_sync(),
+        "the sync's Update landed"
+    );
 }

@@ -1,6 +1,6 @@
 //! In-memory AWS for the unit tests: CloudFront ([`cloudfront`], as strict as AWS where
-//! the lifecycle depends on it), ACM, SSM, the provider's own Lambda, and a clock that
-//! advances only when the code under test sleeps.
+//! the lifecycle depends on it), ACM, SSM, CloudFormation (DescribeStacks), the provider's own
+//! Lambda, and a clock that advances only when the code under test sleeps.
 
 use super::{AwsError, Clock, ErrorKind, Parameters, SelfInvoke};
 use std::collections::BTreeMap;
@@ -9,9 +9,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 mod acm;
+mod cloudformation;
 mod cloudfront;
 
 pub use acm::FakeAcm;
+pub use cloudformation::FakeCloudFormation;
 pub use cloudfront::{FakeCloudFront, as_cloudfront_returns};
 
 pub(super) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

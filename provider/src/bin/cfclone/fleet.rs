@@ -152,6 +152,7 @@ pub async fn sync(
         may_wait: true,
         deadline_ms: provider.aws.clock.now_ms() + options.timeout_s * 1000,
         wave_reserve: Duration::ZERO,
+        function: String::new(),
     };
     let report = provider.sync(states, &options, &print_progress).await;
     let lines: Vec<(String, String)> = report
@@ -223,5 +224,6 @@ fn result_text(synced: &Synced) -> String {
         ),
         Synced::Failed(reason) => format!("failed: {reason}"),
         Synced::NotStarted(why) => format!("not started: {why}"),
+        Synced::HandedOff => "handed off to a fresh invocation".to_owned(),
     }
 }

@@ -1,0 +1,53 @@
+//! CloudFormation's `DescribeStacks`, in memory: the status of each stack a test put
+//! there; any other stack is answered as AWS answers a stack that does not exist
+//! (`ValidationError`, "Stack with id … does not exist").
+
+use super::lock;
+use crate::aws::{AwsError, ErrorKind, Stacks};
+use futures_util::future::BoxFuture;
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+#[derive(Debug, Default)]
+pub struct FakeCloudFormation {
+    /// Stack id → `StackStatus`.
+    pub statuses: Mutex<BTreeMap<String, String>>,
+    /// The stack ids asked about, in order.
+    pub asked: Mutex<Vec<String>>,
+    /// Every call is refused with `AccessDenied`.
+    pub deny: Mutex<bool>,
+}
+
+impl FakeCloudFormation {
+    pub fn set(&self, stack_id: &str, status: &str) {
+        lock(&self.statuses).insert(stack_id.to_owned(), status.to_owned());
+    }
+
+    pub fn asked(&self) -> Vec<String> {
+        lock(&self.asked).clone()
+    }
+}
+
+impl Stacks for FakeCloudFormation {
+    fn status<'a>(&'a self, stack_id: &'a str) -> BoxFuture<'a, Result<String, AwsError>> {
+        Box::pin(async move {
+            lock(&self.asked).push(stack_id.to_owned());
+            if *lock(&self.deny) {
+                return Err(AwsError::new(
+                    "DescribeStacks",
+                    ErrorKind::AccessDenied,
+                    "not authorized to perform cloudformation:DescribeStacks",
+                ));
+            }
+            lock(&self.statuses).get(stack_id).cloned().ok_or_else(|| {
+                let mut error = AwsError::new(
+                    "DescribeStacks",
+                    ErrorKind::Other,
+                    format!("Stack with id {stack_id} does not exist"),
+                );
+                error.code = Some("ValidationError".into());
+                error
+            })
+        })
+    }
+}
