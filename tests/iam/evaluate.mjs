@@ -33,6 +33,12 @@ const FEATURES = [
       ['acm:RequestCertificate', 'acm:AddTagsToCertificate', 'acm:ListTagsForCertificate', 'acm:DeleteCertificate'].includes(action) ||
       arn.includes(':parameter/cfclone/certificates/'),
   },
+  {
+    // provider.ts syncClonesOf: the automatic sync lists the account's distributions.
+    name: 'automatic sync (syncClonesOf)',
+    sid: 'ListClones',
+    covers: (action, _arn, call) => call.front === 'sync' && action === 'cloudfront:ListDistributions',
+  },
 ];
 
 /** A shipped role: where its template is, and how it is granted for one call. */
@@ -120,8 +126,8 @@ function declaredPrefixGrant(statements, call) {
     }));
 }
 
-const undeclaredFeature = (statements, action, arn) =>
-  FEATURES.some((f) => f.covers(action, arn) && !statements.some((s) => s.Sid === f.sid));
+const undeclaredFeature = (statements, action, arn, call) =>
+  FEATURES.some((f) => f.covers(action, arn, call) && !statements.some((s) => s.Sid === f.sid));
 const asList = (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 const globMatch = (pattern, value) =>
   new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i').test(value);
@@ -140,12 +146,8 @@ async function evaluateCall(call, role, cache) {
   const { id, statements } = statementsFor(role, call, cache.statements);
   const out = [];
   for (const entry of call.iam.actions) {
-    if (role.kind === 'cdk' && !statements.some((s) => grants(s, entry.action))) {
-      out.push({ action: entry.action, decision: 'Undeclared' });
-      continue;
-    }
     for (const resource of entry.resources) {
-      if (role.kind === 'cdk' && undeclaredFeature(statements, entry.action, resource.arn)) {
+      if (role.kind === 'cdk' && undeclaredFeature(statements, entry.action, resource.arn, call)) {
         out.push({ action: entry.action, decision: 'Undeclared' });
         continue;
       }

@@ -80,3 +80,16 @@ describe('the IAM evaluation of the log', () => {
     assert.match(failures[0].message, /unmapped operation cloudfront:ListDomainConflicts.*emulator\/cfclone_emulator\/iam\.py/);
   });
 });
+
+describe('the IAM evaluation against the CDK example app', () => {
+  it('fails an action the role stops granting altogether (no statement left to undeclare it)', async () => {
+    const template = structuredClone(loadTemplate(snapshot));
+    for (const r of Object.values(template.Resources)) {
+      if (r.Type !== 'AWS::IAM::Policy') continue;
+      const statements = r.Properties.PolicyDocument.Statement;
+      r.Properties.PolicyDocument.Statement = statements.filter((s) => ![s.Action].flat().includes('cloudfront:UntagResource'));
+    }
+    const { failures } = await evaluate([apiClone[2]], roles(template, true));
+    assert.deepEqual(failures.map((f) => [f.action, f.decision]), [['cloudfront:UntagResource', 'ImplicitlyDenied']]);
+  });
+});
