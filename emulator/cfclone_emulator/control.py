@@ -19,6 +19,9 @@ Served by the emulator's own process under /_cfclone/, a path no AWS service use
   GET    /_cfclone/calls    [{"service", "operation", "status"}, …] of every AWS call
          answered so far, in order; `status` is the HTTP status answered
   DELETE /_cfclone/calls    forgets them
+  GET    /_cfclone/validation {"checked": n, "refused": [{"service", "operation", "code",
+         "message"}, …], "unchecked": [{"service", "operation", "method", "path", "reason"}, …]}:
+         the requests checked against botocore's models (validation.py); DELETE forgets them
   POST   /_cfclone/acm/certificate {"arn": …, "type": "PRIVATE" | "IMPORTED" |
          "AMAZON_ISSUED", "managed_by": "CLOUDFRONT" or "", "status": "ISSUED" | …}
   POST   /_cfclone/acm/limits {"page": 2, "sans": 1}: ListCertificates answers pages of
@@ -41,7 +44,7 @@ import threading
 import time
 from typing import Any, Callable, Iterable
 
-from . import acm, acm_validation, wire
+from . import acm, acm_validation, validation, wire
 
 PREFIX = "/_cfclone/"
 
@@ -166,6 +169,10 @@ class Middleware:
                     if method == "DELETE":
                         state.calls.clear()
                     return _json(start_response, 200, list(state.calls))
+            if path == "validation" and method in ("GET", "DELETE"):
+                if method == "DELETE":
+                    validation.reset()
+                return _json(start_response, 200, validation.report())
             if path == "acm/limits" and method == "POST":
                 return _json(start_response, 200, acm.set_limits(body.get("page"), body.get("sans")))
             if path == "acm/validation" and method == "POST":
