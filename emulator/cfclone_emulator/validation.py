@@ -36,13 +36,19 @@ Not reproduced, each for its reason (see `report()`):
   one of AliasTarget or TTL and ResourceRecords") are the services' own logic, not the
   model's;
 * a request whose service has no botocore model, or whose operation cannot be named, is
-  passed to moto unchecked and counted in `report()["unchecked"]`, never silently.
+  passed to moto unchecked and listed in `report()["unchecked"]`, never silently.
+
+Each refusal and each unchecked request is also written to stderr, and appended as a JSON
+line to the file `CFCLONE_VALIDATION_LOG` names (when set), so that a whole test run's
+refusals can be read in one place.
 """
 
 from __future__ import annotations
 
 import functools
 import io
+import json
+import os
 import re
 import sys
 import threading
@@ -96,8 +102,13 @@ def _note(key: str, entry: dict) -> None:
             _report["checked"] += 1
         else:
             _report[key].append(entry)
-    if key == "unchecked":
-        print(f"cfclone_emulator.validation: not checked: {entry}", file=sys.stderr)
+    if key == "checked":
+        return
+    line = json.dumps({"validation": key, **entry})
+    print(f"cfclone_emulator.validation: {line}", file=sys.stderr)
+    if os.environ.get("CFCLONE_VALIDATION_LOG"):  # one file across many emulator processes
+        with _lock, open(os.environ["CFCLONE_VALIDATION_LOG"], "a") as log:
+            log.write(line + "\n")
 
 
 class Refusal(Exception):
@@ -192,8 +203,10 @@ class ModelValidator(ParamValidator):
         before = len(errors._errors)
         ParamValidator._validate(self, params, shape, errors, name)
         for reason, where, extra in errors._errors[before:]:
-            if where == name:  # botocore's own reports carry no shape: a sensitive value
-                extra.setdefault("shape", shape)  # is not shown
+            if where == name:  # botocore's own reports carry no shape (a sensitive value
+                extra.setdefault("shape", shape)  # is not shown), and a length for the value
+                if reason == "invalid length" and "min_allowed" in extra:
+                    extra["param"] = params
 
     def _structure(self, params: Any, shape: Any, errors: Any, name: str) -> None:
         ParamValidator._validate_structure(self, params, shape, errors, name)
