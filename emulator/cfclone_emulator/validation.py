@@ -106,7 +106,7 @@ def _note(key: str, entry: dict) -> None:
         return
     line = json.dumps({"validation": key, **entry})
     print(f"cfclone_emulator.validation: {line}", file=sys.stderr)
-    if os.environ.get("CFCLONE_VALIDATION_LOG"):  # one file across many emulator processes
+    if os.environ.get("CFCLONE_VALIDATION_LOG"):  # read by the e2e harness (tests/src/moto.rs)
         with _lock, open(os.environ["CFCLONE_VALIDATION_LOG"], "a") as log:
             log.write(line + "\n")
 

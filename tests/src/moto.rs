@@ -75,10 +75,15 @@ pub struct Call {
     pub status: u16,
 }
 
-/// A running emulator, killed on drop.
+/// A running emulator, killed on drop. Dropping it fails the test (a panic) if the
+/// emulator refused any request as breaking botocore's model of its operation
+/// (`emulator/cfclone_emulator/validation.py`): a request real AWS refuses cannot pass.
 pub struct Moto {
     child: Child,
     port: u16,
+    /// Where the emulator writes each refusal and each request it could not check
+    /// (`CFCLONE_VALIDATION_LOG`), one JSON line each.
+    validation_log: PathBuf,
 }
 
 impl Moto {
@@ -101,9 +106,15 @@ impl Moto {
         let mut last_error = String::new();
         for _ in 0..4 {
             let port = free_port();
+            let validation_log = std::env::temp_dir().join(format!(
+                "cfclone-validation-{}-{port}.jsonl",
+                std::process::id()
+            ));
+            let _ = std::fs::remove_file(&validation_log);
             let mut child = Command::new(&python)
                 .arg(&server)
                 .args(["--port", &port.to_string()])
+                .env("CFCLONE_VALIDATION_LOG", &validation_log)
                 // Requested certificates are ISSUED at once instead of after 60 s.
                 .env("MOTO_ACM_VALIDATION_WAIT", "0")
                 .stdin(Stdio::null())
@@ -126,7 +137,11 @@ impl Moto {
                     break;
                 }
                 if http.get(&url).send().await.is_ok() {
-                    return Self { child, port };
+                    return Self {
+                        child,
+                        port,
+                        validation_log,
+                    };
                 }
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
@@ -328,6 +343,21 @@ impl Drop for Moto {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        let log = std::fs::read_to_string(&self.validation_log).unwrap_or_default();
+        let _ = std::fs::remove_file(&self.validation_log);
+        let (refused, unchecked): (Vec<&str>, Vec<&str>) = log
+            .lines()
+            .partition(|line| line.contains(r#""validation": "refused""#));
+        for line in unchecked {
+            eprintln!("emulator: a request not checked against botocore's models: {line}");
+        }
+        if !refused.is_empty() && !std::thread::panicking() {
+            panic!(
+                "the emulator refused requests that break botocore's model of their operation, \
+                 as AWS would:\n{}",
+                refused.join("\n")
+            );
+        }
     }
 }
 
