@@ -179,6 +179,18 @@ impl Moto {
         serde_json::from_str(&text).unwrap_or(Value::Null)
     }
 
+    /// The requests refused so far as breaking botocore's model of their operation (one
+    /// JSON line each), forgotten: a test that sends such a request on purpose takes them,
+    /// so that dropping the emulator does not fail it.
+    pub fn take_refusals(&self) -> Vec<String> {
+        let log = std::fs::read_to_string(&self.validation_log).unwrap_or_default();
+        let _ = std::fs::write(&self.validation_log, "");
+        log.lines()
+            .filter(|line| line.contains(r#""validation": "refused""#))
+            .map(str::to_owned)
+            .collect()
+    }
+
     /// The next `fault.count` matching calls are answered with the fault.
     pub async fn inject(&self, fault: Fault) {
         let mut body = json!({"service": fault.service, "code": fault.code, "count": fault.count});
