@@ -27,7 +27,10 @@ MalformedXML for an enum and a missing member (aws-cli#6275, fog-aws#48) and
 InvalidArgument "The parameter Comment is too big." (aws-cdk#10211), Route 53 InvalidInput
 for a schema violation (terraform-provider-aws#7606; Route 53's own text is its XML
 schema validator's, here the wording above), SSM and Lambda ValidationException with a
-sensitive value left out (the API references' common errors).
+sensitive value left out (the API references' common errors). A body the model's parser
+cannot read at all is answered `SerializationException` by JSON services (their code for
+an unreadable body), the validation code by the others. A rest-xml or ec2 service not in
+`CODES` has no sourced code: its requests go unchecked (and are reported).
 
 Not reproduced, each for its reason (see `report()`):
 * members the model does not know are dropped by moto's parsers, not refused (JSON
@@ -63,12 +66,15 @@ from werkzeug.datastructures import EnvironHeaders, MultiDict
 
 from . import wire
 
-# The validation error each service answers: (code, HTTP status).
-CODES = {"cloudfront": ("MalformedXML", 400), "route53": ("InvalidInput", 400),
-         "s3": ("InvalidArgument", 400)}
-PROTOCOL_CODES = {"json": ("ValidationException", 400), "rest-json": ("ValidationException", 400),
-                  "query": ("ValidationError", 400), "ec2": ("InvalidParameterValue", 400),
-                  "rest-xml": ("InvalidInput", 400)}
+# The validation error code each service answers (always 400), by service, else by
+# protocol; a rest-xml or ec2 service not listed has no sourced code and goes unchecked.
+CODES = {"cloudfront": "MalformedXML", "route53": "InvalidInput", "s3": "InvalidArgument"}
+PROTOCOL_CODES = {"json": "ValidationException", "rest-json": "ValidationException",
+                  "query": "ValidationError"}
+
+
+def _code(service: str, protocol: str) -> str | None:
+    return CODES.get(service) or PROTOCOL_CODES.get(protocol)
 
 # Limits a model's documentation states that its constraints lack:
 # (service, structure, member) -> (max length, code, message).
@@ -335,9 +341,9 @@ def check(service: str, model: Any, operation: Any, params: dict) -> None:
     errors: ValidationErrors = validator.validate(params, operation.input_shape)
     found = [_violation(reason, name, extra) for reason, name, extra in errors._errors]
     if found:
-        code = CODES.get(service) or PROTOCOL_CODES[model.protocol]
         count = f"{len(found)} validation error{'s' if len(found) > 1 else ''} detected: "
-        raise Refusal(code[0], count + "; ".join(found))
+        raise Refusal(_code(service, model.protocol) or "ValidationException",
+                      count + "; ".join(found))
     if validator.documented:
         raise Refusal(*validator.documented[0])
 
@@ -377,12 +383,15 @@ class Middleware:
             name = wire.operation_of(service, environ) if model is not None else None
         except Exception:  # noqa: BLE001 — moto answers a request it cannot place
             name = None
-        if model is None or name is None or name not in model.operation_names:
+        reason = ("no botocore model" if model is None
+                  else "no operation of the model fits the request"
+                  if name is None or name not in model.operation_names
+                  else "no sourced validation error code for the service"
+                  if _code(service, model.protocol) is None else None)
+        if reason is not None:
             _note("unchecked", {"service": service, "operation": name,
                                 "method": environ.get("REQUEST_METHOD"),
-                                "path": environ.get("PATH_INFO"),
-                                "reason": "no botocore model" if model is None
-                                else "no operation of the model fits the request"})
+                                "path": environ.get("PATH_INFO"), "reason": reason})
             return None
         operation = model.operation_model(name)
         _note("checked", {})
@@ -394,7 +403,7 @@ class Middleware:
                               "message": refusal.message})
             return refusal
         except Exception as e:  # noqa: BLE001 — a body the model's parser cannot read
-            code = (CODES.get(service) or PROTOCOL_CODES[model.protocol])[0]
+            code = _code(service, model.protocol) or "ValidationException"
             if model.protocol in ("json", "rest-json"):
                 code = "SerializationException"
             message = f"The request could not be read as {name}'s input: {e}"
