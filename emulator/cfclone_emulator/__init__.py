@@ -1,10 +1,12 @@
 """cfclone's patches to moto 5.2.1 (server mode), one module per service or concern.
 
 `apply()` patches moto's model and response classes in this process; `wrap(app)` puts
-the control API (faults, latency, the call log) in front of moto's WSGI application.
+the control API (faults, latency, the call log) and the check of every request against
+botocore's service models (validation.py) in front of moto's WSGI application.
 """
 
-from . import acm, acm_validation, cloudfront, cloudfront_aliases, control, route53, ssm, tcp
+from . import (acm, acm_validation, cloudfront, cloudfront_aliases, control, route53, ssm, tcp,
+               validation)
 
 MOTO_VERSION = "5.2.1"
 
@@ -24,4 +26,5 @@ def apply() -> None:
 
 
 def wrap(app, latency_ms: float = 0):  # type: ignore[no-untyped-def]
-    return control.Middleware(app, control.State(latency_ms))
+    # Requests are checked against botocore's models inside the control API's call log.
+    return control.Middleware(validation.Middleware(app), control.State(latency_ms))

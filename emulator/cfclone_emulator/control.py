@@ -26,6 +26,9 @@ Served by the emulator's own process under /_cfclone/, a path no AWS service use
          operation iam.ACTIONS does not map
   DELETE /_cfclone/calls    forgets them
   GET    /_cfclone/calls/all every call since the emulator started, DELETE or not
+  GET    /_cfclone/validation {"checked": n, "refused": [{"service", "operation", "code",
+         "message"}, …], "unchecked": [{"service", "operation", "method", "path", "reason"}, …]}:
+         the requests checked against botocore's models (validation.py); DELETE forgets them
   POST   /_cfclone/acm/certificate {"arn": …, "type": "PRIVATE" | "IMPORTED" |
          "AMAZON_ISSUED", "managed_by": "CLOUDFRONT" or "", "status": "ISSUED" | …}
   POST   /_cfclone/acm/limits {"page": 2, "sans": 1}: ListCertificates answers pages of
@@ -48,7 +51,7 @@ import threading
 import time
 from typing import Any, Callable, Iterable
 
-from . import acm, acm_validation, cloudformation, iam, wire
+from . import acm, acm_validation, cloudformation, iam, validation, wire
 
 PREFIX = "/_cfclone/"
 
@@ -203,6 +206,10 @@ class Middleware:
                     brief = ("service", "operation", "status")
                     return _json(start_response, 200,
                                  [{k: c[k] for k in brief} for c in state.calls])
+            if path == "validation" and method in ("GET", "DELETE"):
+                if method == "DELETE":
+                    validation.reset()
+                return _json(start_response, 200, validation.report())
             if path == "acm/limits" and method == "POST":
                 return _json(start_response, 200, acm.set_limits(body.get("page"), body.get("sans")))
             if path == "acm/validation" and method == "POST":

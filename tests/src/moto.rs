@@ -84,6 +84,9 @@ pub struct Moto {
     /// The running test, when one started it.
     test: Option<String>,
     iam: std::sync::Mutex<Option<crate::iam_calls::Attribution>>,
+    /// Where the emulator writes each refusal and each request it could not check
+    /// (`CFCLONE_VALIDATION_LOG`), one JSON line each.
+    validation_log: PathBuf,
 }
 
 impl Moto {
@@ -106,9 +109,15 @@ impl Moto {
         let mut last_error = String::new();
         for _ in 0..4 {
             let port = free_port();
+            let validation_log = std::env::temp_dir().join(format!(
+                "cfclone-validation-{}-{port}.jsonl",
+                std::process::id()
+            ));
+            let _ = std::fs::remove_file(&validation_log);
             let mut child = Command::new(&python)
                 .arg(&server)
                 .args(["--port", &port.to_string()])
+                .env("CFCLONE_VALIDATION_LOG", &validation_log)
                 // Requested certificates are ISSUED at once instead of after 60 s.
                 .env("MOTO_ACM_VALIDATION_WAIT", "0")
                 .stdin(Stdio::null())
@@ -136,6 +145,7 @@ impl Moto {
                         port,
                         test: crate::iam_calls::test_name(),
                         iam: std::sync::Mutex::new(None),
+                        validation_log,
                     };
                 }
                 tokio::time::sleep(Duration::from_millis(50)).await;
@@ -172,6 +182,18 @@ impl Moto {
         let text = response.text().await.unwrap_or_default();
         assert!(status.is_success(), "{path} answered {status}: {text}");
         serde_json::from_str(&text).unwrap_or(Value::Null)
+    }
+
+    /// The requests refused so far as breaking botocore's model of their operation (one
+    /// JSON line each), forgotten: a test that sends such a request on purpose takes them,
+    /// so that dropping the emulator does not fail it.
+    pub fn take_refusals(&self) -> Vec<String> {
+        let log = std::fs::read_to_string(&self.validation_log).unwrap_or_default();
+        let _ = std::fs::write(&self.validation_log, "");
+        log.lines()
+            .filter(|line| line.contains(r#""validation": "refused""#))
+            .map(str::to_owned)
+            .collect()
     }
 
     /// The next `fault.count` matching calls are answered with the fault.
@@ -363,6 +385,21 @@ impl Drop for Moto {
         }
         let _ = self.child.kill();
         let _ = self.child.wait();
+        let log = std::fs::read_to_string(&self.validation_log).unwrap_or_default();
+        let _ = std::fs::remove_file(&self.validation_log);
+        let (refused, unchecked): (Vec<&str>, Vec<&str>) = log
+            .lines()
+            .partition(|line| line.contains(r#""validation": "refused""#));
+        for line in unchecked {
+            eprintln!("emulator: a request not checked against botocore's models: {line}");
+        }
+        if !refused.is_empty() && !std::thread::panicking() {
+            panic!(
+                "the emulator refused requests that break botocore's model of their operation, \
+                 as AWS would:\n{}",
+                refused.join("\n")
+            );
+        }
     }
 }
 
