@@ -16,9 +16,10 @@ validates by email, keeps moto's behaviour: ISSUED after `MOTO_ACM_VALIDATION_WA
 
 * moto issues every requested certificate after a fixed wait, whatever DNS holds. Here it
   stays `PENDING_VALIDATION` until, for every name, its validation CNAME (Name → Value,
-  as DescribeCertificate reports it) is in a Route 53 hosted zone of the account (moto's
-  Route 53); then `ISSUED`. ACM looks the records up in public DNS; a hosted zone of the
-  emulator stands for that.
+  as DescribeCertificate reports it) is in a public Route 53 hosted zone of the account
+  (moto's Route 53); then `ISSUED`. ACM looks the records up in public DNS; a public
+  hosted zone of the emulator stands for that, and a private one (which answers only
+  inside its VPCs, Route 53 Developer Guide "Working with private hosted zones") does not.
 * moto gives every name the same constant record. Here each name has its own, derived
   from the account and the name, not the certificate (`_<32 hex>.<name>.` →
   `_<32 hex>.<10 letters>.acm-validations.aws.`): the DNS validation chapter says each
@@ -92,11 +93,14 @@ def _plain(name: str) -> str:
 
 
 def in_dns(account_id: str, wanted: dict[str, str]) -> bool:
-    """Whether a hosted zone of the account holds this CNAME."""
+    """Whether a public hosted zone of the account holds this CNAME (a private zone
+    answers inside its VPCs only, and ACM looks in public DNS)."""
     from moto.route53.models import route53_backends
 
     for backend in list(route53_backends[account_id].values()):
         for zone in list(backend.zones.values()):
+            if zone.private_zone:
+                continue
             for rrset in list(zone.rrsets):
                 if (rrset.type == "CNAME" and _plain(rrset.name) == _plain(wanted["Name"])
                         and any(_plain(v) == _plain(wanted["Value"]) for v in rrset.records)):

@@ -201,3 +201,15 @@ def test_the_names_quota_and_the_common_name_s_64_characters(settings):
     assert e.value.response["Error"]["Code"] == "ValidationException"
     assert long in described(emulator, request(emulator, "b.example.com", [long]))[
         "SubjectAlternativeNames"], "a long name is a subject alternative name"
+
+
+def test_a_record_in_a_private_zone_validates_nothing(emulator):
+    domain = unique("private") + ".example.com"
+    arn = request(emulator, domain)
+    private = emulator.client("route53").create_hosted_zone(
+        Name=domain, CallerReference=unique("zone"),
+        HostedZoneConfig={"PrivateZone": True},
+        VPC={"VPCRegion": "us-east-1", "VPCId": "vpc-12345678"})["HostedZone"]
+    assert private["Config"]["PrivateZone"] is True
+    upsert(emulator, private["Id"], options(emulator, arn)[domain]["ResourceRecord"])
+    assert described(emulator, arn)["Status"] == "PENDING_VALIDATION"
