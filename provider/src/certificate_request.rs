@@ -360,7 +360,6 @@ impl Ledger {
         self
     }
 
-
     /// The certificates to remove now: every one but `keep` (the one the clone uses).
     pub fn retired(&self, keep: Option<&str>) -> Vec<&Requested> {
         self.certificates

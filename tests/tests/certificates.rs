@@ -432,7 +432,10 @@ async fn certificates_for_a_name_share_its_record_and_deleting_a_clone_leaves_it
     let reference = h.seed_reference().await;
     let zone = h.aws.hosted_zone("example.com").await;
     let properties = requesting(&reference.id, &["shop.example.com"], &[&zone]);
-    let created = h.send(&h.create("Shop", properties.clone()).await).await.only();
+    let created = h
+        .send(&h.create("Shop", properties.clone()).await)
+        .await
+        .only();
     assert_eq!(created.status, "SUCCESS", "{}", created.reason());
     let ours = status_and_record(&h, &created.data["CertificateArn"]).await;
     let theirs = request_elsewhere(&h, &["shop.example.com"]).await;
@@ -443,7 +446,10 @@ async fn certificates_for_a_name_share_its_record_and_deleting_a_clone_leaves_it
     );
 
     let deleted = h
-        .send(&h.delete("Shop", &created.physical_resource_id, properties).await)
+        .send(
+            &h.delete("Shop", &created.physical_resource_id, properties)
+                .await,
+        )
         .await
         .only();
     assert_eq!(deleted.status, "SUCCESS", "{}", deleted.reason());
@@ -575,7 +581,10 @@ async fn the_clean_up_delete_of_a_vanished_clone_keeps_the_new_clones_certificat
     let reference = h.seed_reference().await;
     let zone = h.aws.hosted_zone("example.com").await;
     let properties = requesting(&reference.id, &["shop.example.com"], &[&zone]);
-    let created = h.send(&h.create("Shop", properties.clone()).await).await.only();
+    let created = h
+        .send(&h.create("Shop", properties.clone()).await)
+        .await
+        .only();
     assert_eq!(created.status, "SUCCESS", "{}", created.reason());
     let old_id = created.physical_resource_id;
     let certificate = created.data["CertificateArn"].clone();
@@ -594,7 +603,10 @@ async fn the_clean_up_delete_of_a_vanished_clone_keeps_the_new_clones_certificat
     assert_eq!(updated.data["CertificateArn"], certificate);
 
     // CloudFormation's clean-up: the Delete of the old physical id.
-    let cleanup = h.send(&h.delete("Shop", &old_id, properties.clone()).await).await.only();
+    let cleanup = h
+        .send(&h.delete("Shop", &old_id, properties.clone()).await)
+        .await
+        .only();
     assert_eq!(cleanup.status, "SUCCESS", "{}", cleanup.reason());
     let ledgers = h.aws.parameters("us-east-1", LEDGERS).await;
     assert!(
@@ -602,7 +614,10 @@ async fn the_clean_up_delete_of_a_vanished_clone_keeps_the_new_clones_certificat
         "the ledger still holds the new clone's certificate: {ledgers:?}"
     );
     // So the new clone's Delete removes it.
-    let deleted = h.send(&h.delete("Shop", &new_id, properties).await).await.only();
+    let deleted = h
+        .send(&h.delete("Shop", &new_id, properties).await)
+        .await
+        .only();
     assert_eq!(deleted.status, "SUCCESS", "{}", deleted.reason());
     assert!(requested(&h).await.is_empty(), "nothing left behind");
     assert!(h.aws.parameters("us-east-1", LEDGERS).await.is_empty());

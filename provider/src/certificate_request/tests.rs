@@ -82,7 +82,10 @@ fn the_domain_name_is_the_first_alias_that_fits_64_characters_and_the_rest_are_s
     assert_eq!(fits.len(), MAX_DOMAIN_NAME);
     let r = request(STACK, "Shop", &names(&[&long, &fits, "c.example.com"])).unwrap();
     assert_eq!(r.domain_name, fits);
-    assert_eq!(r.subject_alternative_names, [long.clone(), "c.example.com".into()]);
+    assert_eq!(
+        r.subject_alternative_names,
+        [long.clone(), "c.example.com".into()]
+    );
     // The order does not change the token: the same names, the same certificate.
     let again = request(STACK, "Shop", &names(&[&fits, "c.example.com", &long])).unwrap();
     assert_eq!(again.idempotency_token, r.idempotency_token);
@@ -91,7 +94,10 @@ fn the_domain_name_is_the_first_alias_that_fits_64_characters_and_the_rest_are_s
     assert_eq!(error, RequestError::NoShortName);
     let text = error.to_string();
     assert!(text.contains("64 characters"), "{text}");
-    assert!(text.contains("Aliases") && text.contains("CertificateArn"), "{text}");
+    assert!(
+        text.contains("Aliases") && text.contains("CertificateArn"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -114,8 +120,10 @@ fn a_ledger_entry_names_the_clone_that_uses_it_and_keeps_it_when_written_again()
     assert_eq!(entry.other_clone("EOLD"), Some("EONE"));
     assert_eq!(Ledger::parse(&ledger.to_json()).unwrap(), ledger);
     // A ledger written before entries named their clone still reads.
-    let old = Ledger::parse(&format!(r#"{{"certificates":[{{"CertificateArn":"{arn}"}}]}}"#))
-        .unwrap();
+    let old = Ledger::parse(&format!(
+        r#"{{"certificates":[{{"CertificateArn":"{arn}"}}]}}"#
+    ))
+    .unwrap();
     assert_eq!(old.certificates[0].other_clone("EOLD"), None);
 }
 

@@ -331,13 +331,15 @@ where
             warn!(certificate_arn = %arn, "the certificate does not carry this resource's ownership tags; left untouched");
             return Ok(Removal::NotOurs);
         }
-        let described: Requested = match self.aws.certificates.requested(arn).await {
-            Ok(d) => d,
-            Err(e) if e.is(ErrorKind::NotFound) => return Ok(Removal::Removed),
+        // Its tags were read, so a not-found here is ACM's delay after the request (nothing
+        // uses a certificate that young): delete it all the same.
+        let in_use_by = match self.aws.certificates.requested(arn).await {
+            Ok(Requested { in_use_by, .. }) => in_use_by,
+            Err(e) if e.is(ErrorKind::NotFound) => Vec::new(),
             Err(e) => return Err(e),
         };
-        if !described.in_use_by.is_empty() {
-            return Ok(Removal::InUse(described.in_use_by));
+        if !in_use_by.is_empty() {
+            return Ok(Removal::InUse(in_use_by));
         }
         match self.aws.certificates.delete_certificate(arn).await {
             Ok(()) => {}
@@ -452,7 +454,11 @@ where
         };
         let mut pending = std::collections::VecDeque::new();
         for entry in &ledger.certificates {
-            if !self.kept_for_another_clone(entry, clone_id).await.map_err(cleanup)? {
+            if !self
+                .kept_for_another_clone(entry, clone_id)
+                .await
+                .map_err(cleanup)?
+            {
                 pending.push_back(entry.clone());
             }
         }
@@ -491,7 +497,9 @@ where
                                 phase: Phase::Delete,
                             });
                         }
-                        WaitDecision::GiveUp => return Err(failed(clone_id, still_used(arn, &name))),
+                        WaitDecision::GiveUp => {
+                            return Err(failed(clone_id, still_used(arn, &name)));
+                        }
                     }
                     continue;
                 }
@@ -579,7 +587,12 @@ fn refused(e: AwsError, names: usize) -> Error {
 }
 
 /// Why the wait for `arn` (last seen `status`) gave up, with the records not seen yet.
-fn gave_up(arn: &str, status: &str, pending: &[Record], validation: &CertificateValidation) -> String {
+fn gave_up(
+    arn: &str,
+    status: &str,
+    pending: &[Record],
+    validation: &CertificateValidation,
+) -> String {
     let records = if pending.is_empty() {
         "(ACM has not given the records yet)".to_owned()
     } else {

@@ -6,7 +6,9 @@
 
 use super::lock;
 use crate::aws::{AwsError, Certificates, ErrorKind, HostedZone, Requested, Zones};
-use crate::certificate_request::{DEFAULT_NAMES_QUOTA, MAX_DOMAIN_NAME, Record, Request, Validation};
+use crate::certificate_request::{
+    DEFAULT_NAMES_QUOTA, MAX_DOMAIN_NAME, Record, Request, Validation,
+};
 use crate::certificates::Certificate;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -142,7 +144,12 @@ impl Certificates for FakeAcm {
         const OP: &str = "RequestCertificate";
         if *lock(&self.at_quota) {
             let m = "you have reached your limit of 2500 certificates";
-            return Err(Self::error(OP, ErrorKind::Quota, "LimitExceededException", m));
+            return Err(Self::error(
+                OP,
+                ErrorKind::Quota,
+                "LimitExceededException",
+                m,
+            ));
         }
         if request.domain_name.len() > MAX_DOMAIN_NAME {
             let m = "the domain name (Common Name) cannot exceed 64 octets";
@@ -151,7 +158,12 @@ impl Certificates for FakeAcm {
         let quota = lock(&self.names_quota).unwrap_or(DEFAULT_NAMES_QUOTA);
         if Self::names(request).len() > quota {
             let m = "Certificate has too many domains.";
-            return Err(Self::error(OP, ErrorKind::Quota, "LimitExceededException", m));
+            return Err(Self::error(
+                OP,
+                ErrorKind::Quota,
+                "LimitExceededException",
+                m,
+            ));
         }
         let mut asked = lock(&self.asked);
         if let Some((arn, _)) = asked
@@ -182,7 +194,12 @@ impl Certificates for FakeAcm {
         if let Some(left) = lock(&self.hidden).get_mut(arn).filter(|left| **left > 0) {
             *left -= 1;
             let m = format!("Could not find certificate {arn}.");
-            return Err(Self::error("DescribeCertificate", ErrorKind::NotFound, "ResourceNotFoundException", &m));
+            return Err(Self::error(
+                "DescribeCertificate",
+                ErrorKind::NotFound,
+                "ResourceNotFoundException",
+                &m,
+            ));
         }
         let asked = lock(&self.asked)
             .iter()
@@ -244,7 +261,12 @@ impl Certificates for FakeAcm {
         if *conflicts > 0 {
             *conflicts -= 1;
             let m = "the certificate is being updated; try again";
-            return Err(Self::error("DeleteCertificate", ErrorKind::Other, "ConflictException", m));
+            return Err(Self::error(
+                "DeleteCertificate",
+                ErrorKind::Other,
+                "ConflictException",
+                m,
+            ));
         }
         drop(conflicts);
         if lock(&self.in_use_by)
@@ -280,7 +302,10 @@ impl Zones for FakeAcm {
         lock(&self.calls).push(format!("ChangeResourceRecordSets {zone_id} UPSERT"));
         let mut held = lock(&self.records);
         for record in records {
-            held.insert((zone_id.to_owned(), record.name.clone()), record.value.clone());
+            held.insert(
+                (zone_id.to_owned(), record.name.clone()),
+                record.value.clone(),
+            );
         }
         Ok(())
     }

@@ -307,7 +307,11 @@ async fn an_alias_change_rotates_the_certificate_removes_the_old_one_and_keeps_t
         Some(&value),
         "the name's record stays: the new certificate renews with it"
     );
-    assert_eq!(w.acm.records.lock().unwrap().len(), 2, "and api.example.com's is added");
+    assert_eq!(
+        w.acm.records.lock().unwrap().len(),
+        2,
+        "and api.example.com's is added"
+    );
     let kept = ledger(&w).unwrap();
     assert_eq!(kept.certificates.len(), 1);
     assert_eq!(kept.certificates[0].certificate_arn, second);
@@ -345,7 +349,12 @@ async fn a_timeout_names_the_records_not_seen() {
     assert!(physical.starts_with(NOT_CREATED_PREFIX));
     let arn = w.acm.asked.lock().unwrap()[0].0.clone();
     let (name, value) = FakeAcm::validation_record(ACCOUNT, "new.example.com");
-    assert!(reason.starts_with("CertificateValidation: "), "{reason}");
+    assert!(
+        reason.starts_with(&format!(
+            "CertificateValidation: {arn} was still PENDING_VALIDATION"
+        )),
+        "{reason}"
+    );
     assert!(
         reason.contains(&format!("{name} CNAME {value} (for new.example.com)")),
         "{reason}"
@@ -542,7 +551,9 @@ async fn a_private_hosted_zone_is_refused_before_anything_is_requested() {
             .await,
     );
     assert!(
-        reason.starts_with("CertificateValidation: HostedZoneIds: Z0EXAMPLE (example.com) is a private hosted zone"),
+        reason.starts_with(
+            "CertificateValidation: HostedZoneIds: Z0EXAMPLE (example.com) is a private hosted zone"
+        ),
         "{reason}"
     );
     assert!(reason.contains("public hosted zone"), "{reason}");
@@ -560,7 +571,11 @@ async fn more_names_than_the_accounts_quota_are_refused_by_acm_naming_the_quota(
     let aliases = many(11);
     let aliases: Vec<&str> = aliases.iter().map(String::as_str).collect();
     let (_, reason) = failure(w.run(&create(requesting(&aliases, &[ZONE]))).await);
-    assert_eq!(w.acm.count("RequestCertificate"), 1, "asked: only ACM knows the quota");
+    assert_eq!(
+        w.acm.count("RequestCertificate"),
+        1,
+        "asked: only ACM knows the quota"
+    );
     assert!(
         reason.contains("\"Domain names per ACM certificate\"")
             && reason.contains("Service Quotas")
@@ -630,14 +645,22 @@ async fn the_clean_up_delete_of_a_vanished_clone_keeps_the_new_clones_certificat
             .await,
     );
     assert_ne!(new_id, old_id, "created anew");
-    assert_eq!(clone_certificate(&w, &new_id), arn, "with the same certificate");
+    assert_eq!(
+        clone_certificate(&w, &new_id),
+        arn,
+        "with the same certificate"
+    );
     assert_eq!(
         ledger(&w).unwrap().certificates[0].clone_id.as_deref(),
         Some(new_id.as_str())
     );
     // CloudFormation's clean-up: a Delete of the old physical id.
     success(w.run(&delete(&old_id, properties.clone())).await);
-    assert_eq!(w.acm.live(), [arn.clone()], "the new clone's certificate stays");
+    assert_eq!(
+        w.acm.live(),
+        [arn.clone()],
+        "the new clone's certificate stays"
+    );
     assert_eq!(ledger(&w).unwrap().certificates[0].certificate_arn, arn);
     assert_eq!(w.acm.count("DeleteCertificate"), 0);
     // The new clone's own Delete removes it.
