@@ -229,7 +229,11 @@ async fn two_certificates_for_a_name_share_its_record_and_deleting_a_clone_leave
         "one record for the name"
     );
     success(w.run(&delete(&id, properties)).await);
-    assert_eq!(w.acm.live(), [theirs.clone()], "ours deleted, theirs not");
+    assert_eq!(
+        w.acm.live(),
+        vec![theirs.clone()],
+        "ours deleted, theirs not"
+    );
     let (name, value) = validated(&w, &theirs).await;
     assert_eq!(
         w.acm.records.lock().unwrap().get(&(ZONE.to_owned(), name)),
@@ -603,7 +607,10 @@ async fn an_alias_too_long_for_the_domain_name_goes_among_the_sans() {
     );
     let asked = w.acm.asked.lock().unwrap()[0].clone();
     assert_eq!(asked.1.request.domain_name, "new.example.com");
-    assert_eq!(asked.1.request.subject_alternative_names, [long.clone()]);
+    assert_eq!(
+        asked.1.request.subject_alternative_names,
+        vec![long.clone()]
+    );
     assert_eq!(clone_certificate(&w, &id), asked.0);
 
     let w = world();
@@ -658,7 +665,7 @@ async fn the_clean_up_delete_of_a_vanished_clone_keeps_the_new_clones_certificat
     success(w.run(&delete(&old_id, properties.clone())).await);
     assert_eq!(
         w.acm.live(),
-        [arn.clone()],
+        vec![arn.clone()],
         "the new clone's certificate stays"
     );
     assert_eq!(ledger(&w).unwrap().certificates[0].certificate_arn, arn);
