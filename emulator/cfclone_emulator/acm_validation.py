@@ -5,7 +5,9 @@ Follows the ACM API reference and User Guide:
 https://docs.aws.amazon.com/acm/latest/APIReference/API_RequestCertificate.html
 https://docs.aws.amazon.com/acm/latest/APIReference/API_DomainValidation.html
 https://docs.aws.amazon.com/acm/latest/APIReference/API_DeleteCertificate.html
+https://docs.aws.amazon.com/acm/latest/APIReference/API_DescribeCertificate.html
 https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html
+https://docs.aws.amazon.com/acm/latest/userguide/acm-limits.html
 and botocore's acm/2015-12-08/service-2.json.
 
 What stock moto 5.2.1 does differently, and what this module does instead, for a
@@ -14,13 +16,17 @@ validates by email, keeps moto's behaviour: ISSUED after `MOTO_ACM_VALIDATION_WA
 
 * moto issues every requested certificate after a fixed wait, whatever DNS holds. Here it
   stays `PENDING_VALIDATION` until, for every name, its validation CNAME (Name → Value,
-  as DescribeCertificate reports it) is in a Route 53 hosted zone of the account (moto's
-  Route 53); then `ISSUED`. ACM looks the records up in public DNS; a hosted zone of the
-  emulator stands for that.
+  as DescribeCertificate reports it) is in a public Route 53 hosted zone of the account
+  (moto's Route 53); then `ISSUED`. ACM looks the records up in public DNS; a public
+  hosted zone of the emulator stands for that, and a private one (which answers only
+  inside its VPCs, Route 53 Developer Guide "Working with private hosted zones") does not.
 * moto gives every name the same constant record. Here each name has its own, derived
-  from the certificate and the name (`_<32 hex>.<name>.` → `_<32 hex>.<10 letters>.
-  acm-validations.aws.`), and a wildcard shares its base name's record
-  (`*.example.com` and `example.com`: one CNAME), as the User Guide says.
+  from the account and the name, not the certificate (`_<32 hex>.<name>.` →
+  `_<32 hex>.<10 letters>.acm-validations.aws.`): the DNS validation chapter says each
+  record is "created specifically for your domain and your account", that further
+  certificates for the name (replacements, other regions, a deleted one's) need no new
+  validation while it stays, and that removing it stops renewal. A wildcard shares its
+  base name's record (`*.example.com` and `example.com`: one CNAME).
   `ValidationStatus` is per name: `SUCCESS` once its record is there.
 * Knobs for what AWS does over hours or by third parties (`set_validation`, the control
   API's POST /_cfclone/acm/validation): `timeout_s` — a certificate still pending this
@@ -29,7 +35,18 @@ validates by email, keeps moto's behaviour: ISSUED after `MOTO_ACM_VALIDATION_WA
   `record_after` — DescribeCertificate leaves `ResourceRecord` out of each name's
   validation for this many describes of the certificate (ACM fills it in a few seconds
   after the request); `quota` — RequestCertificate answers `LimitExceededException`
-  once the account holds this many certificates.
+  once the account holds this many certificates; `names` — the account's quota "Domain
+  names per ACM certificate" (default 10, Quotas page); `describe_after_s` — for this
+  many seconds after RequestCertificate, DescribeCertificate answers
+  `ResourceNotFoundException` (DescribeCertificate and RequestCertificate: "there is a
+  delay of several seconds before you can retrieve information about it").
+* More names than the `names` quota (the domain name and the SANs, each once): 400
+  `LimitExceededException`, "Certificate has too many domains." (a real answer quoted in
+  hashicorp/terraform-provider-aws#35825). moto refuses only more than 10 SANs, with
+  another message.
+* A `DomainName` longer than 64 characters: the RequestCertificate reference says it
+  "cannot exceed 64 octets" (the model's own limit is 253, so the model validation does
+  not catch it). The reference does not say which error; here 400 `ValidationException`.
 * `InUseBy`: moto never fills it for CloudFront. Here it lists the ARNs of the account's
   distributions whose viewer certificate is this one (and `InUse` in summaries follows).
 * DeleteCertificate of a certificate in use: moto deletes it. Here 400
@@ -52,17 +69,20 @@ from moto.acm.responses import AWSCertificateManagerResponse as Response
 from moto.core.utils import utcnow
 
 TOKEN = re.compile(r"^\w{1,32}$")
-SETTINGS: dict[str, Any] = {"timeout_s": None, "caa": [], "record_after": 0, "quota": None}
+DEFAULTS: dict[str, Any] = {"timeout_s": None, "caa": [], "record_after": 0, "quota": None,
+                            "names": 10, "describe_after_s": 0.0}
+SETTINGS: dict[str, Any] = dict(DEFAULTS)
+COMMON_NAME_LIMIT = 64
 
 
 def _base(name: str) -> str:
     return name[2:] if name.startswith("*.") else name
 
 
-def record(arn: str, name: str) -> dict[str, str]:
-    """The validation CNAME of `name` on the certificate `arn`."""
+def record(account_id: str, name: str) -> dict[str, str]:
+    """The validation CNAME of `name` in the account: every certificate naming it shares it."""
     base = _base(name).rstrip(".").lower()
-    digest = hashlib.sha256(f"{arn}|{base}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{account_id}|{base}".encode()).hexdigest()
     letters = "".join(string.ascii_lowercase[int(c, 16) % 26] for c in digest[32:42])
     return {"Name": f"_{digest[:32]}.{base}.", "Type": "CNAME",
             "Value": f"_{digest[-32:]}.{letters}.acm-validations.aws."}
@@ -73,11 +93,14 @@ def _plain(name: str) -> str:
 
 
 def in_dns(account_id: str, wanted: dict[str, str]) -> bool:
-    """Whether a hosted zone of the account holds this CNAME."""
+    """Whether a public hosted zone of the account holds this CNAME (a private zone
+    answers inside its VPCs only, and ACM looks in public DNS)."""
     from moto.route53.models import route53_backends
 
     for backend in list(route53_backends[account_id].values()):
         for zone in list(backend.zones.values()):
+            if zone.private_zone:
+                continue
             for rrset in list(zone.rrsets):
                 if (rrset.type == "CNAME" and _plain(rrset.name) == _plain(wanted["Name"])
                         and any(_plain(v) == _plain(wanted["Value"]) for v in rrset.records)):
@@ -114,7 +137,7 @@ def check(self: models.CertBundle) -> None:
     if any(_forbidden(n) for n in _names(self)):
         self.status, self.failure_reason = "FAILED", "CAA_ERROR"
         return None
-    if all(in_dns(_account(self), record(self.arn, n)) for n in _names(self)):
+    if all(in_dns(_account(self), record(_account(self), n)) for n in _names(self)):
         self.status = "ISSUED"
         self.issued_at = utcnow()
         return None
@@ -146,7 +169,7 @@ def describe(self: models.CertBundle) -> dict[str, Any]:
     self.describes = getattr(self, "describes", 0) + 1
     options = []
     for name in _names(self, result):
-        wanted = record(self.arn, name)
+        wanted = record(_account(self), name)
         done = self.status == "ISSUED" or in_dns(_account(self), wanted)
         option: dict[str, Any] = {
             "DomainName": name, "ValidationDomain": name, "ValidationMethod": "DNS",
@@ -175,6 +198,14 @@ def request_certificate(self: Response) -> Any:
         return _error("ValidationException",
                       "1 validation error detected: Value at 'idempotencyToken' failed to "
                       "satisfy constraint: Member must satisfy regular expression pattern: \\w+")
+    domain = self._get_param("DomainName") or ""
+    if len(domain) > COMMON_NAME_LIMIT:
+        return _error("ValidationException",
+                      f"The domain name {domain} is longer than {COMMON_NAME_LIMIT} characters: "
+                      "give it as a subject alternative name and a shorter one as the domain name")
+    names = dict.fromkeys(n.lower() for n in [domain, *(self._get_param("SubjectAlternativeNames") or [])])
+    if len(names) > SETTINGS["names"]:
+        return _error("LimitExceededException", "Certificate has too many domains.")
     backend = self.acm_backend
     known = backend._idempotency_tokens.get(token) if token else None
     if known and known["arn"] not in backend._certificates:
@@ -192,6 +223,17 @@ def request_certificate(self: Response) -> Any:
     return answer
 
 
+def describe_certificate(self: Response) -> Any:
+    arn = self._get_param("CertificateArn")
+    bundle = self.acm_backend._certificates.get(arn)
+    hide = SETTINGS["describe_after_s"]
+    if bundle is not None and _by_dns(bundle) and hide and (
+            (utcnow() - bundle.created_at).total_seconds() < hide):
+        return _error("ResourceNotFoundException",
+                      f"Certificate with arn {arn} not found in account {_account(bundle)}")
+    return _describe_certificate(self)
+
+
 def delete_certificate(self: Response) -> Any:
     arn = self._get_param("CertificateArn")
     bundle = self.acm_backend._certificates.get(arn)
@@ -203,10 +245,18 @@ def delete_certificate(self: Response) -> Any:
 
 def set_validation(timeout_s: float | None = None, caa: list[str] | None = None,
                    record_after: int | None = None, quota: int | None = None,
-                   reset: bool = False) -> dict:
+                   reset: bool = False, names: int | None = None,
+                   describe_after_s: float | None = None) -> dict:
     """For tests: what ACM does over hours or by others' DNS (see the module's text)."""
     if reset:
-        SETTINGS.update(timeout_s=None, caa=[], record_after=0, quota=None)
+        SETTINGS.clear()
+        SETTINGS.update(DEFAULTS, caa=[])
+    if names is not None:
+        if int(names) < 1:
+            raise ValueError('"names" is a positive number')
+        SETTINGS["names"] = int(names)
+    if describe_after_s is not None:
+        SETTINGS["describe_after_s"] = max(float(describe_after_s), 0.0)
     if timeout_s is not None:
         SETTINGS["timeout_s"] = float(timeout_s) if float(timeout_s) >= 0 else None
     if caa is not None:
@@ -222,16 +272,19 @@ def set_validation(timeout_s: float | None = None, caa: list[str] | None = None,
 _check: Any = None
 _describe: Any = None
 _request_certificate: Any = None
+_describe_certificate: Any = None
 _delete_certificate: Any = None
 
 
 def apply() -> None:
     """After acm.apply(): wraps its describe and request_certificate."""
-    global _check, _describe, _request_certificate, _delete_certificate
+    global _check, _describe, _request_certificate, _delete_certificate, _describe_certificate
     _check, _describe = models.CertBundle.check, models.CertBundle.describe
     _request_certificate = Response.request_certificate
+    _describe_certificate = Response.describe_certificate
     _delete_certificate = Response.delete_certificate
     models.CertBundle.check = check
     models.CertBundle.describe = describe
     Response.request_certificate = request_certificate
+    Response.describe_certificate = describe_certificate
     Response.delete_certificate = delete_certificate

@@ -35,8 +35,10 @@ Served by the emulator's own process under /_cfclone/, a path no AWS service use
          at most `page` summaries and `sans` names per summary (defaults 1000 and 100),
          so that tests reach paging and cut-short summaries with a few certificates
   POST   /_cfclone/acm/validation {"timeout_s": 5, "caa": ["example.org"], "record_after": 2,
-         "quota": 10, "reset": true}: DNS validation's slow or third-party parts
-         (acm_validation.set_validation); every member optional; answers the settings
+         "quota": 10, "names": 10, "describe_after_s": 3, "reset": true}: DNS validation's
+         slow or third-party parts (acm_validation.set_validation): `names` the quota of
+         names per certificate, `describe_after_s` how long DescribeCertificate does not
+         find a new certificate; every member optional; answers the settings
 
 Answers are JSON: 200 with the resulting state, 400 {"error": …} for a bad request,
 404 for an unknown control path. Everything is guarded by one lock: moto's server is
@@ -215,7 +217,8 @@ class Middleware:
             if path == "acm/validation" and method == "POST":
                 return _json(start_response, 200, acm_validation.set_validation(
                     body.get("timeout_s"), body.get("caa"), body.get("record_after"),
-                    body.get("quota"), bool(body.get("reset"))))
+                    body.get("quota"), bool(body.get("reset")), body.get("names"),
+                    body.get("describe_after_s")))
             if path == "cloudformation/stack-status" and method == "POST":
                 return _json(start_response, 200, cloudformation.set_stack_status(
                     body["stack_id"], body["status"]))

@@ -148,3 +148,68 @@ def test_idempotency_tokens(stock, emulator):
         with pytest.raises(ClientError) as e:
             request(server, domain, IdempotencyToken="has-a-hyphen")
         assert e.value.response["Error"]["Code"] == "ValidationException"
+
+
+def test_a_name_s_record_is_the_account_s_and_every_certificate_naming_it_shares_it(emulator):
+    acm = emulator.client("acm")
+    domain = unique("shared") + ".example.com"
+    first = request(emulator, domain)
+    second = request(emulator, domain, ["api." + domain])
+    record = options(emulator, first)[domain]["ResourceRecord"]
+    assert options(emulator, second)[domain]["ResourceRecord"] == record, \
+        "one record for the name, whichever certificate names it"
+    other = request(emulator, unique("other") + ".example.com")
+    assert options(emulator, other)[described(emulator, other)["DomainName"]]["ResourceRecord"] \
+        != record
+    zone_id = zone(emulator, domain)
+    upsert(emulator, zone_id, record)
+    assert described(emulator, first)["Status"] == "ISSUED"
+    # The first certificate deleted, the record still validates the others, and a new one.
+    acm.delete_certificate(CertificateArn=first)
+    assert options(emulator, second)[domain]["ValidationStatus"] == "SUCCESS"
+    assert described(emulator, request(emulator, domain))["Status"] == "ISSUED"
+
+
+def test_a_new_certificate_is_not_described_for_a_while(settings):
+    emulator = settings
+    emulator.control("POST", "acm/validation", {"describe_after_s": 600})
+    arn = request(emulator, unique("hidden") + ".example.com")
+    with pytest.raises(ClientError) as e:
+        described(emulator, arn)
+    assert e.value.response["Error"]["Code"] == "ResourceNotFoundException"
+    assert emulator.control("POST", "acm/validation", {"describe_after_s": 0})[
+        "describe_after_s"] == 0
+    assert described(emulator, arn)["CertificateArn"] == arn
+
+
+def test_the_names_quota_and_the_common_name_s_64_characters(settings):
+    emulator = settings
+    domain = unique("many") + ".example.com"
+    sans = [f"n{i}.{domain}" for i in range(10)]
+    with pytest.raises(ClientError) as e:
+        request(emulator, domain, sans)
+    assert e.value.response["Error"]["Code"] == "LimitExceededException"
+    assert e.value.response["Error"]["Message"] == "Certificate has too many domains."
+    # The account's quota raised: the same request passes.
+    emulator.control("POST", "acm/validation", {"names": 11})
+    assert request(emulator, domain, sans)
+
+    long = "a" * (65 - len(".example.com")) + ".example.com"
+    assert len(long) == 65
+    with pytest.raises(ClientError) as e:
+        request(emulator, long)
+    assert e.value.response["Error"]["Code"] == "ValidationException"
+    assert long in described(emulator, request(emulator, "b.example.com", [long]))[
+        "SubjectAlternativeNames"], "a long name is a subject alternative name"
+
+
+def test_a_record_in_a_private_zone_validates_nothing(emulator):
+    domain = unique("private") + ".example.com"
+    arn = request(emulator, domain)
+    private = emulator.client("route53").create_hosted_zone(
+        Name=domain, CallerReference=unique("zone"),
+        HostedZoneConfig={"PrivateZone": True},
+        VPC={"VPCRegion": "us-east-1", "VPCId": "vpc-12345678"})["HostedZone"]
+    assert private["Config"]["PrivateZone"] is True
+    upsert(emulator, private["Id"], options(emulator, arn)[domain]["ResourceRecord"])
+    assert described(emulator, arn)["Status"] == "PENDING_VALIDATION"

@@ -8,8 +8,14 @@
 //!   same certificate. The token here is a digest of the resource and its names, so a
 //!   redelivered event asks for nothing twice — and an alias change, a new certificate.
 //!   Past the hour the lifecycle must find its certificate by its tags instead.
-//! - A certificate holds at most 10 names by default (quota "Domain names per ACM
-//!   certificate").
+//! - `DomainName` (the certificate's Common Name) is at most 64 octets (RFC 5280; the
+//!   RequestCertificate reference); a longer name goes among the SANs (up to 253).
+//! - A certificate holds 10 names by default (quota "Domain names per ACM certificate",
+//!   which an account can raise to 100): only ACM knows the account's quota, so only ACM
+//!   refuses more (`LimitExceededException`, "Certificate has too many domains").
+//! - A validation record belongs to the name and the account, not to one certificate:
+//!   every certificate of the account naming it, in any region, at every renewal, uses
+//!   the same one. So a record is written, never removed.
 //! - Each name has its own validation CNAME, but a wildcard and its base name share one
 //!   (`*.example.com`, `example.com`), and ACM may answer without `ResourceRecord` for a
 //!   few seconds after the request.
@@ -20,8 +26,10 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fmt;
 
-/// ACM's default quota of names per certificate.
-pub const MAX_NAMES: usize = 10;
+/// ACM's default quota of names per certificate ("Domain names per ACM certificate").
+pub const DEFAULT_NAMES_QUOTA: usize = 10;
+/// The longest `DomainName` (Common Name) ACM takes.
+pub const MAX_DOMAIN_NAME: usize = 64;
 /// ACM's longest idempotency token.
 pub const TOKEN_LENGTH: usize = 32;
 /// The property whose value the errors name.
@@ -39,8 +47,8 @@ pub struct Request {
 /// Why no certificate can be requested, or validated, as the properties say.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RequestError {
-    /// More names than a certificate holds.
-    TooManyNames(usize),
+    /// Every alias is longer than a certificate's domain name (Common Name) may be.
+    NoShortName,
     /// Names no given hosted zone contains: (name, the zones given).
     NotInZones(Vec<String>, Vec<String>),
 }
@@ -48,9 +56,9 @@ pub enum RequestError {
 impl fmt::Display for RequestError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::TooManyNames(n) => write!(
+            Self::NoShortName => write!(
                 f,
-                "the aliases are {n} names, and an ACM certificate holds {MAX_NAMES} unless the quota \"Domain names per ACM certificate\" was raised; split the aliases over several clones or raise the quota"
+                "every alias is longer than {MAX_DOMAIN_NAME} characters, and ACM takes a certificate's first name (its Common Name) only up to {MAX_DOMAIN_NAME}; add a shorter alias to Aliases (the long ones become subject alternative names), or set CertificateArn to a certificate made elsewhere"
             ),
             Self::NotInZones(names, zones) => write!(
                 f,
@@ -66,8 +74,8 @@ fn plain(name: &str) -> String {
     name.trim_end_matches('.').to_ascii_lowercase()
 }
 
-/// The request for `aliases` (in their declared order, the first as the domain name) of
-/// the resource `logical_id` of the stack `stack_id`.
+/// The request for `aliases` (in their declared order; the first one short enough is the
+/// domain name) of the resource `logical_id` of the stack `stack_id`.
 pub fn request(
     stack_id: &str,
     logical_id: &str,
@@ -79,9 +87,9 @@ pub fn request(
             names.push(alias);
         }
     }
-    if names.len() > MAX_NAMES {
-        return Err(RequestError::TooManyNames(names.len()));
-    }
+    let Some(first) = names.iter().position(|n| n.len() <= MAX_DOMAIN_NAME) else {
+        return Err(RequestError::NoShortName);
+    };
     let mut sorted = names.clone();
     sorted.sort();
     let digest = Sha256::digest(format!("{stack_id}\n{logical_id}\n{}", sorted.join(",")));
@@ -92,10 +100,10 @@ pub fn request(
         .chars()
         .take(TOKEN_LENGTH)
         .collect();
-    let mut names = names.into_iter();
+    let domain_name = names.remove(first);
     Ok(Request {
-        domain_name: names.next().unwrap_or_default(),
-        subject_alternative_names: names.collect(),
+        domain_name,
+        subject_alternative_names: names,
         idempotency_token: token,
     })
 }
@@ -276,7 +284,10 @@ pub const LEDGER_PREFIX: &str = "/cfclone/certificates";
 /// The certificates one resource requested and has not removed yet, newest last: what
 /// Delete (and an Update that moved the clone to a new certificate) removes. Kept in SSM
 /// beside the clone's record, so a redelivered Delete still finds them after the clone is
-/// gone.
+/// gone. A certificate enters it as soon as RequestCertificate answers, before anything
+/// else can fail; once a clone uses it, the entry names that clone, so that the Delete of
+/// another physical id of the resource (CloudFormation's clean-up after a vanished clone
+/// was created anew) leaves it alone.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ledger {
     pub certificates: Vec<Requested>,
@@ -293,6 +304,9 @@ pub struct Requested {
     pub hosted_zone_ids: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub records: Vec<Written>,
+    /// The clone (distribution id) that uses it; `None` until one does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clone_id: Option<String>,
 }
 
 /// A validation record as the ledger and the `CertificateValidationRecords` attribute
@@ -315,9 +329,14 @@ impl Ledger {
         serde_json::to_string(self).expect("a ledger serializes")
     }
 
-    /// The ledger with `arn` as its newest certificate (once, whatever came before), its
-    /// records kept and every older one's dropped.
+    /// The ledger with `arn` as its newest certificate (once, whatever came before, the
+    /// clone using it kept), its records kept and every older one's dropped.
     pub fn with(mut self, arn: &str, hosted_zone_ids: &[String], records: &[Record]) -> Self {
+        let clone_id = self
+            .certificates
+            .iter()
+            .find(|c| c.certificate_arn == arn)
+            .and_then(|c| c.clone_id.clone());
         self.certificates.retain(|c| c.certificate_arn != arn);
         for older in &mut self.certificates {
             older.records.clear();
@@ -326,7 +345,18 @@ impl Ledger {
             certificate_arn: arn.to_owned(),
             hosted_zone_ids: hosted_zone_ids.to_vec(),
             records: records.iter().map(Written::from).collect(),
+            clone_id,
         });
+        self
+    }
+
+    /// The ledger with `arn` (if it holds it) used by the clone `clone_id`.
+    pub fn used_by(mut self, arn: &str, clone_id: &str) -> Self {
+        for entry in &mut self.certificates {
+            if entry.certificate_arn == arn {
+                entry.clone_id = Some(clone_id.to_owned());
+            }
+        }
         self
     }
 
@@ -342,6 +372,14 @@ impl Ledger {
     pub fn without(mut self, arn: &str) -> Self {
         self.certificates.retain(|c| c.certificate_arn != arn);
         self
+    }
+}
+
+impl Requested {
+    /// The clone other than `clone_id` that uses this certificate, if the ledger says one
+    /// does: the Delete of `clone_id` leaves it to that clone.
+    pub fn other_clone(&self, clone_id: &str) -> Option<&str> {
+        self.clone_id.as_deref().filter(|other| *other != clone_id)
     }
 }
 

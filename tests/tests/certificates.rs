@@ -2,7 +2,8 @@
 //! when none covers the aliases, its validation CNAMEs written into a Route 53 hosted zone,
 //! the wait for ISSUED (which the emulator grants only once those records are in a zone of
 //! the account, as ACM does through public DNS), and the clean-up on Delete and on an
-//! alias change.
+//! alias change: the certificates go, the validation records (the account's, shared by
+//! every certificate for the name) stay.
 
 use cfclone_e2e::{Harness, NOT_CREATED_PREFIX, Options, props, with};
 use serde_json::{Value, json};
@@ -141,7 +142,7 @@ async fn a_redelivered_create_requests_nothing_twice() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn delete_removes_the_certificate_and_its_records() {
+async fn delete_removes_the_certificate_and_leaves_the_validation_records() {
     let h = Harness::start().await;
     let reference = h.seed_reference().await;
     let zone = h.aws.hosted_zone("example.com").await;
@@ -165,9 +166,10 @@ async fn delete_removes_the_certificate_and_its_records() {
             .is_none()
     );
     assert!(requested(&h).await.is_empty(), "the certificate is deleted");
-    assert!(
-        validation_records(&h, &zone).await.is_empty(),
-        "and its records"
+    assert_eq!(
+        validation_records(&h, &zone).await.len(),
+        1,
+        "the name's validation record stays: it is the account's"
     );
     assert!(h.aws.parameters("us-east-1", LEDGERS).await.is_empty());
 }
@@ -206,8 +208,10 @@ async fn an_alias_change_rotates_the_certificate() {
     let records = validation_records(&h, &zone).await;
     assert_eq!(records.len(), 2, "{records:?}");
     assert!(
-        first_records.keys().all(|name| !records.contains_key(name)),
-        "the old certificate's records are removed"
+        first_records
+            .iter()
+            .all(|(name, value)| records.get(name) == Some(value)),
+        "shop.example.com's record stays: the new certificate renews with it"
     );
 }
 
@@ -383,4 +387,238 @@ async fn the_plan_says_a_certificate_would_be_requested_and_requests_nothing() {
         "and writes no record"
     );
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// A certificate for `names` requested outside cfclone, validated by DNS.
+async fn request_elsewhere(h: &Harness, names: &[&str]) -> String {
+    h.aws
+        .acm
+        .request_certificate()
+        .domain_name(names[0])
+        .set_subject_alternative_names(Some(names.iter().map(|n| (*n).to_owned()).collect()))
+        .validation_method(aws_sdk_acm::types::ValidationMethod::Dns)
+        .send()
+        .await
+        .unwrap()
+        .certificate_arn
+        .unwrap()
+}
+
+/// DescribeCertificate's status and the record of its first name.
+async fn status_and_record(h: &Harness, arn: &str) -> (String, (String, String)) {
+    let c = h
+        .aws
+        .acm
+        .describe_certificate()
+        .certificate_arn(arn)
+        .send()
+        .await
+        .unwrap()
+        .certificate
+        .unwrap();
+    let record = c.domain_validation_options.unwrap()[0]
+        .resource_record
+        .clone()
+        .unwrap();
+    (
+        c.status.unwrap().as_str().to_owned(),
+        (record.name, record.value),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn certificates_for_a_name_share_its_record_and_deleting_a_clone_leaves_it() {
+    let h = Harness::start().await;
+    let reference = h.seed_reference().await;
+    let zone = h.aws.hosted_zone("example.com").await;
+    let properties = requesting(&reference.id, &["shop.example.com"], &[&zone]);
+    let created = h
+        .send(&h.create("Shop", properties.clone()).await)
+        .await
+        .only();
+    assert_eq!(created.status, "SUCCESS", "{}", created.reason());
+    let ours = status_and_record(&h, &created.data["CertificateArn"]).await;
+    let theirs = request_elsewhere(&h, &["shop.example.com"]).await;
+    assert_eq!(
+        status_and_record(&h, &theirs).await,
+        ours,
+        "another certificate of the account for the name: the same record, already valid"
+    );
+
+    let deleted = h
+        .send(
+            &h.delete("Shop", &created.physical_resource_id, properties)
+                .await,
+        )
+        .await
+        .only();
+    assert_eq!(deleted.status, "SUCCESS", "{}", deleted.reason());
+    assert!(requested(&h).await.is_empty(), "ours is deleted");
+    let records = validation_records(&h, &zone).await;
+    assert_eq!(records.get(&ours.1.0), Some(&ours.1.1), "the record stays");
+    // A certificate requested after the Delete for the name is issued by it.
+    let later = request_elsewhere(&h, &["shop.example.com"]).await;
+    assert_eq!(status_and_record(&h, &later).await.0, "ISSUED");
+    assert_eq!(status_and_record(&h, &theirs).await.0, "ISSUED");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_create_waits_while_acm_does_not_describe_the_new_certificate_yet() {
+    let h = Harness::start_with(Options {
+        poll_interval: Duration::from_millis(500),
+        ..Options::default()
+    })
+    .await;
+    let reference = h.seed_reference().await;
+    let zone = h.aws.hosted_zone("example.com").await;
+    h.moto.set_validation(json!({"describe_after_s": 3})).await;
+    let properties = requesting(&reference.id, &["shop.example.com"], &[&zone]);
+    let created = h.send(&h.create("Shop", properties).await).await.only();
+    assert_eq!(created.status, "SUCCESS", "{}", created.reason());
+    let statuses = h.moto.statuses("DescribeCertificate").await;
+    assert!(
+        statuses.contains(&400) && statuses.last() == Some(&200),
+        "not found at first, then found: {statuses:?}"
+    );
+    assert_eq!(requested(&h).await.len(), 1);
+    h.moto.set_validation(json!({"reset": true})).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_private_zone_and_aliases_past_the_names_quota_are_refused_naming_the_way_out() {
+    let h = Harness::start().await;
+    let reference = h.seed_reference().await;
+    h.moto.clear_calls().await;
+    let private = h
+        .aws
+        .route53
+        .create_hosted_zone()
+        .name("example.com")
+        .caller_reference(cfclone_e2e::random_hex(8))
+        .hosted_zone_config(
+            aws_sdk_route53::types::HostedZoneConfig::builder()
+                .private_zone(true)
+                .build(),
+        )
+        .vpc(
+            aws_sdk_route53::types::Vpc::builder()
+                .vpc_region(aws_sdk_route53::types::VpcRegion::UsEast1)
+                .vpc_id("vpc-12345678")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap()
+        .hosted_zone
+        .unwrap()
+        .id
+        .trim_start_matches("/hostedzone/")
+        .to_owned();
+    let reason = refused(
+        &h,
+        "Shop",
+        requesting(&reference.id, &["shop.example.com"], &[&private]),
+    )
+    .await;
+    assert!(
+        reason.starts_with(&format!(
+            "CertificateValidation: HostedZoneIds: {private} (example.com) is a private hosted zone"
+        )),
+        "{reason}"
+    );
+    assert_eq!(h.moto.count("RequestCertificate").await, 0);
+
+    let zone = h.aws.hosted_zone("example.org").await;
+    let names: Vec<String> = (0..11).map(|i| format!("n{i}.example.org")).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let reason = refused(&h, "Blog", requesting(&reference.id, &names, &[&zone])).await;
+    assert!(
+        reason.contains("\"Domain names per ACM certificate\"")
+            && reason.contains("Certificate has too many domains"),
+        "{reason}"
+    );
+    assert_eq!(
+        h.moto.statuses("RequestCertificate").await,
+        [400],
+        "asked once: ACM alone knows the account's quota"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_alias_longer_than_64_characters_is_a_subject_alternative_name() {
+    let h = Harness::start().await;
+    let reference = h.seed_reference().await;
+    let zone = h.aws.hosted_zone("example.com").await;
+    let long = format!("{}.example.com", "a".repeat(53));
+    let created = h
+        .send(
+            &h.create(
+                "Shop",
+                requesting(&reference.id, &[&long, "shop.example.com"], &[&zone]),
+            )
+            .await,
+        )
+        .await
+        .only();
+    assert_eq!(created.status, "SUCCESS", "{}", created.reason());
+    let c = h
+        .aws
+        .acm
+        .describe_certificate()
+        .certificate_arn(&created.data["CertificateArn"])
+        .send()
+        .await
+        .unwrap()
+        .certificate
+        .unwrap();
+    assert_eq!(c.domain_name.as_deref(), Some("shop.example.com"));
+    assert!(c.subject_alternative_names.unwrap().contains(&long));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_clean_up_delete_of_a_vanished_clone_keeps_the_new_clones_certificate() {
+    let h = Harness::start().await;
+    let reference = h.seed_reference().await;
+    let zone = h.aws.hosted_zone("example.com").await;
+    let properties = requesting(&reference.id, &["shop.example.com"], &[&zone]);
+    let created = h
+        .send(&h.create("Shop", properties.clone()).await)
+        .await
+        .only();
+    assert_eq!(created.status, "SUCCESS", "{}", created.reason());
+    let old_id = created.physical_resource_id;
+    let certificate = created.data["CertificateArn"].clone();
+    // Someone deletes the clone behind CloudFormation's back; an Update makes it anew.
+    h.aws.disable_and_delete(&old_id).await;
+    let updated = h
+        .send(
+            &h.update("Shop", &old_id, properties.clone(), properties.clone())
+                .await,
+        )
+        .await
+        .only();
+    assert_eq!(updated.status, "SUCCESS", "{}", updated.reason());
+    let new_id = updated.physical_resource_id;
+    assert_ne!(new_id, old_id);
+    assert_eq!(updated.data["CertificateArn"], certificate);
+
+    // CloudFormation's clean-up: the Delete of the old physical id.
+    let cleanup = h
+        .send(&h.delete("Shop", &old_id, properties.clone()).await)
+        .await
+        .only();
+    assert_eq!(cleanup.status, "SUCCESS", "{}", cleanup.reason());
+    let ledgers = h.aws.parameters("us-east-1", LEDGERS).await;
+    assert!(
+        ledgers.values().any(|v| v.contains(&certificate)),
+        "the ledger still holds the new clone's certificate: {ledgers:?}"
+    );
+    // So the new clone's Delete removes it.
+    let deleted = h
+        .send(&h.delete("Shop", &new_id, properties).await)
+        .await
+        .only();
+    assert_eq!(deleted.status, "SUCCESS", "{}", deleted.reason());
+    assert!(requested(&h).await.is_empty(), "nothing left behind");
+    assert!(h.aws.parameters("us-east-1", LEDGERS).await.is_empty());
 }

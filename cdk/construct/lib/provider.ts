@@ -699,7 +699,7 @@ export function certificateRequestStatements(hostedZoneArns: string[]): iam.Poli
         conditions: {
           'ForAllValues:StringEquals': {
             'route53:ChangeResourceRecordSetsRecordTypes': ['CNAME'],
-            'route53:ChangeResourceRecordSetsActions': ['UPSERT', 'DELETE'],
+            'route53:ChangeResourceRecordSetsActions': ['UPSERT'],
           },
           'ForAllValues:StringLike': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['_*'] },
         },

@@ -596,7 +596,7 @@ describe('examples/provider.yaml', () => {
     assert.deepEqual(records?.Condition, {
       'ForAllValues:StringEquals': {
         'route53:ChangeResourceRecordSetsRecordTypes': 'CNAME',
-        'route53:ChangeResourceRecordSetsActions': ['UPSERT', 'DELETE'],
+        'route53:ChangeResourceRecordSetsActions': ['UPSERT'],
       },
       'ForAllValues:StringLike': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': '_*' },
     });

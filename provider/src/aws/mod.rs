@@ -85,11 +85,12 @@ pub struct Requested {
     pub in_use_by: Vec<String>,
 }
 
-/// What a change of validation records does in Route 53.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RecordAction {
-    Upsert,
-    Delete,
+/// A Route 53 hosted zone as `GetHostedZone` answers it: its domain name and whether it
+/// is private (`HostedZone.Config.PrivateZone`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostedZone {
+    pub name: String,
+    pub private: bool,
 }
 
 /// What kind of failure an AWS call met, as far as the lifecycle cares.
@@ -271,14 +272,13 @@ pub trait Certificates: Send + Sync {
 /// Route 53 hosted zones, for the validation records of the certificates the provider
 /// requests.
 pub trait Zones: Send + Sync {
-    /// `GetHostedZone`: the zone's domain name.
-    fn zone_name(&self, id: &str) -> impl Future<Output = Result<String, AwsError>> + Send;
-    /// `ChangeResourceRecordSets`: these CNAMEs upserted or deleted in one batch (a deleted
-    /// record that is already gone is no error).
-    fn change(
+    /// `GetHostedZone`: the zone's domain name and whether it is private.
+    fn zone(&self, id: &str) -> impl Future<Output = Result<HostedZone, AwsError>> + Send;
+    /// `ChangeResourceRecordSets`: these CNAMEs upserted in one batch. Validation records
+    /// are never deleted: ACM gives every certificate of the account for a name the same one.
+    fn upsert(
         &self,
         zone_id: &str,
-        action: RecordAction,
         records: &[Record],
     ) -> impl Future<Output = Result<(), AwsError>> + Send;
 }
@@ -447,16 +447,15 @@ impl<T: Certificates + ?Sized> Certificates for Arc<T> {
 }
 
 impl<T: Zones + ?Sized> Zones for Arc<T> {
-    fn zone_name(&self, id: &str) -> impl Future<Output = Result<String, AwsError>> + Send {
-        (**self).zone_name(id)
+    fn zone(&self, id: &str) -> impl Future<Output = Result<HostedZone, AwsError>> + Send {
+        (**self).zone(id)
     }
-    fn change(
+    fn upsert(
         &self,
         zone_id: &str,
-        action: RecordAction,
         records: &[Record],
     ) -> impl Future<Output = Result<(), AwsError>> + Send {
-        (**self).change(zone_id, action, records)
+        (**self).upsert(zone_id, records)
     }
 }
 

@@ -1,8 +1,10 @@
 //! Route 53 on the SDK: the validation CNAMEs of the certificates the provider requests.
-//! The client lives in [`SdkCertificates`]: the records serve ACM's validation only.
+//! The client lives in [`SdkCertificates`]: the records serve ACM's validation only, and
+//! are only ever upserted (a validation record is the account's for the name, shared by
+//! every certificate that names it, so none is deleted).
 
 use super::client::{classify, missing};
-use super::{AwsError, RecordAction, SdkCertificates, Zones};
+use super::{AwsError, HostedZone, SdkCertificates, Zones};
 use crate::certificate_request::Record;
 use aws_sdk_route53::types::{
     Change, ChangeAction, ChangeBatch, ResourceRecord, ResourceRecordSet, RrType,
@@ -12,7 +14,7 @@ use aws_sdk_route53::types::{
 const TTL_SECONDS: i64 = 300;
 
 impl Zones for SdkCertificates {
-    async fn zone_name(&self, id: &str) -> Result<String, AwsError> {
+    async fn zone(&self, id: &str) -> Result<HostedZone, AwsError> {
         const OP: &str = "GetHostedZone";
         let out = self
             .route53
@@ -21,34 +23,16 @@ impl Zones for SdkCertificates {
             .send()
             .await
             .map_err(|e| classify(OP, e))?;
-        out.hosted_zone
-            .map(|zone| zone.name)
-            .ok_or_else(|| missing(OP, "hosted zone"))
+        let zone = out.hosted_zone.ok_or_else(|| missing(OP, "hosted zone"))?;
+        Ok(HostedZone {
+            private: zone.config.is_some_and(|c| c.private_zone),
+            name: zone.name,
+        })
     }
 
-    async fn change(
-        &self,
-        zone_id: &str,
-        action: RecordAction,
-        records: &[Record],
-    ) -> Result<(), AwsError> {
-        match action {
-            // One batch: Route 53 applies it whole or not at all.
-            RecordAction::Upsert => self.send(zone_id, ChangeAction::Upsert, records).await,
-            // One record a batch: a record already gone fails its whole batch.
-            RecordAction::Delete => {
-                for record in records {
-                    match self
-                        .send(zone_id, ChangeAction::Delete, std::slice::from_ref(record))
-                        .await
-                    {
-                        Err(e) if is_already_gone(&e) => {}
-                        other => other?,
-                    }
-                }
-                Ok(())
-            }
-        }
+    async fn upsert(&self, zone_id: &str, records: &[Record]) -> Result<(), AwsError> {
+        // One batch: Route 53 applies it whole or not at all.
+        self.send(zone_id, ChangeAction::Upsert, records).await
     }
 }
 
@@ -97,10 +81,4 @@ impl SdkCertificates {
             .map_err(|e| classify(OP, e))?;
         Ok(())
     }
-}
-
-/// Route 53's answer to deleting a record that is not there: `InvalidChangeBatch`, "Tried
-/// to delete resource record set [...] but it was not found".
-fn is_already_gone(e: &AwsError) -> bool {
-    e.code.as_deref() == Some("InvalidChangeBatch") && e.message.contains("not found")
 }

@@ -66,12 +66,65 @@ fn a_request_names_every_alias_once_and_its_token_is_stable() {
 }
 
 #[test]
-fn more_names_than_a_certificate_holds_are_refused_with_the_way_out() {
+fn any_number_of_names_is_asked_for_since_only_acm_knows_the_accounts_quota() {
     let many: Vec<String> = (0..11).map(|i| format!("n{i}.example.com")).collect();
-    let error = request(STACK, "Shop", &many).unwrap_err();
-    assert_eq!(error, RequestError::TooManyNames(11));
-    assert!(error.to_string().contains("split the aliases"), "{error}");
-    assert!(request(STACK, "Shop", &many[..10]).is_ok());
+    let r = request(STACK, "Shop", &many).unwrap();
+    assert_eq!(r.domain_name, "n0.example.com");
+    assert_eq!(r.subject_alternative_names.len(), 10);
+}
+
+#[test]
+fn the_domain_name_is_the_first_alias_that_fits_64_characters_and_the_rest_are_sans() {
+    // 65 characters: too long for a Common Name, fine as a SAN.
+    let long = format!("{}.example.com", "a".repeat(53));
+    assert_eq!(long.len(), 65);
+    let fits = format!("{}.example.com", "b".repeat(52));
+    assert_eq!(fits.len(), MAX_DOMAIN_NAME);
+    let r = request(STACK, "Shop", &names(&[&long, &fits, "c.example.com"])).unwrap();
+    assert_eq!(r.domain_name, fits);
+    assert_eq!(
+        r.subject_alternative_names,
+        [long.clone(), "c.example.com".into()]
+    );
+    // The order does not change the token: the same names, the same certificate.
+    let again = request(STACK, "Shop", &names(&[&fits, "c.example.com", &long])).unwrap();
+    assert_eq!(again.idempotency_token, r.idempotency_token);
+
+    let error = request(STACK, "Shop", &names(&[&long])).unwrap_err();
+    assert_eq!(error, RequestError::NoShortName);
+    let text = error.to_string();
+    assert!(text.contains("64 characters"), "{text}");
+    assert!(
+        text.contains("Aliases") && text.contains("CertificateArn"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_ledger_entry_names_the_clone_that_uses_it_and_keeps_it_when_written_again() {
+    let arn = "arn:aws:acm:us-east-1:123456789012:certificate/one";
+    let ledger = Ledger::default()
+        .with(arn, &names(&["Z1"]), &[])
+        .used_by(arn, "EONE");
+    assert_eq!(ledger.certificates[0].clone_id.as_deref(), Some("EONE"));
+    // A continuation writes the records in: the clone it belongs to stays.
+    let record = Record {
+        name: "_a.example.com.".into(),
+        value: "_b.acm-validations.aws.".into(),
+        domains: names(&["example.com"]),
+    };
+    let ledger = ledger.with(arn, &names(&["Z1"]), &[record]);
+    let entry = &ledger.certificates[0];
+    assert_eq!(entry.clone_id.as_deref(), Some("EONE"));
+    assert_eq!(entry.other_clone("EONE"), None);
+    assert_eq!(entry.other_clone("EOLD"), Some("EONE"));
+    assert_eq!(Ledger::parse(&ledger.to_json()).unwrap(), ledger);
+    // A ledger written before entries named their clone still reads.
+    let old = Ledger::parse(&format!(
+        r#"{{"certificates":[{{"CertificateArn":"{arn}"}}]}}"#
+    ))
+    .unwrap();
+    assert_eq!(old.certificates[0].other_clone("EOLD"), None);
 }
 
 #[test]

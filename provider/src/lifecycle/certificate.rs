@@ -1,13 +1,14 @@
 //! `CertificateValidation`: when no usable certificate covers the aliases, request one in
-//! us-east-1, write its validation CNAMEs into the given hosted zones, wait for `ISSUED`
-//! (handing the wait on as the teardown does), and remove what this resource requested
-//! once the clone no longer uses it. The decisions are `certificate_request`'s; this
-//! module reads and writes.
+//! us-east-1 (into the ledger at once), write its validation CNAMEs into the given public
+//! hosted zones, wait for `ISSUED` (handing the wait on as the teardown does), and remove
+//! the certificates this resource requested once no clone of it uses them. Validation
+//! records are never removed: ACM gives every certificate of the account for a name the
+//! same record, and uses it again at every renewal. The decisions are
+//! `certificate_request`'s; this module reads and writes.
 
 use super::{Lifecycle, Outcome, WaitDecision, failed, owned_tags};
 use crate::aws::{
-    AwsError, Certificates, Clock, Distributions, ErrorKind, Parameters, RecordAction, Requested,
-    Zones,
+    AwsError, Certificates, Clock, Distributions, ErrorKind, Parameters, Requested, Zones,
 };
 use crate::certificate_request::{self as cr, Ledger, PROPERTY, Record, Standing, Zone};
 use crate::error::Error;
@@ -19,7 +20,7 @@ use tracing::{info, warn};
 
 /// How removing one requested certificate went.
 pub(super) enum Removal {
-    /// Deleted with its records, or gone already.
+    /// Deleted (its validation records stay: they are the account's), or gone already.
     Removed,
     /// Still used by these resources; kept in the ledger for a later try.
     InUse(Vec<String>),
@@ -108,19 +109,20 @@ where
             .certificates
             .request(&asked, tags)
             .await
-            .map_err(|e| {
-                if e.is(ErrorKind::Quota) {
-                    Error::property(
-                        PROPERTY,
-                        format!(
-                            "ACM refused a new certificate: the account's quota of certificates is reached ({e}); delete unused certificates or ask for a higher quota (Service Quotas, ACM), then retry"
-                        ),
-                    )
-                } else {
-                    Error::Aws(e)
-                }
-            })?;
+            .map_err(|e| refused(e, asked.subject_alternative_names.len() + 1))?;
         info!(certificate_arn = %arn, domain_name = %asked.domain_name, names = asked.subject_alternative_names.len() + 1, "requested a certificate validated by DNS");
+        // Into the ledger before anything else can fail: a rollback finds what was asked for.
+        let name = cr::ledger_name(&request.ids.stack_id, &request.ids.logical_resource_id);
+        let kept = self.ledger(&name).await?;
+        if !kept
+            .as_ref()
+            .is_some_and(|l| l.certificates.iter().any(|c| c.certificate_arn == arn))
+        {
+            let ledger = kept
+                .unwrap_or_default()
+                .with(&arn, &properties_zones(properties), &[]);
+            self.put_ledger(&name, &ledger).await?;
+        }
         Ok(arn)
     }
 
@@ -131,10 +133,17 @@ where
     ) -> Result<Vec<Zone>, Error> {
         let named = futures_util::future::join_all(validation.hosted_zone_ids.iter().map(
             |id| async move {
-                match self.aws.certificates.zone_name(id).await {
-                    Ok(name) => Ok(Zone {
+                match self.aws.certificates.zone(id).await {
+                    Ok(zone) if zone.private => Err(Error::property(
+                        PROPERTY,
+                        format!(
+                            "HostedZoneIds: {id} ({}) is a private hosted zone, and ACM validates through public DNS only; give the domain's public hosted zone instead",
+                            zone.name.trim_end_matches('.')
+                        ),
+                    )),
+                    Ok(zone) => Ok(Zone {
                         id: id.clone(),
-                        name,
+                        name: zone.name,
                     }),
                     Err(e) if e.is(ErrorKind::NotFound) => Err(Error::property(
                         PROPERTY,
@@ -152,7 +161,9 @@ where
     }
 
     /// Writes the validation records as soon as ACM gives them, keeps them in the ledger,
-    /// and polls until the certificate is ISSUED; `Err` is a failure or a hand-off.
+    /// and polls until the certificate is ISSUED; `Err` is a failure or a hand-off. Right
+    /// after the request ACM may not describe the certificate yet ("a delay of several
+    /// seconds", DescribeCertificate) nor give its records: both are "not yet".
     async fn await_issued(
         &self,
         request: &Request,
@@ -164,40 +175,44 @@ where
         let mut written = false;
         let mut waited = false;
         loop {
-            let described = self
-                .aws
-                .certificates
-                .requested(arn)
-                .await
-                .map_err(|e| failed(answer_id, e))?;
-            if !written && let Ok(records) = cr::records(&described.validations) {
-                self.write_records(request, arn, validation, zones, &records)
-                    .await
-                    .map_err(|e| failed(answer_id, e))?;
-                written = true;
-            }
-            let standing = cr::standing(
-                &described.status,
-                described.failure_reason.as_deref(),
-                &described.validations,
-            );
-            let pending = match standing {
-                Standing::Issued => {
-                    info!(certificate_arn = arn, "the certificate is issued");
-                    return Ok(());
+            let described = match self.aws.certificates.requested(arn).await {
+                Ok(described) => Some(described),
+                Err(e) if e.is(ErrorKind::NotFound) => None,
+                Err(e) => return Err(failed(answer_id, e)),
+            };
+            let (status, pending) = match &described {
+                None => ("not described by ACM yet", Vec::new()),
+                Some(described) => {
+                    if !written && let Ok(records) = cr::records(&described.validations) {
+                        self.write_records(request, arn, validation, zones, &records)
+                            .await
+                            .map_err(|e| failed(answer_id, e))?;
+                        written = true;
+                    }
+                    let standing = cr::standing(
+                        &described.status,
+                        described.failure_reason.as_deref(),
+                        &described.validations,
+                    );
+                    match standing {
+                        Standing::Issued => {
+                            info!(certificate_arn = arn, "the certificate is issued");
+                            return Ok(());
+                        }
+                        Standing::Failed(why) => {
+                            return Err(failed(
+                                answer_id,
+                                Error::property(PROPERTY, format!("{arn}: {why}")),
+                            ));
+                        }
+                        Standing::Pending(records) => (described.status.as_str(), records),
+                    }
                 }
-                Standing::Failed(why) => {
-                    return Err(failed(
-                        answer_id,
-                        Error::property(PROPERTY, format!("{arn}: {why}")),
-                    ));
-                }
-                Standing::Pending(records) => records,
             };
             let now = self.aws.clock.now_ms();
             info!(
                 certificate_arn = arn,
-                status = %described.status,
+                status,
                 elapsed_s = self.budget.elapsed(now).as_secs(),
                 left_s = self.budget.left(now).as_secs(),
                 "waiting for ACM to validate the certificate"
@@ -215,33 +230,15 @@ where
                     });
                 }
                 WaitDecision::GiveUp => {
-                    let records = if pending.is_empty() {
-                        "(ACM has not given the records yet)".to_owned()
-                    } else {
-                        cr::missing_text(&pending)
-                    };
-                    let where_ = if validation.hosted_zone_ids.is_empty() {
-                        "add these records to the domain's DNS"
-                    } else {
-                        "check that the hosted zones are the domain's delegated, public zones"
-                    };
-                    return Err(failed(
-                        answer_id,
-                        Error::property(
-                            PROPERTY,
-                            format!(
-                                "{arn} was still {} when the resource's ServiceTimeout ran out; the validation records not seen yet: {records}; {where_}, then retry (the same certificate is used again within the hour)",
-                                described.status
-                            ),
-                        ),
-                    ));
+                    let message = gave_up(arn, status, &pending, validation);
+                    return Err(failed(answer_id, Error::property(PROPERTY, message)));
                 }
             }
         }
     }
 
     /// UPSERTs the records into their zones (none given: DNS is hosted elsewhere, so they
-    /// are logged for someone to add) and keeps the certificate in the ledger.
+    /// are logged for someone to add) and keeps them in the ledger beside the certificate.
     async fn write_records(
         &self,
         request: &Request,
@@ -255,8 +252,7 @@ where
         } else {
             let assigned =
                 cr::assign(records, zones).map_err(|e| Error::property(PROPERTY, e.to_string()))?;
-            self.change_records(RecordAction::Upsert, zones, &assigned)
-                .await?;
+            self.upsert_records(zones, &assigned).await?;
         }
         let name = cr::ledger_name(&request.ids.stack_id, &request.ids.logical_resource_id);
         let kept = self.ledger(&name).await?;
@@ -271,10 +267,9 @@ where
         self.put_ledger(&name, &ledger).await
     }
 
-    /// One `ChangeResourceRecordSets` per zone that holds any of the `placed` records.
-    async fn change_records(
+    /// One `ChangeResourceRecordSets` UPSERT per zone that holds any of the `placed` records.
+    async fn upsert_records(
         &self,
-        action: RecordAction,
         zones: &[Zone],
         placed: &[(&Zone, &Record)],
     ) -> Result<(), AwsError> {
@@ -287,11 +282,8 @@ where
             if mine.is_empty() {
                 continue;
             }
-            self.aws
-                .certificates
-                .change(&zone.id, action, &mine)
-                .await?;
-            info!(hosted_zone_id = %zone.id, records = mine.len(), ?action, "changed the validation records");
+            self.aws.certificates.upsert(&zone.id, &mine).await?;
+            info!(hosted_zone_id = %zone.id, records = mine.len(), "upserted the validation records");
         }
         Ok(())
     }
@@ -320,8 +312,10 @@ where
         })
     }
 
-    /// Removes one certificate this resource requested: its validation records, then the
-    /// certificate, unless anything still uses it or its tags are not this resource's.
+    /// Removes one certificate this resource requested, unless anything still uses it or
+    /// its tags are not this resource's. Its validation records stay: they are the
+    /// account's for the names, and any other certificate naming them (in any region, at
+    /// any renewal) needs them.
     pub(super) async fn remove_certificate(
         &self,
         request: &Request,
@@ -337,45 +331,26 @@ where
             warn!(certificate_arn = %arn, "the certificate does not carry this resource's ownership tags; left untouched");
             return Ok(Removal::NotOurs);
         }
-        let described: Requested = match self.aws.certificates.requested(arn).await {
-            Ok(d) => d,
-            Err(e) if e.is(ErrorKind::NotFound) => return Ok(Removal::Removed),
+        // Its tags were read, so a not-found here is ACM's delay after the request (nothing
+        // uses a certificate that young): delete it all the same.
+        let in_use_by = match self.aws.certificates.requested(arn).await {
+            Ok(Requested { in_use_by, .. }) => in_use_by,
+            Err(e) if e.is(ErrorKind::NotFound) => Vec::new(),
             Err(e) => return Err(e),
         };
-        if !described.in_use_by.is_empty() {
-            return Ok(Removal::InUse(described.in_use_by));
+        if !in_use_by.is_empty() {
+            return Ok(Removal::InUse(in_use_by));
         }
-        let given: Vec<cr::Validation> = described
-            .validations
-            .into_iter()
-            .filter(|v| v.record.is_some())
-            .collect();
-        let records = cr::records(&given).unwrap_or_default();
-        // The zones the records went into; one deleted since holds none of them any more.
-        let mut zones = Vec::new();
-        for id in &entry.hosted_zone_ids {
-            match self.aws.certificates.zone_name(id).await {
-                Ok(name) => zones.push(Zone {
-                    id: id.clone(),
-                    name,
-                }),
-                Err(e) if e.is(ErrorKind::NotFound) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        let placed: Vec<(&Zone, &Record)> = records
-            .iter()
-            .filter_map(|r| cr::zone_of(&r.name, &zones).map(|z| (z, r)))
-            .collect();
-        self.change_records(RecordAction::Delete, &zones, &placed)
-            .await?;
         match self.aws.certificates.delete_certificate(arn).await {
             Ok(()) => {}
             Err(e) if e.is(ErrorKind::NotFound) => {}
-            Err(e) if e.is(ErrorKind::InUse) => return Ok(Removal::InUse(Vec::new())),
+            // ConflictException: "already being created or updated"; wait and try again.
+            Err(e) if e.is(ErrorKind::InUse) || e.code.as_deref() == Some(CONFLICT) => {
+                return Ok(Removal::InUse(Vec::new()));
+            }
             Err(e) => return Err(e),
         }
-        info!(certificate_arn = %arn, "deleted the certificate this resource requested");
+        info!(certificate_arn = %arn, "deleted the certificate this resource requested (its validation records stay: they are the account's)");
         Ok(Removal::Removed)
     }
 }
@@ -387,15 +362,17 @@ where
     P: Parameters,
     K: Clock,
 {
-    /// After a Create or Update of a resource that requests certificates: removes every
-    /// certificate it requested but the one the clone now uses (one still in use is kept
-    /// for the next update or the Delete), and answers the `CertificateValidationRecords`
-    /// attribute (the records of the certificate in use, if this resource requested it).
-    /// A failure here is logged, never the answer: the clone itself is done.
+    /// After a Create or Update of a resource that requests certificates: notes in the
+    /// ledger that clone `clone_id` uses `in_use`, removes every certificate it requested
+    /// but that one (one still in use is kept for the next update or the Delete), and
+    /// answers the `CertificateValidationRecords` attribute (the records of the certificate
+    /// in use, if this resource requested it). A failure here is logged, never the answer:
+    /// the clone itself is done.
     pub(super) async fn tidy_certificates(
         &self,
         request: &Request,
         properties: &Properties,
+        clone_id: &str,
         in_use: Option<&str>,
     ) -> String {
         let declared = |raw: &serde_json::Value| raw.get(PROPERTY).is_some();
@@ -423,7 +400,10 @@ where
                 || "[]".to_owned(),
                 |c| serde_json::to_string(&c.records).expect("records serialize"),
             );
-        let mut kept = ledger.clone();
+        let mut kept = match in_use {
+            Some(arn) => ledger.clone().used_by(arn, clone_id),
+            None => ledger.clone(),
+        };
         for entry in ledger.retired(in_use) {
             match self.remove_certificate(request, entry).await {
                 Ok(Removal::Removed | Removal::NotOurs) => {
@@ -445,9 +425,12 @@ where
         attribute
     }
 
-    /// After the clone is deleted: removes every certificate this resource requested,
-    /// waiting (or handing on) while ACM still counts the deleted clone as a user. `Err` is
-    /// the outcome to answer with.
+    /// After the clone `clone_id` is deleted (or was never made): removes every certificate
+    /// this resource requested that no live clone of it uses, waiting (or handing on) while
+    /// ACM still counts the deleted clone as a user. One the ledger gives to another clone
+    /// of this resource that still exists (a vanished clone made anew: CloudFormation's
+    /// clean-up Delete of the old id comes after) stays in the ledger for that clone's
+    /// Delete. `Err` is the outcome to answer with.
     pub(super) async fn remove_certificates(
         &self,
         request: &Request,
@@ -469,53 +452,168 @@ where
         let Some(mut ledger) = self.ledger(&name).await.map_err(|e| failed(clone_id, e))? else {
             return Ok(());
         };
+        let mut pending = std::collections::VecDeque::new();
+        for entry in &ledger.certificates {
+            if !self
+                .kept_for_another_clone(entry, clone_id)
+                .await
+                .map_err(cleanup)?
+            {
+                pending.push_back(entry.clone());
+            }
+        }
         let mut waited = false;
         let clone_suffix = format!("/{clone_id}");
-        while let Some(entry) = ledger.certificates.first().cloned() {
-            match self
+        while let Some(entry) = pending.front().cloned() {
+            let arn = &entry.certificate_arn;
+            let forget = match self
                 .remove_certificate(request, &entry)
                 .await
                 .map_err(cleanup)?
             {
-                Removal::Removed | Removal::NotOurs => {
-                    ledger = ledger.without(&entry.certificate_arn);
-                    self.put_ledger(&name, &ledger)
+                Removal::Removed | Removal::NotOurs => true,
+                Removal::InUse(by) if by.iter().any(|user| !user.ends_with(&clone_suffix)) => {
+                    let own = self
+                        .used_by_own_clone(request, &by, &clone_suffix)
                         .await
-                        .map_err(|e| failed(clone_id, e))?;
+                        .map_err(cleanup)?;
+                    if own {
+                        info!(certificate_arn = %arn, in_use_by = ?by, "another clone of this resource uses the certificate; it stays in the ledger for that clone");
+                    } else {
+                        warn!(certificate_arn = %arn, in_use_by = ?by, "the certificate this resource requested is used by other resources; left in place");
+                    }
+                    pending.pop_front();
+                    !own
                 }
-                Removal::InUse(by) if by.iter().any(|arn| !arn.ends_with(&clone_suffix)) => {
-                    warn!(certificate_arn = %entry.certificate_arn, in_use_by = ?by, "the certificate this resource requested is used by other resources; left in place");
-                    ledger = ledger.without(&entry.certificate_arn);
-                    self.put_ledger(&name, &ledger)
-                        .await
-                        .map_err(|e| failed(clone_id, e))?;
+                Removal::InUse(_) => {
+                    match self.budget.decide(self.aws.clock.now_ms(), waited) {
+                        WaitDecision::Poll(pause) => {
+                            info!(certificate_arn = %arn, "ACM still counts the deleted clone as a user of the certificate (or is busy with it); waiting");
+                            self.aws.clock.sleep(pause).await;
+                            waited = true;
+                        }
+                        WaitDecision::HandOff => {
+                            return Err(Outcome::Continue {
+                                phase: Phase::Delete,
+                            });
+                        }
+                        WaitDecision::GiveUp => {
+                            return Err(failed(clone_id, still_used(arn, &name)));
+                        }
+                    }
+                    continue;
                 }
-                Removal::InUse(_) => match self.budget.decide(self.aws.clock.now_ms(), waited) {
-                    WaitDecision::Poll(pause) => {
-                        info!(certificate_arn = %entry.certificate_arn, "ACM still counts the deleted clone as a user of the certificate; waiting");
-                        self.aws.clock.sleep(pause).await;
-                        waited = true;
-                    }
-                    WaitDecision::HandOff => {
-                        return Err(Outcome::Continue {
-                            phase: Phase::Delete,
-                        });
-                    }
-                    WaitDecision::GiveUp => {
-                        return Err(failed(
-                            clone_id,
-                            Error::Stuck {
-                                operation: "DeleteCertificate",
-                                message: format!(
-                                    "the clone is deleted, but ACM still counted it as a user of {} when the resource's ServiceTimeout ran out; delete the certificate by hand (aws acm delete-certificate --region us-east-1 --certificate-arn {}) and the SSM parameter {name}, or retry the stack deletion",
-                                    entry.certificate_arn, entry.certificate_arn
-                                ),
-                            },
-                        ));
-                    }
-                },
+            };
+            if forget {
+                pending.retain(|e| e.certificate_arn != *arn);
+                ledger = ledger.without(arn);
+                self.put_ledger(&name, &ledger)
+                    .await
+                    .map_err(|e| failed(clone_id, e))?;
             }
         }
         Ok(())
+    }
+
+    /// Whether the ledger gives `entry` to a clone of this resource other than `clone_id`
+    /// that still exists.
+    async fn kept_for_another_clone(
+        &self,
+        entry: &cr::Requested,
+        clone_id: &str,
+    ) -> Result<bool, AwsError> {
+        let Some(other) = entry.other_clone(clone_id) else {
+            return Ok(false);
+        };
+        match self.aws.distributions.get(other).await {
+            Ok(_) => {
+                info!(certificate_arn = %entry.certificate_arn, distribution_id = other, "the certificate belongs to the resource's current clone; kept");
+                Ok(true)
+            }
+            Err(e) if e.is(ErrorKind::NotFound) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Whether any of the distributions `by` (but the one ending in `clone_suffix`) is a
+    /// clone of this resource (its ownership tags say so).
+    async fn used_by_own_clone(
+        &self,
+        request: &Request,
+        by: &[String],
+        clone_suffix: &str,
+    ) -> Result<bool, AwsError> {
+        for user in by.iter().filter(|user| !user.ends_with(clone_suffix)) {
+            match self.aws.distributions.tags(user).await {
+                Ok(tags) if request.owns(&tags) => return Ok(true),
+                Ok(_) => {}
+                Err(e) if e.is(ErrorKind::NotFound) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(false)
+    }
+}
+
+/// DeleteCertificate's answer while the certificate is being created or updated.
+const CONFLICT: &str = "ConflictException";
+
+/// The hosted zones `CertificateValidation` names (none without it).
+fn properties_zones(properties: &Properties) -> Vec<String> {
+    properties
+        .certificate_validation
+        .as_ref()
+        .map(|v| v.hosted_zone_ids.clone())
+        .unwrap_or_default()
+}
+
+/// RequestCertificate's refusal in the property's words: ACM's quotas named, with the way
+/// out. `names`: how many names were asked for.
+fn refused(e: AwsError, names: usize) -> Error {
+    if !e.is(ErrorKind::Quota) {
+        return Error::Aws(e);
+    }
+    let message = if e.message.to_ascii_lowercase().contains("domain") {
+        format!(
+            "ACM refused a certificate for the {names} aliases ({e}): more names than the account's quota \"Domain names per ACM certificate\" (default {}, at most 100); ask for a higher quota (Service Quotas, ACM, us-east-1) or split the aliases over several clones, then retry",
+            cr::DEFAULT_NAMES_QUOTA
+        )
+    } else {
+        format!(
+            "ACM refused a new certificate: the account's quota of certificates is reached ({e}); delete unused certificates or ask for a higher quota (Service Quotas, ACM), then retry"
+        )
+    };
+    Error::property(PROPERTY, message)
+}
+
+/// Why the wait for `arn` (last seen `status`) gave up, with the records not seen yet.
+fn gave_up(
+    arn: &str,
+    status: &str,
+    pending: &[Record],
+    validation: &CertificateValidation,
+) -> String {
+    let records = if pending.is_empty() {
+        "(ACM has not given the records yet)".to_owned()
+    } else {
+        cr::missing_text(pending)
+    };
+    let where_ = if validation.hosted_zone_ids.is_empty() {
+        "add these records to the domain's DNS"
+    } else {
+        "check that the hosted zones are the domain's delegated, public zones"
+    };
+    format!(
+        "{arn} was still {status} when the resource's ServiceTimeout ran out; the validation records not seen yet: {records}; {where_}, then retry (the same certificate is used again within the hour)"
+    )
+}
+
+/// The Delete gave up on a certificate ACM still counted as used.
+fn still_used(arn: &str, ledger: &str) -> Error {
+    Error::Stuck {
+        operation: "DeleteCertificate",
+        message: format!(
+            "the clone is deleted, but ACM still counted it as a user of {arn} when the resource's ServiceTimeout ran out; delete the certificate by hand (aws acm delete-certificate --region us-east-1 --certificate-arn {arn}) and the SSM parameter {ledger}, or retry the stack deletion"
+        ),
     }
 }

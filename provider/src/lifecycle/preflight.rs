@@ -82,8 +82,8 @@ where
     }
 
     /// The properties a Create would plan with once it has requested its certificate (its
-    /// ARN not known yet: [`TO_BE_REQUESTED`]), and what the request would meet: too many
-    /// names, a zone that is not there or holds no alias.
+    /// ARN not known yet: [`TO_BE_REQUESTED`]), and what the request would meet: no alias
+    /// short enough for a domain name, a zone that is not there, private or holds no alias.
     async fn certificate_to_request(
         &self,
         properties: &Properties,

@@ -56,7 +56,7 @@ where
             }
         }
         let records = self
-            .tidy_certificates(request, properties, clone.certificate_arn())
+            .tidy_certificates(request, properties, &clone.id, clone.certificate_arn())
             .await;
         let mut data = attributes(properties, clone);
         data.insert("CertificateValidationRecords".to_owned(), records);

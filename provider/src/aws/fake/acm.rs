@@ -1,14 +1,17 @@
 //! ACM in us-east-1 and the Route 53 zones its DNS validation reads, in memory: a
 //! requested certificate is ISSUED once every name's validation CNAME is in a zone (as the
-//! strict emulator and ACM itself do), the same idempotency token gives the same
-//! certificate, and one in use cannot be deleted.
+//! strict emulator and ACM itself do), a name's CNAME is the account's (every certificate
+//! naming it shares it), the same idempotency token gives the same certificate, a new one
+//! can be hidden from DescribeCertificate for a while, and one in use cannot be deleted.
 
 use super::lock;
-use crate::aws::{AwsError, Certificates, ErrorKind, RecordAction, Requested, Zones};
-use crate::certificate_request::{Record, Request, Validation};
+use crate::aws::{AwsError, Certificates, ErrorKind, HostedZone, Requested, Zones};
+use crate::certificate_request::{
+    DEFAULT_NAMES_QUOTA, MAX_DOMAIN_NAME, Record, Request, Validation,
+};
 use crate::certificates::Certificate;
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Mutex;
 
 /// One certificate requested through the fake.
@@ -36,6 +39,17 @@ pub struct FakeAcm {
     pub in_use_by: Mutex<HashMap<String, Vec<String>>>,
     /// RequestCertificate answers `LimitExceededException`.
     pub at_quota: Mutex<bool>,
+    /// The private ones among `zones`.
+    pub private_zones: Mutex<BTreeSet<String>>,
+    /// The account's quota of names per certificate; `None`: ACM's default.
+    pub names_quota: Mutex<Option<usize>>,
+    /// How many DescribeCertificate calls a new certificate is not found by (ACM: "a delay
+    /// of several seconds" after RequestCertificate).
+    pub hidden_for: Mutex<usize>,
+    /// What is left of that, by ARN.
+    hidden: Mutex<HashMap<String, usize>>,
+    /// How many DeleteCertificate calls answer `ConflictException` first.
+    pub conflicts: Mutex<usize>,
 }
 
 impl FakeAcm {
@@ -48,10 +62,11 @@ impl FakeAcm {
         lock(&self.details).insert(full.arn.clone(), full);
     }
 
-    /// The validation CNAME of `name` on certificate `arn` (a wildcard shares its base's).
-    pub fn validation_record(arn: &str, name: &str) -> (String, String) {
+    /// The validation CNAME of `name` in `account` (a wildcard shares its base's): the
+    /// same for every certificate of the account that names it.
+    pub fn validation_record(account: &str, name: &str) -> (String, String) {
         let base = name.trim_start_matches("*.");
-        let digest = Sha256::digest(format!("{arn}{base}"));
+        let digest = Sha256::digest(format!("{account}|{base}"));
         let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
         (
             format!("_{hex}.{base}."),
@@ -72,6 +87,16 @@ impl FakeAcm {
         std::iter::once(request.domain_name.clone())
             .chain(request.subject_alternative_names.iter().cloned())
             .collect()
+    }
+
+    fn account(arn: &str) -> &str {
+        arn.split(':').nth(4).unwrap_or_default()
+    }
+
+    fn error(operation: &'static str, kind: ErrorKind, code: &str, message: &str) -> AwsError {
+        let mut e = AwsError::new(operation, kind, message);
+        e.code = Some(code.into());
+        e
     }
 
     fn in_dns(&self, name: &str, value: &str) -> bool {
@@ -116,14 +141,29 @@ impl Certificates for FakeAcm {
         tags: Vec<(String, String)>,
     ) -> Result<String, AwsError> {
         lock(&self.calls).push(format!("RequestCertificate {}", request.domain_name));
+        const OP: &str = "RequestCertificate";
         if *lock(&self.at_quota) {
-            let mut e = AwsError::new(
-                "RequestCertificate",
+            let m = "you have reached your limit of 2500 certificates";
+            return Err(Self::error(
+                OP,
                 ErrorKind::Quota,
-                "you have reached your limit of 2500 certificates",
-            );
-            e.code = Some("LimitExceededException".into());
-            return Err(e);
+                "LimitExceededException",
+                m,
+            ));
+        }
+        if request.domain_name.len() > MAX_DOMAIN_NAME {
+            let m = "the domain name (Common Name) cannot exceed 64 octets";
+            return Err(Self::error(OP, ErrorKind::Other, "ValidationException", m));
+        }
+        let quota = lock(&self.names_quota).unwrap_or(DEFAULT_NAMES_QUOTA);
+        if Self::names(request).len() > quota {
+            let m = "Certificate has too many domains.";
+            return Err(Self::error(
+                OP,
+                ErrorKind::Quota,
+                "LimitExceededException",
+                m,
+            ));
         }
         let mut asked = lock(&self.asked);
         if let Some((arn, _)) = asked
@@ -144,11 +184,23 @@ impl Certificates for FakeAcm {
                 deleted: false,
             },
         ));
+        let hidden = *lock(&self.hidden_for);
+        lock(&self.hidden).insert(arn.clone(), hidden);
         Ok(arn)
     }
 
     async fn requested(&self, arn: &str) -> Result<Requested, AwsError> {
         lock(&self.calls).push(format!("DescribeCertificate {arn}"));
+        if let Some(left) = lock(&self.hidden).get_mut(arn).filter(|left| **left > 0) {
+            *left -= 1;
+            let m = format!("Could not find certificate {arn}.");
+            return Err(Self::error(
+                "DescribeCertificate",
+                ErrorKind::NotFound,
+                "ResourceNotFoundException",
+                &m,
+            ));
+        }
         let asked = lock(&self.asked)
             .iter()
             .find(|(a, asked)| a == arn && !asked.deleted)
@@ -158,7 +210,7 @@ impl Certificates for FakeAcm {
         let validations: Vec<Validation> = names
             .iter()
             .map(|name| {
-                let (n, v) = Self::validation_record(arn, name);
+                let (n, v) = Self::validation_record(Self::account(arn), name);
                 let status = if self.in_dns(&n, &v) {
                     "SUCCESS"
                 } else {
@@ -205,6 +257,18 @@ impl Certificates for FakeAcm {
 
     async fn delete_certificate(&self, arn: &str) -> Result<(), AwsError> {
         lock(&self.calls).push(format!("DeleteCertificate {arn}"));
+        let mut conflicts = lock(&self.conflicts);
+        if *conflicts > 0 {
+            *conflicts -= 1;
+            let m = "the certificate is being updated; try again";
+            return Err(Self::error(
+                "DeleteCertificate",
+                ErrorKind::Other,
+                "ConflictException",
+                m,
+            ));
+        }
+        drop(conflicts);
         if lock(&self.in_use_by)
             .get(arn)
             .is_some_and(|by| !by.is_empty())
@@ -223,32 +287,25 @@ impl Certificates for FakeAcm {
 }
 
 impl Zones for FakeAcm {
-    async fn zone_name(&self, id: &str) -> Result<String, AwsError> {
+    async fn zone(&self, id: &str) -> Result<HostedZone, AwsError> {
         lock(&self.calls).push(format!("GetHostedZone {id}"));
-        lock(&self.zones)
-            .get(id)
-            .cloned()
-            .ok_or_else(|| AwsError::new("GetHostedZone", ErrorKind::NotFound, "NoSuchHostedZone"))
+        let name = lock(&self.zones).get(id).cloned().ok_or_else(|| {
+            AwsError::new("GetHostedZone", ErrorKind::NotFound, "NoSuchHostedZone")
+        })?;
+        Ok(HostedZone {
+            name,
+            private: lock(&self.private_zones).contains(id),
+        })
     }
 
-    async fn change(
-        &self,
-        zone_id: &str,
-        action: RecordAction,
-        records: &[Record],
-    ) -> Result<(), AwsError> {
-        lock(&self.calls).push(format!("ChangeResourceRecordSets {zone_id} {action:?}"));
+    async fn upsert(&self, zone_id: &str, records: &[Record]) -> Result<(), AwsError> {
+        lock(&self.calls).push(format!("ChangeResourceRecordSets {zone_id} UPSERT"));
         let mut held = lock(&self.records);
         for record in records {
-            let key = (zone_id.to_owned(), record.name.clone());
-            match action {
-                RecordAction::Upsert => {
-                    held.insert(key, record.value.clone());
-                }
-                RecordAction::Delete => {
-                    held.remove(&key);
-                }
-            }
+            held.insert(
+                (zone_id.to_owned(), record.name.clone()),
+                record.value.clone(),
+            );
         }
         Ok(())
     }

@@ -7,6 +7,7 @@ use crate::certificate_request::{Ledger, ledger_name};
 use crate::properties::Properties;
 
 const ZONE: &str = "Z0EXAMPLE";
+const ACCOUNT: &str = "123456789012";
 
 fn zoned(w: &World) {
     w.acm
@@ -81,7 +82,7 @@ async fn a_create_requests_validates_waits_and_uses_the_certificate() {
     // A wildcard and its base name share one record: one CNAME written.
     let records = w.acm.records.lock().unwrap().clone();
     assert_eq!(records.len(), 1, "{records:?}");
-    let (name, value) = FakeAcm::validation_record(arn, "new.example.com");
+    let (name, value) = FakeAcm::validation_record(ACCOUNT, "new.example.com");
     assert_eq!(records.get(&(ZONE.to_owned(), name.clone())), Some(&value));
     let attribute: Value = serde_json::from_str(&data["CertificateValidationRecords"]).unwrap();
     assert_eq!(
@@ -128,7 +129,7 @@ async fn the_wait_is_handed_on_until_someone_adds_the_records_elsewhere() {
         }
     );
     assert!(w.clones().is_empty(), "no clone before the certificate");
-    let (name, value) = FakeAcm::validation_record(&arn, "new.example.com");
+    let (name, value) = FakeAcm::validation_record(ACCOUNT, "new.example.com");
     let published = ledger(&w).expect("the records are published in SSM");
     assert_eq!(published.certificates[0].records[0].name, name);
     assert_eq!(published.certificates[0].records[0].value, value);
@@ -161,18 +162,84 @@ async fn the_wait_is_handed_on_until_someone_adds_the_records_elsewhere() {
 }
 
 #[tokio::test]
-async fn delete_removes_the_certificate_its_records_and_the_ledger() {
+async fn delete_removes_the_certificate_and_the_ledger_and_leaves_the_validation_records() {
     let w = world();
     zoned(&w);
     let properties = requesting(&["new.example.com"], &[ZONE]);
     let (_, id) = created(&w, properties.clone()).await;
     let arn = clone_certificate(&w, &id);
+    let records = w.acm.records.lock().unwrap().clone();
+    assert_eq!(records.len(), 1);
     success(w.run(&delete(&id, properties)).await);
     assert!(w.clones().is_empty());
     assert!(w.acm.live().is_empty(), "the certificate is deleted");
-    assert!(w.acm.records.lock().unwrap().is_empty(), "records removed");
+    assert_eq!(
+        *w.acm.records.lock().unwrap(),
+        records,
+        "the account's validation record for the name stays"
+    );
     assert!(ledger(&w).is_none(), "the ledger is removed");
     assert_eq!(w.acm.count(&format!("DeleteCertificate {arn}")), 1);
+    assert!(
+        w.acm
+            .calls
+            .lock()
+            .unwrap()
+            .iter()
+            .all(|c| !c.starts_with("ChangeResourceRecordSets") || c.ends_with("UPSERT")),
+        "records are only ever upserted"
+    );
+}
+
+/// The record that validates new.example.com on certificate `arn`, which it validates.
+async fn validated(w: &World, arn: &str) -> (String, String) {
+    let described = w.acm.requested(arn).await.unwrap();
+    let v = described
+        .validations
+        .iter()
+        .find(|v| v.domain_name == "new.example.com")
+        .unwrap();
+    assert_eq!(v.status, "SUCCESS", "the shared record validates {arn}");
+    v.record.clone().unwrap()
+}
+
+#[tokio::test]
+async fn two_certificates_for_a_name_share_its_record_and_deleting_a_clone_leaves_it() {
+    let w = world();
+    zoned(&w);
+    let properties = requesting(&["new.example.com"], &[ZONE]);
+    let (_, id) = created(&w, properties.clone()).await;
+    let ours = clone_certificate(&w, &id);
+    // Another certificate of the account for the same name, requested elsewhere.
+    let theirs = w
+        .acm
+        .request(
+            &crate::certificate_request::Request {
+                domain_name: "new.example.com".into(),
+                subject_alternative_names: vec!["other.example.com".into()],
+                idempotency_token: "elsewhere".into(),
+            },
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        validated(&w, &ours).await,
+        validated(&w, &theirs).await,
+        "one record for the name"
+    );
+    success(w.run(&delete(&id, properties)).await);
+    assert_eq!(
+        w.acm.live(),
+        vec![theirs.clone()],
+        "ours deleted, theirs not"
+    );
+    let (name, value) = validated(&w, &theirs).await;
+    assert_eq!(
+        w.acm.records.lock().unwrap().get(&(ZONE.to_owned(), name)),
+        Some(&value),
+        "the record the other certificate renews with is still there"
+    );
 }
 
 #[tokio::test]
@@ -225,7 +292,7 @@ async fn a_certificate_another_resource_uses_is_left_in_place_on_delete() {
 }
 
 #[tokio::test]
-async fn an_alias_change_rotates_the_certificate_and_removes_the_old_one() {
+async fn an_alias_change_rotates_the_certificate_removes_the_old_one_and_keeps_the_records() {
     let w = world();
     zoned(&w);
     let old = requesting(&["new.example.com"], &[ZONE]);
@@ -238,14 +305,16 @@ async fn an_alias_change_rotates_the_certificate_and_removes_the_old_one() {
     assert_ne!(second, first, "a certificate for the new aliases");
     assert_eq!(data["CertificateArn"], second);
     assert_eq!(w.acm.live(), vec![second.clone()], "the old one is deleted");
-    let (old_name, _) = FakeAcm::validation_record(&first, "new.example.com");
-    assert!(
-        !w.acm
-            .records
-            .lock()
-            .unwrap()
-            .contains_key(&(ZONE.to_owned(), old_name)),
-        "the old certificate's records are removed"
+    let (name, value) = FakeAcm::validation_record(ACCOUNT, "new.example.com");
+    assert_eq!(
+        w.acm.records.lock().unwrap().get(&(ZONE.to_owned(), name)),
+        Some(&value),
+        "the name's record stays: the new certificate renews with it"
+    );
+    assert_eq!(
+        w.acm.records.lock().unwrap().len(),
+        2,
+        "and api.example.com's is added"
     );
     let kept = ledger(&w).unwrap();
     assert_eq!(kept.certificates.len(), 1);
@@ -283,8 +352,13 @@ async fn a_timeout_names_the_records_not_seen() {
     let (physical, reason) = failure(outcome);
     assert!(physical.starts_with(NOT_CREATED_PREFIX));
     let arn = w.acm.asked.lock().unwrap()[0].0.clone();
-    let (name, value) = FakeAcm::validation_record(&arn, "new.example.com");
-    assert!(reason.starts_with("CertificateValidation: "), "{reason}");
+    let (name, value) = FakeAcm::validation_record(ACCOUNT, "new.example.com");
+    assert!(
+        reason.starts_with(&format!(
+            "CertificateValidation: {arn} was still PENDING_VALIDATION"
+        )),
+        "{reason}"
+    );
     assert!(
         reason.contains(&format!("{name} CNAME {value} (for new.example.com)")),
         "{reason}"
@@ -427,4 +501,177 @@ async fn the_dry_run_says_a_certificate_would_be_requested_and_requests_nothing(
         "{}",
         finding.text()
     );
+}
+
+#[tokio::test]
+async fn a_certificate_acm_does_not_describe_yet_is_waited_for() {
+    let w = world();
+    zoned(&w);
+    // ACM: "a delay of several seconds" before a new certificate can be described.
+    *w.acm.hidden_for.lock().unwrap() = 3;
+    let (id, _) = success(
+        w.run(&create(requesting(&["new.example.com"], &[ZONE])))
+            .await,
+    );
+    let arn = w.acm.asked.lock().unwrap()[0].0.clone();
+    assert_eq!(clone_certificate(&w, &id), arn);
+    assert!(
+        w.acm.count(&format!("DescribeCertificate {arn}")) > 3,
+        "asked again after each not-found"
+    );
+}
+
+#[tokio::test]
+async fn the_ledger_holds_a_requested_certificate_before_anything_can_fail() {
+    let w = world();
+    zoned(&w);
+    *w.acm.hidden_for.lock().unwrap() = usize::MAX;
+    let properties = requesting(&["new.example.com"], &[ZONE]);
+    let outcome = w
+        .run_with(
+            &create(properties.clone()),
+            None,
+            w.budget(Duration::from_secs(14 * 60), Duration::from_secs(120)),
+        )
+        .await;
+    let (physical, reason) = failure(outcome);
+    assert!(reason.contains("not described by ACM yet"), "{reason}");
+    let arn = w.acm.asked.lock().unwrap()[0].0.clone();
+    let kept = ledger(&w).expect("in the ledger though never described");
+    assert_eq!(kept.certificates[0].certificate_arn, arn);
+    // The rollback's Delete finds it and removes it.
+    success(w.run(&delete(&physical, properties)).await);
+    assert!(w.acm.live().is_empty());
+    assert!(ledger(&w).is_none());
+}
+
+#[tokio::test]
+async fn a_private_hosted_zone_is_refused_before_anything_is_requested() {
+    let w = world();
+    zoned(&w);
+    w.acm.private_zones.lock().unwrap().insert(ZONE.into());
+    let (_, reason) = failure(
+        w.run(&create(requesting(&["new.example.com"], &[ZONE])))
+            .await,
+    );
+    assert!(
+        reason.starts_with(
+            "CertificateValidation: HostedZoneIds: Z0EXAMPLE (example.com) is a private hosted zone"
+        ),
+        "{reason}"
+    );
+    assert!(reason.contains("public hosted zone"), "{reason}");
+    assert_eq!(w.acm.count("RequestCertificate"), 0);
+}
+
+fn many(n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("n{i}.example.com")).collect()
+}
+
+#[tokio::test]
+async fn more_names_than_the_accounts_quota_are_refused_by_acm_naming_the_quota() {
+    let w = world();
+    zoned(&w);
+    let aliases = many(11);
+    let aliases: Vec<&str> = aliases.iter().map(String::as_str).collect();
+    let (_, reason) = failure(w.run(&create(requesting(&aliases, &[ZONE]))).await);
+    assert_eq!(
+        w.acm.count("RequestCertificate"),
+        1,
+        "asked: only ACM knows the quota"
+    );
+    assert!(
+        reason.contains("\"Domain names per ACM certificate\"")
+            && reason.contains("Service Quotas")
+            && reason.contains("Certificate has too many domains"),
+        "{reason}"
+    );
+    // An account whose quota was raised gets its certificate.
+    *w.acm.names_quota.lock().unwrap() = Some(20);
+    let (id, _) = success(w.run(&create(requesting(&aliases, &[ZONE]))).await);
+    let asked = w.acm.asked.lock().unwrap().clone();
+    assert_eq!(asked.len(), 1);
+    assert_eq!(asked[0].1.request.subject_alternative_names.len(), 10);
+    assert_eq!(clone_certificate(&w, &id), asked[0].0);
+}
+
+#[tokio::test]
+async fn an_alias_too_long_for_the_domain_name_goes_among_the_sans() {
+    let w = world();
+    zoned(&w);
+    let long = format!("{}.example.com", "a".repeat(53));
+    assert_eq!(long.len(), 65);
+    let (id, _) = success(
+        w.run(&create(requesting(&[&long, "new.example.com"], &[ZONE])))
+            .await,
+    );
+    let asked = w.acm.asked.lock().unwrap()[0].clone();
+    assert_eq!(asked.1.request.domain_name, "new.example.com");
+    assert_eq!(
+        asked.1.request.subject_alternative_names,
+        vec![long.clone()]
+    );
+    assert_eq!(clone_certificate(&w, &id), asked.0);
+
+    let w = world();
+    zoned(&w);
+    let (_, reason) = failure(w.run(&create(requesting(&[&long], &[ZONE]))).await);
+    assert!(
+        reason.starts_with("CertificateValidation: every alias is longer than 64 characters"),
+        "{reason}"
+    );
+    assert!(reason.contains("Aliases"), "{reason}");
+    assert_eq!(w.acm.count("RequestCertificate"), 0);
+}
+
+#[tokio::test]
+async fn a_conflict_deleting_the_certificate_is_retried() {
+    let w = world();
+    zoned(&w);
+    let properties = requesting(&["new.example.com"], &[ZONE]);
+    let (_, id) = created(&w, properties.clone()).await;
+    let arn = clone_certificate(&w, &id);
+    // ConflictException: "already being created or updated. Wait … and try again."
+    *w.acm.conflicts.lock().unwrap() = 2;
+    success(w.run(&delete(&id, properties)).await);
+    assert!(w.acm.live().is_empty());
+    assert_eq!(w.acm.count(&format!("DeleteCertificate {arn}")), 3);
+    assert!(ledger(&w).is_none());
+}
+
+#[tokio::test]
+async fn the_clean_up_delete_of_a_vanished_clone_keeps_the_new_clones_certificate() {
+    let w = world();
+    zoned(&w);
+    let properties = requesting(&["new.example.com"], &[ZONE]);
+    let (_, old_id) = created(&w, properties.clone()).await;
+    let arn = clone_certificate(&w, &old_id);
+    w.cf.stored.lock().unwrap().remove(&old_id);
+    let (new_id, _) = success(
+        w.run(&update(&old_id, properties.clone(), properties.clone()))
+            .await,
+    );
+    assert_ne!(new_id, old_id, "created anew");
+    assert_eq!(
+        clone_certificate(&w, &new_id),
+        arn,
+        "with the same certificate"
+    );
+    assert_eq!(
+        ledger(&w).unwrap().certificates[0].clone_id.as_deref(),
+        Some(new_id.as_str())
+    );
+    // CloudFormation's clean-up: a Delete of the old physical id.
+    success(w.run(&delete(&old_id, properties.clone())).await);
+    assert_eq!(
+        w.acm.live(),
+        vec![arn.clone()],
+        "the new clone's certificate stays"
+    );
+    assert_eq!(ledger(&w).unwrap().certificates[0].certificate_arn, arn);
+    assert_eq!(w.acm.count("DeleteCertificate"), 0);
+    // The new clone's own Delete removes it.
+    success(w.run(&delete(&new_id, properties)).await);
+    assert!(w.acm.live().is_empty());
+    assert!(ledger(&w).is_none());
 }
