@@ -389,7 +389,7 @@ async fn an_update_that_awaits_a_certificate_is_handed_on_to_the_invoked_functio
     let event = crate::event::parse(payload.clone()).expect("a sync's continuation is taken");
     assert!(event.request.is_sync());
     let arn = acm.asked.lock().unwrap()[0].0.clone();
-    let (name, value) = FakeAcm::validation_record(&arn, "shop-0.example.com");
+    let (name, value) = FakeAcm::validation_record(FakeAcm::account(&arn), "shop-0.example.com");
     acm.records
         .lock()
         .unwrap()

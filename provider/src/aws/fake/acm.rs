@@ -89,7 +89,8 @@ impl FakeAcm {
             .collect()
     }
 
-    fn account(arn: &str) -> &str {
+    /// The account an ARN names.
+    pub fn account(arn: &str) -> &str {
         arn.split(':').nth(4).unwrap_or_default()
     }
 
