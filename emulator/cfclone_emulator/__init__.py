@@ -5,8 +5,8 @@ the control API (faults, latency, the call log) and the check of every request a
 botocore's service models (validation.py) in front of moto's WSGI application.
 """
 
-from . import (acm, acm_validation, cloudfront, cloudfront_aliases, control, route53, ssm, tcp,
-               validation)
+from . import (acm, acm_validation, cloudfront, cloudfront_aliases, cloudfront_members, control,
+               route53, ssm, tcp, validation)
 
 MOTO_VERSION = "5.2.1"
 
@@ -27,4 +27,6 @@ def apply() -> None:
 
 def wrap(app, latency_ms: float = 0):  # type: ignore[no-untyped-def]
     # Requests are checked against botocore's models inside the control API's call log.
-    return control.Middleware(validation.Middleware(app), control.State(latency_ms))
+    # A distribution's members newer than any model are added to its answers innermost.
+    return control.Middleware(validation.Middleware(cloudfront_members.Middleware(app)),
+                              control.State(latency_ms))

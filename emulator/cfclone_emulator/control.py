@@ -53,7 +53,7 @@ import threading
 import time
 from typing import Any, Callable, Iterable
 
-from . import acm, acm_validation, cloudformation, iam, validation, wire
+from . import acm, acm_validation, cloudformation, cloudfront_members, iam, validation, wire
 
 PREFIX = "/_cfclone/"
 
@@ -222,6 +222,9 @@ class Middleware:
             if path == "cloudformation/stack-status" and method == "POST":
                 return _json(start_response, 200, cloudformation.set_stack_status(
                     body["stack_id"], body["status"]))
+            if path == "cloudfront/unknown-members" and method == "POST":
+                return _json(start_response, 200, cloudfront_members.set_unknown_members(
+                    body["distribution_id"], body["xml"]))
             if path == "acm/certificate" and method == "POST":
                 acm.set_certificate(body["arn"], body.get("type"), body.get("managed_by"),
                                     body.get("status"))

@@ -53,6 +53,13 @@ pub enum Error {
     NotARequest,
     /// An `Idempotency-Key` that already made clone `id` came again with another body.
     KeyReused { id: String },
+    /// The reference (or the clone an update would rewrite) sets configuration members
+    /// this build's CloudFront model does not know: the write would lose them.
+    UnknownMembers {
+        distribution_id: String,
+        reference: bool,
+        members: Vec<String>,
+    },
 }
 
 /// One SSM parameter that could not be written.
@@ -154,6 +161,22 @@ impl Error {
             ),
             Self::KeyReused { id } => format!(
                 "Idempotency-Key: this key already made {id} from another request body; send that body again to get {id}, or use a new key for another clone"
+            ),
+            Self::UnknownMembers {
+                distribution_id,
+                reference: true,
+                members,
+            } => format!(
+                "ReferenceDistributionId: the reference {distribution_id} sets configuration members this cfclone does not know ({}): CloudFront added them after this build, and a clone written from what this build reads would silently lack them; upgrade cfclone to a release whose AWS SDK knows them",
+                members.join(", ")
+            ),
+            Self::UnknownMembers {
+                distribution_id,
+                reference: false,
+                members,
+            } => format!(
+                "UpdateDistribution: the clone {distribution_id} sets configuration members this cfclone does not know ({}): UpdateDistribution replaces the whole configuration, so this update would wipe them; upgrade cfclone to a release whose AWS SDK knows them",
+                members.join(", ")
             ),
             Self::NotARequest => "the event is not a valid CloudFormation custom resource request (RequestType Create, Update or Delete with RequestId, StackId, LogicalResourceId and ResourceProperties)".into(),
         }

@@ -10,7 +10,7 @@
 //! values of origin custom headers); both are written out here, a header value as a digest
 //! (it is often a shared secret between CloudFront and the origin).
 
-use aws_sdk_cloudfront::types::{DistributionConfig, Origin};
+use aws_sdk_cloudfront::types::{DistributionConfig, Origin, ViewerCertificate};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fmt::Debug;
@@ -32,7 +32,8 @@ pub fn aliases(config: &DistributionConfig) -> Vec<String> {
 pub fn fields(config: &DistributionConfig) -> Fields {
     let mut out = Fields::new();
     let mut put = |name: &str, value: Option<String>| {
-        if let Some(text) = value {
+        // An empty value is an absent one (see `text`).
+        if let Some(text) = value.filter(|t| t != "\"\"" && t != "[]") {
             out.insert(name.to_owned(), text);
         }
     };
@@ -117,17 +118,17 @@ pub fn digest(text: &str) -> String {
 /// Each field's digest, `config` normalised first: what a clone's record keeps of the
 /// configuration it was given, to tell later whether a field was edited since.
 pub fn digests(config: &DistributionConfig) -> BTreeMap<String, String> {
-    fields(&crate::compare::normalised(config))
+    fields(&normalised(config))
         .iter()
         .map(|(name, text)| (name.clone(), digest(text)))
         .collect()
 }
 
 /// The reference's revision: a digest of its whole configuration (after
-/// [`crate::compare::normalised`], without `CallerReference`). Unlike the ETag it changes
+/// [`normalised`], without `CallerReference`). Unlike the ETag it changes
 /// only when the content does.
 pub fn revision(reference: &DistributionConfig) -> String {
-    let fields = fields(&crate::compare::normalised(reference));
+    let fields = fields(&normalised(reference));
     let mut hash = Sha256::new();
     for (name, text) in &fields {
         hash.update(name.as_bytes());
@@ -172,8 +173,8 @@ impl Change {
 /// The fields that differ from `from` to `to`, both normalised first (what CloudFront adds
 /// on its own is no difference), in field-name order.
 pub fn changes(from: &DistributionConfig, to: &DistributionConfig) -> Vec<Change> {
-    let from = fields(&crate::compare::normalised(from));
-    let to = fields(&crate::compare::normalised(to));
+    let from = fields(&normalised(from));
+    let to = fields(&normalised(to));
     let mut names: Vec<&String> = from.keys().chain(to.keys()).collect();
     names.sort();
     names.dedup();
@@ -189,7 +190,9 @@ pub fn changes(from: &DistributionConfig, to: &DistributionConfig) -> Vec<Change
 }
 
 /// Pretty `Debug` without the lines of absent members, and a `Some(` around a single value
-/// kept on one line (`compress: Some(true),`), so that a changed line names its member.
+/// kept on one line (`compress: Some(true),`), so that a changed line names its member. An
+/// empty text or list is absent too: CloudFront answers some members left out as empty
+/// elements (moto answers `IAMCertificateId` so), and either way there is nothing in them.
 fn text(value: &impl Debug) -> String {
     let pretty = format!("{value:#?}");
     let lines: Vec<&str> = pretty
@@ -219,6 +222,7 @@ fn text(value: &impl Debug) -> String {
             i += 1;
         }
     }
+    out.retain(|line| !line.ends_with(": Some(\"\"),") && !line.ends_with(": Some([]),"));
     out.join("\n")
 }
 
@@ -239,6 +243,62 @@ fn origin_text(origin: &Origin) -> String {
         out.push_str(&text(&headers));
     }
     out
+}
+
+/// `config` with what CloudFront adds on its own taken out again. CloudFront's answers are
+/// not a byte-for-byte echo of what was sent; what it adds or spells its own way
+/// (GetDistributionConfig, API version 2020-05-31):
+/// - `ViewerCertificate.Certificate` and `CertificateSource`, deprecated, always returned
+///   beside `ACMCertificateArn` / `CloudFrontDefaultCertificate`;
+/// - with the default certificate, `SSLSupportMethod` and `MinimumProtocolVersion` of its
+///   own (CloudFront uses TLSv1 there whatever the request said);
+/// - `Staging=false`, and empty `ContinuousDeploymentPolicyId`, `AnycastIpListId`,
+///   `WebACLId` and `OriginPath` elements where the request left them out (any other empty
+///   value is absent to [`fields`] too);
+/// - an empty list as `<Quantity>0</Quantity>` with no `Items`.
+pub fn normalised(config: &DistributionConfig) -> DistributionConfig {
+    let mut config = config.clone();
+    if let Some(v) = config.viewer_certificate.take() {
+        config.viewer_certificate = Some(viewer_certificate(v));
+    }
+    if let Some(aliases) = config.aliases.as_mut()
+        && aliases.items.as_ref().is_some_and(Vec::is_empty)
+    {
+        aliases.items = None;
+    }
+    if config.staging == Some(false) {
+        config.staging = None;
+    }
+    for field in [
+        &mut config.continuous_deployment_policy_id,
+        &mut config.anycast_ip_list_id,
+        &mut config.web_acl_id,
+    ] {
+        if field.as_deref() == Some("") {
+            *field = None;
+        }
+    }
+    for origin in config.origins.iter_mut().flat_map(|o| o.items.iter_mut()) {
+        if origin.origin_path.is_none() {
+            origin.origin_path = Some(String::new());
+        }
+    }
+    config
+}
+
+#[allow(deprecated)]
+fn viewer_certificate(mut v: ViewerCertificate) -> ViewerCertificate {
+    v.certificate = None;
+    v.certificate_source = None;
+    if v.cloud_front_default_certificate == Some(true) {
+        v.ssl_support_method = None;
+        v.minimum_protocol_version = None;
+        v.acm_certificate_arn = None;
+        v.iam_certificate_id = None;
+    } else if v.cloud_front_default_certificate.is_none() {
+        v.cloud_front_default_certificate = Some(false);
+    }
+    v
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ pub mod fields;
 pub mod findings;
 pub mod handler;
 pub mod lifecycle;
+pub mod members;
 pub mod permissions;
 pub mod plan;
 pub mod properties;

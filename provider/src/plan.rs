@@ -85,6 +85,7 @@ pub fn plan(
     caller_reference: &str,
 ) -> Result<DistributionConfig, PlanError> {
     check_reference(reference_id, reference)?;
+    check_aliases_not_the_references(reference_id, reference, &properties.aliases)?;
     let mut config = reference.clone();
 
     config.caller_reference = caller_reference.to_owned();
@@ -128,6 +129,36 @@ pub fn plan(
     rewrite_origins(&mut config, properties)?;
     check_targets(reference_id, &config)?;
     Ok(config)
+}
+
+/// An alias the reference itself holds cannot be a clone's: CloudFront would refuse the
+/// write (`CNAMEAlreadyExists`) after a round trip; refused here at once instead.
+fn check_aliases_not_the_references(
+    reference_id: &str,
+    reference: &DistributionConfig,
+    aliases: &[String],
+) -> Result<(), PlanError> {
+    let plain = |name: &str| name.trim_end_matches('.').to_ascii_lowercase();
+    let held: HashSet<String> = crate::fields::aliases(reference)
+        .iter()
+        .map(|a| plain(a))
+        .collect();
+    let shared: Vec<&str> = aliases
+        .iter()
+        .filter(|a| held.contains(&plain(a)))
+        .map(String::as_str)
+        .collect();
+    if shared.is_empty() {
+        return Ok(());
+    }
+    Err(PlanError::Property {
+        property: "Aliases",
+        message: format!(
+            "{} {} the reference {reference_id}'s own; an alias belongs to one distribution at a time, and the reference is never modified — give the clone domain names of its own",
+            shared.join(", "),
+            if shared.len() == 1 { "is" } else { "are" },
+        ),
+    })
 }
 
 fn aliases(names: &[String]) -> Aliases {

@@ -39,6 +39,7 @@ pub fn clone_state(state: &CloneState, with_changes: bool) -> Value {
         "owner": {"stackId": state.owner.stack_id, "logicalResourceId": state.owner.logical_id},
         "sync": sync_state(state),
         "drifted": state.drifted(),
+        "unknownMembers": state.unknown,
     });
     if with_changes {
         value["differences"] = state

@@ -309,6 +309,19 @@ impl Moto {
         .await;
     }
 
+    /// Gives distribution `id` configuration members no model knows (`xml`, appended to
+    /// its DistributionConfig in GetDistribution and GetDistributionConfig answers), as
+    /// CloudFront would answer a member added after this build; an UpdateDistribution
+    /// drops them (emulator/cfclone_emulator/cloudfront_members.py).
+    pub async fn set_unknown_members(&self, id: &str, xml: &str) {
+        self.control(
+            reqwest::Method::POST,
+            "/_cfclone/cloudfront/unknown-members",
+            Some(json!({"distribution_id": id, "xml": xml})),
+        )
+        .await;
+    }
+
     /// ListCertificates answers pages of at most `page` summaries, each with at most
     /// `sans` names (ACM's own: 1000 and 100), so that a test reaches paging and
     /// cut-short summaries with a few certificates.

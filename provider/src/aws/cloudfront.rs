@@ -1,7 +1,8 @@
 //! CloudFront on the SDK.
 
 use super::client::{classify, missing};
-use super::{AwsError, Conflict, Distribution, Distributions, Listed};
+use super::unknown::{self, RawResponse};
+use super::{AwsError, Configured, Conflict, Distribution, Distributions, Listed};
 use aws_config::SdkConfig;
 use aws_sdk_cloudfront::types::{DistributionConfig, DistributionConfigWithTags, Tag, Tags};
 
@@ -32,10 +33,13 @@ impl SdkDistributions {
     }
 }
 
+/// A distribution as an answer holds it; `unknown` as [`unknown::members`] finds them in
+/// the raw answer (a write's answer is the configuration it sent: nothing to find).
 fn distribution(
     operation: &'static str,
     distribution: Option<aws_sdk_cloudfront::types::Distribution>,
     etag: Option<String>,
+    unknown: Vec<String>,
 ) -> Result<Distribution, AwsError> {
     let d = distribution.ok_or_else(|| missing(operation, "distribution"))?;
     Ok(Distribution {
@@ -47,24 +51,32 @@ fn distribution(
         domain_name: d.domain_name,
         status: d.status,
         etag: etag.ok_or_else(|| missing(operation, "ETag"))?,
+        unknown,
     })
 }
 
 impl Distributions for SdkDistributions {
-    async fn get_config(&self, id: &str) -> Result<(DistributionConfig, String), AwsError> {
+    async fn get_config(&self, id: &str) -> Result<Configured, AwsError> {
         const OP: &str = "GetDistributionConfig";
+        let raw = RawResponse::default();
         let out = self
             .client
             .get_distribution_config()
             .id(id)
+            .customize()
+            .interceptor(raw.clone())
             .send()
             .await
             .map_err(|e| classify(OP, e))?;
-        Ok((
-            out.distribution_config
-                .ok_or_else(|| missing(OP, "distribution configuration"))?,
-            out.e_tag.ok_or_else(|| missing(OP, "ETag"))?,
-        ))
+        let config = out
+            .distribution_config
+            .ok_or_else(|| missing(OP, "distribution configuration"))?;
+        Ok(Configured {
+            unknown: unknown::members(&self.client, raw.0.take(), "DistributionConfig", &config)
+                .await,
+            config,
+            etag: out.e_tag.ok_or_else(|| missing(OP, "ETag"))?,
+        })
     }
 
     async fn list(&self) -> Result<Vec<Listed>, AwsError> {
@@ -138,14 +150,25 @@ impl Distributions for SdkDistributions {
 
     async fn get(&self, id: &str) -> Result<Distribution, AwsError> {
         const OP: &str = "GetDistribution";
+        let raw = RawResponse::default();
         let out = self
             .client
             .get_distribution()
             .id(id)
+            .customize()
+            .interceptor(raw.clone())
             .send()
             .await
             .map_err(|e| classify(OP, e))?;
-        distribution(OP, out.distribution, out.e_tag)
+        let mut found = distribution(OP, out.distribution, out.e_tag, Vec::new())?;
+        found.unknown = unknown::members(
+            &self.client,
+            raw.0.take(),
+            "Distribution/DistributionConfig",
+            &found.config,
+        )
+        .await;
+        Ok(found)
     }
 
     async fn create(
@@ -167,7 +190,7 @@ impl Distributions for SdkDistributions {
             .send()
             .await
             .map_err(|e| classify(OP, e))?;
-        distribution(OP, out.distribution, out.e_tag)
+        distribution(OP, out.distribution, out.e_tag, Vec::new())
     }
 
     async fn update(
@@ -186,7 +209,7 @@ impl Distributions for SdkDistributions {
             .send()
             .await
             .map_err(|e| classify(OP, e))?;
-        distribution(OP, out.distribution, out.e_tag)
+        distribution(OP, out.distribution, out.e_tag, Vec::new())
     }
 
     async fn delete(&self, id: &str, if_match: &str) -> Result<(), AwsError> {

@@ -20,6 +20,7 @@ pub mod lambda;
 pub mod route53;
 pub mod ssm;
 pub mod tls;
+mod unknown;
 
 #[cfg(test)]
 pub(crate) mod fake;
@@ -40,6 +41,19 @@ pub struct Distribution {
     pub status: String,
     pub etag: String,
     pub config: DistributionConfig,
+    /// Members of the configuration this build's CloudFront model does not know, as
+    /// [`crate::members::unknown`] names them: `config` lacks them, so a write built from
+    /// it would drop them.
+    pub unknown: Vec<String>,
+}
+
+/// A configuration as `GetDistributionConfig` answers it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Configured {
+    pub config: DistributionConfig,
+    pub etag: String,
+    /// Members this build's CloudFront model does not know (see [`Distribution::unknown`]).
+    pub unknown: Vec<String>,
 }
 
 impl Distribution {
@@ -190,11 +204,9 @@ impl std::error::Error for AwsError {}
 
 /// CloudFront distributions.
 pub trait Distributions: Send + Sync {
-    /// `GetDistributionConfig`: the configuration and its ETag.
-    fn get_config(
-        &self,
-        id: &str,
-    ) -> impl Future<Output = Result<(DistributionConfig, String), AwsError>> + Send;
+    /// `GetDistributionConfig`: the configuration, its ETag and what it holds that this
+    /// build does not know.
+    fn get_config(&self, id: &str) -> impl Future<Output = Result<Configured, AwsError>> + Send;
     /// `GetDistribution`: status, domain name, ARN, configuration and ETag.
     fn get(&self, id: &str) -> impl Future<Output = Result<Distribution, AwsError>> + Send;
     /// `CreateDistributionWithTags`.
@@ -352,10 +364,7 @@ impl Clock for SystemClock {
 // A shared adapter is an adapter: the provider keeps its adapters for every invocation,
 // and tests keep a handle on the fakes they hand in.
 impl<T: Distributions + ?Sized> Distributions for Arc<T> {
-    fn get_config(
-        &self,
-        id: &str,
-    ) -> impl Future<Output = Result<(DistributionConfig, String), AwsError>> + Send {
+    fn get_config(&self, id: &str) -> impl Future<Output = Result<Configured, AwsError>> + Send {
         (**self).get_config(id)
     }
     fn get(&self, id: &str) -> impl Future<Output = Result<Distribution, AwsError>> + Send {

@@ -6,14 +6,13 @@
 
 use super::{Budget, Lifecycle};
 use crate::aws::{
-    Adapters, Certificates, Clock, Distributions, ErrorKind, Listed, Parameters, Zones,
+    Adapters, Certificates, Clock, Configured, Distributions, ErrorKind, Listed, Parameters, Zones,
 };
 use crate::error::Error;
 use crate::event::{OWNER_LOGICAL_ID_TAG, OWNER_STACK_TAG, stack_region};
 use crate::fields;
 use crate::properties::Properties;
 use crate::record::{Cause, Difference, Record, parameter_name};
-use aws_sdk_cloudfront::types::DistributionConfig;
 use futures_util::future::{BoxFuture, FutureExt, Shared};
 use futures_util::{StreamExt, stream};
 use serde_json::{Value, json};
@@ -60,6 +59,9 @@ pub struct CloneState {
     pub reference_revision: String,
     /// What the plan would change, field by field, and why each differs.
     pub differences: Vec<Difference>,
+    /// Members of the clone's configuration this build does not know: an Update that
+    /// changes anything is refused, since it would wipe them.
+    pub unknown: Vec<String>,
 }
 
 impl CloneState {
@@ -109,7 +111,7 @@ impl CloneState {
 /// list are read once, however many clones ask for them at the same time.
 #[derive(Default)]
 pub struct SharedReads<'a> {
-    references: Mutex<HashMap<String, SharedRead<'a, DistributionConfig>>>,
+    references: Mutex<HashMap<String, SharedRead<'a, Configured>>>,
     certificates: Mutex<Option<SharedRead<'a, Vec<crate::certificates::Certificate>>>>,
 }
 
@@ -137,13 +139,13 @@ where
 
     /// The revision of a reference's configuration now.
     pub async fn revision(&self, reference_id: &str) -> Result<String, Error> {
-        let (config, _) = self
+        let reference = self
             .aws
             .distributions
             .get_config(reference_id)
             .await
             .map_err(|e| not_found(e, reference_id))?;
-        Ok(fields::revision(&config))
+        Ok(fields::revision(&reference.config))
     }
 
     /// Clone `id` now, and what its plan would change. Refuses a distribution cfclone did
@@ -240,6 +242,7 @@ where
             reference_revision: fields::revision(&inputs.reference),
             record,
             differences,
+            unknown: clone.unknown,
         })
     }
 
@@ -310,18 +313,14 @@ where
     P: Parameters,
     K: Clock,
 {
-    fn shared_reference(
-        &self,
-        shared: &SharedReads<'a>,
-        id: &str,
-    ) -> SharedRead<'a, DistributionConfig> {
+    fn shared_reference(&self, shared: &SharedReads<'a>, id: &str) -> SharedRead<'a, Configured> {
         let aws = self.aws;
         let mut references = shared.references.lock().unwrap_or_else(|e| e.into_inner());
         references
             .entry(id.to_owned())
             .or_insert_with(|| {
                 let id = id.to_owned();
-                async move { aws.distributions.get_config(&id).await.map(|(c, _)| c) }
+                async move { aws.distributions.get_config(&id).await }
                     .boxed()
                     .shared()
             })

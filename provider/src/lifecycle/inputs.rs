@@ -2,7 +2,9 @@
 //! same time, and the pure plan over them. Reads only: nothing is written here.
 
 use super::Lifecycle;
-use crate::aws::{AwsError, Certificates, Clock, Distributions, ErrorKind, Parameters, Zones};
+use crate::aws::{
+    AwsError, Certificates, Clock, Configured, Distributions, ErrorKind, Parameters, Zones,
+};
 use crate::certificates;
 use crate::error::Error;
 use crate::plan;
@@ -44,23 +46,22 @@ where
     /// Reads the reference and finds the certificate, at the same time: the two do not
     /// depend on each other, and each is a round trip to a different service.
     pub async fn inputs(&self, properties: &Properties) -> Result<PlanInputs, Error> {
-        let reference = async {
-            self.aws
-                .distributions
-                .get_config(&properties.reference_distribution_id)
-                .await
-                .map(|(config, _)| config)
-        };
+        let reference = self
+            .aws
+            .distributions
+            .get_config(&properties.reference_distribution_id);
         self.inputs_from(properties, reference, self.aws.certificates.list())
             .await
     }
 
     /// [`Self::inputs`] from these reads of the reference and of the certificate list (a
-    /// fleet's clones share them); the list is awaited only when the aliases need it.
+    /// fleet's clones share them); the list is awaited only when the aliases need it. A
+    /// reference that sets members this build does not know is refused: a clone made or
+    /// updated from it would lack them.
     pub(super) async fn inputs_from(
         &self,
         properties: &Properties,
-        reference: impl Future<Output = Result<DistributionConfig, AwsError>>,
+        reference: impl Future<Output = Result<Configured, AwsError>>,
         listed: impl Future<Output = Result<Vec<certificates::Certificate>, AwsError>>,
     ) -> Result<PlanInputs, Error> {
         let reference_id = &properties.reference_distribution_id;
@@ -79,6 +80,14 @@ where
                 Error::Aws(e)
             }
         })?;
+        if !reference.unknown.is_empty() {
+            return Err(Error::UnknownMembers {
+                distribution_id: reference_id.clone(),
+                reference: true,
+                members: reference.unknown,
+            });
+        }
+        let reference = reference.config;
         match certificate {
             Ok(certificate) => Ok(PlanInputs {
                 reference,

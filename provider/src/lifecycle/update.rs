@@ -53,7 +53,7 @@ where
                 self.aws.distributions.get_config(&physical_id),
                 self.inputs(properties)
             );
-            let (current, etag) = match current {
+            let current = match current {
                 Ok(found) => found,
                 Err(e) if e.is(ErrorKind::NotFound) => {
                     warn!(distribution_id = %physical_id, "the clone no longer exists; creating it anew");
@@ -70,11 +70,23 @@ where
                 Ok(inputs) => inputs,
                 Err(e) => return failed(physical_id, e),
             };
-            let planned = match inputs.plan(properties, &current.caller_reference) {
+            let planned = match inputs.plan(properties, &current.config.caller_reference) {
                 Ok(planned) => planned,
                 Err(e) => return failed(physical_id, e),
             };
-            let unchanged = compare::same_configuration(&planned, &current);
+            let unchanged = compare::same_configuration(&planned, &current.config);
+            if !unchanged && !current.unknown.is_empty() {
+                let members = current.unknown;
+                return failed(
+                    physical_id.clone(),
+                    Error::UnknownMembers {
+                        distribution_id: physical_id,
+                        reference: false,
+                        members,
+                    },
+                );
+            }
+            let etag = current.etag;
             let result = if unchanged {
                 info!(distribution_id = %physical_id, "the clone already has this configuration; nothing to send");
                 self.aws.distributions.get(&physical_id).await

@@ -309,3 +309,18 @@ fn a_long_alias_keeps_the_default_comment_within_the_limit() {
     let props = properties(json!({"Aliases": [long]}));
     assert!(default_comment(&props).chars().count() <= 128);
 }
+
+#[test]
+fn an_alias_the_reference_holds_is_refused_naming_aliases() {
+    // The reference holds www.example.com.
+    let refused = plan_with(json!({"Aliases": ["shop.example.com", "www.example.com"]}))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        refused.starts_with("Aliases: www.example.com is the reference")
+            && refused.contains(REFERENCE_ID),
+        "{refused}"
+    );
+    // A name under it is not the same name: CloudFront allows the two side by side.
+    assert!(plan_with(json!({"Aliases": ["shop.www.example.com"]})).is_ok());
+}

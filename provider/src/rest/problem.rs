@@ -105,6 +105,10 @@ impl Problem {
                 Self::new(502, detail)
             }
             Error::NotARequest => Self::bad_request(None, detail),
+            Error::UnknownMembers {
+                reference: true, ..
+            } => Self::bad_request(Some("ReferenceDistributionId"), detail),
+            Error::UnknownMembers { .. } => Self::new(409, detail),
             Error::KeyReused { .. } => Self {
                 field: Some("Idempotency-Key".into()),
                 ..Self::new(422, detail)

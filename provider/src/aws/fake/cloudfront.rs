@@ -5,7 +5,7 @@
 //! each change, on the fake clock.
 
 use super::{FakeClock, lock};
-use crate::aws::{AwsError, Clock, Distribution, Distributions, ErrorKind};
+use crate::aws::{AwsError, Clock, Configured, Distribution, Distributions, ErrorKind};
 use aws_sdk_cloudfront::types::DistributionConfig;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -89,6 +89,7 @@ impl FakeCloudFront {
             status: "Deployed".into(),
             etag: format!("{id}-v1"),
             config,
+            unknown: Vec::new(),
         };
         lock(&self.stored).insert(
             id.to_owned(),
@@ -118,6 +119,14 @@ impl FakeCloudFront {
             .iter()
             .filter(|c| c.starts_with(operation))
             .count()
+    }
+
+    /// Gives a distribution members this build does not know, as a newer CloudFront
+    /// configuration would hold; an update's new configuration drops them.
+    pub fn set_unknown(&self, id: &str, members: &[&str]) {
+        if let Some(s) = lock(&self.stored).get_mut(id) {
+            s.distribution.unknown = members.iter().map(|m| (*m).to_owned()).collect();
+        }
     }
 
     pub fn get_stored(&self, id: &str) -> Option<Stored> {
@@ -244,14 +253,18 @@ impl Distributions for FakeCloudFront {
             .collect())
     }
 
-    async fn get_config(&self, id: &str) -> Result<(DistributionConfig, String), AwsError> {
+    async fn get_config(&self, id: &str) -> Result<Configured, AwsError> {
         const OP: &str = "GetDistributionConfig";
         self.enter(OP, id).await?;
         let stored = lock(&self.stored);
         let s = stored
             .get(id)
             .ok_or_else(|| FakeCloudFront::not_found(OP, id))?;
-        Ok((s.distribution.config.clone(), s.distribution.etag.clone()))
+        Ok(Configured {
+            config: s.distribution.config.clone(),
+            etag: s.distribution.etag.clone(),
+            unknown: s.distribution.unknown.clone(),
+        })
     }
 
     async fn get(&self, id: &str) -> Result<Distribution, AwsError> {
@@ -294,6 +307,7 @@ impl Distributions for FakeCloudFront {
                 status: "InProgress".into(),
                 etag: format!("{id}-v1"),
                 config: as_cloudfront_returns(&config),
+                unknown: Vec::new(),
             },
             tags,
             deployed_at_ms: self.clock.now_ms() + self.deploy_ms.load(Ordering::SeqCst),
@@ -327,6 +341,7 @@ impl Distributions for FakeCloudFront {
         s.version += 1;
         s.distribution.etag = format!("{id}-v{}", s.version);
         s.distribution.config = as_cloudfront_returns(&config);
+        s.distribution.unknown.clear(); // the whole configuration is replaced
         s.deployed_at_ms = self.clock.now_ms() + self.deploy_ms.load(Ordering::SeqCst);
         Ok(self.view(s))
     }

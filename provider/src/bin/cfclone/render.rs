@@ -21,6 +21,12 @@ pub fn diff_text(state: &CloneState) -> String {
         state.record.reference_revision,
         state.reference_revision
     );
+    if !state.unknown.is_empty() {
+        text.push_str(&format!(
+            "members this cfclone does not know (a sync that changes anything is refused, as it would wipe them; upgrade cfclone): {}\n",
+            state.unknown.join(", ")
+        ));
+    }
     if state.in_sync() {
         text.push_str("in sync: a sync would change nothing\n");
         return text;
