@@ -5,9 +5,14 @@ reference, https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_Distri
 lists members such as ConnectionMode, TenantConfig and ViewerMtlsConfig that older SDKs
 do not have).
 
-POST /_cfclone/cloudfront/unknown-members {"distribution_id": ID, "xml": "<A>..</A>"}
-makes GetDistribution and GetDistributionConfig of that distribution answer the XML as
-the last members of its DistributionConfig. A successful UpdateDistribution of it drops
+POST /_cfclone/cloudfront/unknown-members {"distribution_id": ID, "xml": "<A>..</A>",
+"before": "</CustomOriginConfig>"} makes GetDistribution and GetDistributionConfig of that
+distribution answer the XML before the first `before` of its configuration (default: as
+the last members of its DistributionConfig). A real case: `OriginHttpVersion` of
+CustomOriginConfig, in botocore's model, which aws-sdk-cloudfront 1.141 does not have ("If
+you use a version of an AWS SDK or the AWS CLI that doesn't support this field, an update
+that sends back a configuration you got from CloudFront removes the value", the member's
+documentation in botocore's cloudfront/2020-05-31 model). A successful UpdateDistribution of it drops
 them: "The new configuration replaces the existing configuration. The values that you
 specify in an UpdateDistribution request are not merged into your existing
 configuration" (UpdateDistribution reference,
@@ -24,22 +29,25 @@ from typing import Any, Callable, Iterable
 from . import wire
 
 _lock = threading.Lock()
-_extra: dict[str, bytes] = {}
+_extra: dict[str, tuple[bytes, bytes]] = {}  # id -> (xml, the closing tag it goes before)
 
 _READS = {"GetDistribution", "GetDistributionConfig"}
 _ID = re.compile(r"^/2020-05-31/distribution/([^/]+)")
 
 
-def set_unknown_members(distribution_id: str, xml: str) -> dict:
+def set_unknown_members(distribution_id: str, xml: str,
+                        before: str = "</DistributionConfig>") -> dict:
     """Gives `distribution_id` these members (replacing any given before; "" removes)."""
-    if not isinstance(distribution_id, str) or not isinstance(xml, str):
-        raise ValueError('"distribution_id" and "xml" are strings')
+    if not all(isinstance(v, str) for v in (distribution_id, xml, before)):
+        raise ValueError('"distribution_id", "xml" and "before" are strings')
+    if not re.fullmatch(r"</\w+>", before):
+        raise ValueError('"before" is a closing tag, such as "</CustomOriginConfig>"')
     with _lock:
         if xml:
-            _extra[distribution_id] = xml.encode()
+            _extra[distribution_id] = (xml.encode(), before.encode())
         else:
             _extra.pop(distribution_id, None)
-    return {"distribution_id": distribution_id, "xml": xml}
+    return {"distribution_id": distribution_id, "xml": xml, "before": before}
 
 
 class Middleware:
@@ -75,7 +83,11 @@ class Middleware:
             with _lock:
                 _extra.pop(match.group(1), None)
         elif ok and operation in _READS:
-            body = body.replace(b"</DistributionConfig>", extra + b"</DistributionConfig>", 1)
+            xml, before = extra
+            config = body.find(b"<DistributionConfig")
+            at = body.find(before, config) if config >= 0 else -1
+            if at >= 0:
+                body = body[:at] + xml + body[at:]
         headers = [(k, v) for k, v in captured["headers"] if k.lower() != "content-length"]
         headers.append(("Content-Length", str(len(body))))
         start_response(captured["status"], headers)

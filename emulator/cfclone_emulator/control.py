@@ -224,7 +224,8 @@ class Middleware:
                     body["stack_id"], body["status"]))
             if path == "cloudfront/unknown-members" and method == "POST":
                 return _json(start_response, 200, cloudfront_members.set_unknown_members(
-                    body["distribution_id"], body["xml"]))
+                    body["distribution_id"], body["xml"],
+                    body.get("before", "</DistributionConfig>")))
             if path == "acm/certificate" and method == "POST":
                 acm.set_certificate(body["arn"], body.get("type"), body.get("managed_by"),
                                     body.get("status"))

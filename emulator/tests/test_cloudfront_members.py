@@ -50,3 +50,15 @@ def test_other_distributions_and_a_failed_update_keep_their_answers(emulator):
     except cf.exceptions.PreconditionFailed:
         pass
     assert MEMBER in raw(emulator, f"/2020-05-31/distribution/{ids[0]}/config")
+
+
+def test_a_member_goes_inside_the_element_named(emulator):
+    cf = emulator.client("cloudfront")
+    dist_id = cf.create_distribution(
+        DistributionConfig=distribution_config())["Distribution"]["Id"]
+    member = b"<OriginHttpVersion>http2</OriginHttpVersion>"
+    emulator.control("POST", "cloudfront/unknown-members",
+                     {"distribution_id": dist_id, "xml": member.decode(),
+                      "before": "</CustomOriginConfig>"})
+    body = raw(emulator, f"/2020-05-31/distribution/{dist_id}/config")
+    assert member + b"</CustomOriginConfig>" in body

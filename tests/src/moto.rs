@@ -309,15 +309,16 @@ impl Moto {
         .await;
     }
 
-    /// Gives distribution `id` configuration members no model knows (`xml`, appended to
-    /// its DistributionConfig in GetDistribution and GetDistributionConfig answers), as
-    /// CloudFront would answer a member added after this build; an UpdateDistribution
-    /// drops them (emulator/cfclone_emulator/cloudfront_members.py).
-    pub async fn set_unknown_members(&self, id: &str, xml: &str) {
+    /// Gives distribution `id` configuration members this build's SDK does not know
+    /// (`xml`, put before the first `before` closing tag of its DistributionConfig in
+    /// GetDistribution and GetDistributionConfig answers), as CloudFront answers a member
+    /// added after this build; an UpdateDistribution drops them
+    /// (emulator/cfclone_emulator/cloudfront_members.py).
+    pub async fn set_unknown_members(&self, id: &str, xml: &str, before: &str) {
         self.control(
             reqwest::Method::POST,
             "/_cfclone/cloudfront/unknown-members",
-            Some(json!({"distribution_id": id, "xml": xml})),
+            Some(json!({"distribution_id": id, "xml": xml, "before": before})),
         )
         .await;
     }
