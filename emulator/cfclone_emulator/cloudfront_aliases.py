@@ -58,6 +58,8 @@ What stock moto 5.2.1 does differently, and what this module does instead:
     documented rule.
   - `MaxItems` and `Marker` page it as ListConflictingAliases (the model bounds neither;
     100 here), `NextMarker` only when more remain.
+  - The body's root element is `ListDomainConflictsResult`, the output shape's name, which
+    the AWS SDK for Rust requires (moto would write `ListDomainConflictsResponse`).
   - Distribution tenants: moto has none. A test registers one holding domains
     (`POST /_cfclone/cloudfront/tenant`, `add_tenant`); only ListDomainConflicts sees
     them.
@@ -286,7 +288,13 @@ def list_domain_conflicts(self) -> Any:  # type: ignore[no-untyped-def]
     result: dict[str, Any] = {"DomainConflicts": page}
     if start + max_items < len(everything):
         result["NextMarker"] = str(start + max_items)
-    return ActionResult(result)
+    # The body's root is the output shape's name, as CloudFront's rest-xml answers name it
+    # and the AWS SDK for Rust requires ("expected ListDomainConflictsResult"); moto's
+    # serializer names it `<Operation>Response` (botocore does not look at the root).
+    status, headers, body = self.serialized(ActionResult(result))
+    for end in ("<", "</"):
+        body = body.replace(f"{end}ListDomainConflictsResponse", f"{end}ListDomainConflictsResult", 1)
+    return body, {**headers, "status": status}
 
 
 def apply() -> None:

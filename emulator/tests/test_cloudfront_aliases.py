@@ -116,6 +116,24 @@ def test_domain_conflicts_list_distributions_and_tenants(stock, emulator):
     assert empty.get("DomainConflicts", []) == []
 
 
+def test_domain_conflicts_root_is_the_output_shape(emulator):
+    # The AWS SDK for Rust reads nothing but <ListDomainConflictsResult>.
+    domain = unique("zone") + ".example.com"
+    asking = create(emulator, aliases=["a." + domain],
+                    certificate=cert(emulator, ["*." + domain]))
+    body = ('<ListDomainConflictsRequest xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/">'
+            f"<Domain>a.{domain}</Domain><DomainControlValidationResource>"
+            f"<DistributionId>{asking}</DistributionId></DomainControlValidationResource>"
+            "</ListDomainConflictsRequest>")
+    auth = ("AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/cloudfront/aws4_request, "
+            "SignedHeaders=host, Signature=x")
+    status, _, data = emulator.request("POST", "/2020-05-31/domain-conflicts", body.encode(),
+                                       {"Authorization": auth, "Content-Type": "text/xml"})
+    assert status == 200, data
+    assert b"<ListDomainConflictsResult" in data and b"</ListDomainConflictsResult>" in data
+    assert b"ListDomainConflictsResponse" not in data
+
+
 def test_domain_conflicts_page(emulator):
     cf = emulator.client("cloudfront")
     domain = unique("zone") + ".example.com"

@@ -205,14 +205,15 @@ where
 
 /// Why `ListDomainConflicts` cannot be asked at all, so that `ListConflictingAliases` is:
 /// it is denied (a role granted the older action only), or the endpoint does not know it —
-/// an error answer without any error code (a 404 page, as an emulator or endpoint without
-/// the operation answers), as no CloudFront error for a known operation is.
+/// an answer without any error code (a 404 page, as an endpoint without the operation
+/// answers; the SDK cannot tell it from another answer it cannot read, so the finding
+/// quotes the error), as every CloudFront error of a known operation has one.
 fn unusable(e: &AwsError) -> Option<String> {
     if e.is(ErrorKind::AccessDenied) {
         Some("cloudfront:ListDomainConflicts on the reference was denied".into())
     } else if e.is(ErrorKind::Other) && e.code.is_none() {
         Some(format!(
-            "the endpoint does not know ListDomainConflicts ({e})"
+            "the endpoint gave no CloudFront answer to ListDomainConflicts, as one that does not know it does ({e})"
         ))
     } else {
         None

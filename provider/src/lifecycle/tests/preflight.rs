@@ -112,7 +112,7 @@ async fn an_endpoint_without_list_domain_conflicts_falls_back() {
         .expect("the finding")
         .text();
     assert!(
-        text.contains("the endpoint does not know ListDomainConflicts"),
+        text.contains("the endpoint gave no CloudFront answer to ListDomainConflicts"),
         "{text}"
     );
 }
