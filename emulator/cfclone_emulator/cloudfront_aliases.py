@@ -32,6 +32,37 @@ What stock moto 5.2.1 does differently, and what this module does instead:
     `*`): here all but the last 4 characters of each are `*`.
   - `MaxItems` (at most 100, the model's bound; default 100) and `Marker` page the list;
     `NextMarker` is the position to go on from, present only when more remain.
+* ListDomainConflicts (POST /2020-05-31/domain-conflicts, a ListDomainConflictsRequest
+  body; moto: no route, 404). The operation's documentation (API reference and botocore's
+  model, which "recommend" it over ListConflictingAliases "as it supports both standard
+  distributions and distribution tenants"):
+  https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ListDomainConflicts.html
+  https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_DomainConflict.html
+  - `DomainControlValidationResource` names "a standard distribution or distribution
+    tenant in your account that has an attached TLS certificate, which covers the
+    specified domain": its `DistributionId` (else its `DistributionTenantId`) must be one
+    of the caller's account, else 404 `EntityNotFound` (the model's error for it; moto's
+    NoSuchDistribution is not among the operation's errors), and its certificate must
+    cover `Domain` as for ListConflictingAliases, else 400 `InvalidArgument`; naming
+    neither is `InvalidArgument` too.
+  - `DomainConflicts` are the domains, of any account's distributions and distribution
+    tenants, that are `Domain` or overlap it by a wildcard ("if you provide
+    www.example.com as input, the returned list can include www.example.com and the
+    overlapping wildcard alternate domain name (*.example.com)", and the other way round
+    for a wildcard input): each with its `Domain` (the name held), `ResourceType`
+    (`distribution` | `distribution-tenant`), `ResourceId` and `AccountId`.
+  - Masking follows the one example there is (aws-cli's list-domain-conflicts example:
+    `"ResourceId": "***************ohWzv1b9It8J1AB"` for a 30-character tenant id,
+    `"AccountId": "123456789012"`): the leading half of `ResourceId` is `*`, the account
+    id is whole. The reference says nothing more, so this is the example's shape, not a
+    documented rule.
+  - `MaxItems` and `Marker` page it as ListConflictingAliases (the model bounds neither;
+    100 here), `NextMarker` only when more remain.
+  - The body's root element is `ListDomainConflictsResult`, the output shape's name, which
+    the AWS SDK for Rust requires (moto would write `ListDomainConflictsResponse`).
+  - Distribution tenants: moto has none. A test registers one holding domains
+    (`POST /_cfclone/cloudfront/tenant`, `add_tenant`); only ListDomainConflicts sees
+    them.
 """
 
 from __future__ import annotations
@@ -40,6 +71,8 @@ from typing import Any
 
 from moto.cloudfront import models
 from moto.cloudfront.exceptions import CloudFrontException, NoSuchDistribution
+
+DEFAULT_ACCOUNT = "123456789012"  # moto's account for any access key it does not know
 
 VISIBLE = 4  # the characters of a distribution or account id a conflict shows
 MAX_ITEMS = 100
@@ -51,6 +84,36 @@ class InvalidArgument(CloudFrontException):
         "The distribution's TLS certificate does not cover the alias. Specify a "
         "distribution in your account whose certificate includes the alias."
     )
+
+
+class EntityNotFound(CloudFrontException):
+    code = "EntityNotFound"
+    message = "The entity was not found."
+
+
+class NoValidationResource(CloudFrontException):
+    code = "InvalidArgument"
+    message = ("Specify the DistributionId or DistributionTenantId of the "
+               "DomainControlValidationResource.")
+
+
+# Distribution tenants the emulator holds (moto has none): registered by a test.
+TENANTS: list[dict[str, Any]] = []
+
+
+def add_tenant(spec: dict) -> dict:
+    """A distribution tenant holding `domains` in `account` (default moto's), with the
+    certificate `certificate_arn` (optional): what ListDomainConflicts finds."""
+    domains = spec["domains"]
+    if not isinstance(domains, list) or not all(isinstance(d, str) and d for d in domains):
+        raise ValueError('"domains" is a list of names')
+    tenant = {"id": str(spec["id"]), "domains": list(domains),
+              "account": str(spec.get("account") or DEFAULT_ACCOUNT),
+              "certificate_arn": spec.get("certificate_arn") or ""}
+    if not tenant["id"]:
+        raise ValueError('"id" is not empty')
+    TENANTS[:] = [t for t in TENANTS if t["id"] != tenant["id"]] + [tenant]
+    return tenant
 
 
 # ----- ListDistributions summaries -------------------------------------------------------
@@ -105,10 +168,13 @@ def mask(identifier: str) -> str:
 
 
 def _certificate_names(account_id: str, dist: models.Distribution) -> list[str]:
+    viewer = dist.distribution_config.ViewerCertificate
+    return _names_of(account_id, getattr(viewer, "acm_certificate_arn", None))
+
+
+def _names_of(account_id: str, arn: str | None) -> list[str]:
     from moto.acm.models import acm_backends
 
-    viewer = dist.distribution_config.ViewerCertificate
-    arn = getattr(viewer, "acm_certificate_arn", None)
     if not arn:
         return []
     try:
@@ -161,9 +227,81 @@ def list_conflicting_aliases(self) -> Any:  # type: ignore[no-untyped-def]
     return ActionResult({"ConflictingAliasesList": listing})
 
 
+# ----- ListDomainConflicts ---------------------------------------------------------------
+
+
+def mask_half(identifier: str) -> str:
+    hidden = len(identifier) // 2
+    return "*" * hidden + identifier[hidden:]
+
+
+def domain_conflicts(domain: str) -> list[dict[str, str]]:
+    """Every domain of every account's distributions and tenants that conflicts with
+    `domain`."""
+    found = []
+    for account_id, partitions in list(models.cloudfront_backends.items()):
+        for backend in list(partitions.values()):
+            for dist_id, dist in list(backend.distributions.items()):
+                for other in _aliases(dist):
+                    if overlaps(domain, other):
+                        found.append({"Domain": other, "ResourceType": "distribution",
+                                      "ResourceId": mask_half(dist_id),
+                                      "AccountId": account_id})
+    for tenant in list(TENANTS):
+        for other in tenant["domains"]:
+            if overlaps(domain, other):
+                found.append({"Domain": other, "ResourceType": "distribution-tenant",
+                              "ResourceId": mask_half(tenant["id"]),
+                              "AccountId": tenant["account"]})
+    return found
+
+
+def list_domain_conflicts(self) -> Any:  # type: ignore[no-untyped-def]
+    from moto.core.responses import ActionResult
+
+    domain = self._get_param("Domain") or ""
+    resource = self._get_param("DomainControlValidationResource") or {}
+    dist_id = resource.get("DistributionId")
+    tenant_id = resource.get("DistributionTenantId")
+    if dist_id:
+        dist = self.backend.distributions.get(dist_id)
+        if dist is None:
+            raise EntityNotFound()
+        names = _certificate_names(self.current_account, dist)
+    elif tenant_id:
+        tenant = next((t for t in TENANTS if t["id"] == tenant_id
+                       and t["account"] == self.current_account), None)
+        if tenant is None:
+            raise EntityNotFound()
+        names = _names_of(self.current_account, tenant["certificate_arn"])
+    else:
+        raise NoValidationResource()
+    if not domain or not any(certificate_covers(name, domain) for name in names):
+        raise InvalidArgument()
+    try:
+        max_items = min(max(int(self._get_param("MaxItems") or MAX_ITEMS), 1), MAX_ITEMS)
+        start = max(int(self._get_param("Marker") or 0), 0)
+    except ValueError:
+        raise InvalidArgument() from None
+    everything = domain_conflicts(domain)
+    page = everything[start:start + max_items]
+    result: dict[str, Any] = {"DomainConflicts": page}
+    if start + max_items < len(everything):
+        result["NextMarker"] = str(start + max_items)
+    # The body's root is the output shape's name, as CloudFront's rest-xml answers name it
+    # and the AWS SDK for Rust requires ("expected ListDomainConflictsResult"); moto's
+    # serializer names it `<Operation>Response` (botocore does not look at the root).
+    status, headers, body = self.serialized(ActionResult(result))
+    for end in ("<", "</"):
+        body = body.replace(f"{end}ListDomainConflictsResponse", f"{end}ListDomainConflictsResult", 1)
+    return body, {**headers, "status": status}
+
+
 def apply() -> None:
     from moto.cloudfront import urls
     from moto.cloudfront.responses import CloudFrontResponse
 
     urls.url_paths["{0}/2020-05-31/conflicting-alias$"] = CloudFrontResponse.dispatch
     CloudFrontResponse.list_conflicting_aliases = list_conflicting_aliases
+    urls.url_paths["{0}/2020-05-31/domain-conflicts$"] = CloudFrontResponse.dispatch
+    CloudFrontResponse.list_domain_conflicts = list_domain_conflicts

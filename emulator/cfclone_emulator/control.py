@@ -39,6 +39,10 @@ Served by the emulator's own process under /_cfclone/, a path no AWS service use
          slow or third-party parts (acm_validation.set_validation): `names` the quota of
          names per certificate, `describe_after_s` how long DescribeCertificate does not
          find a new certificate; every member optional; answers the settings
+  POST   /_cfclone/cloudfront/tenant {"id": "dt_…", "domains": ["www.example.com"],
+         "account": "210987654321", "certificate_arn": "…"}: a distribution tenant
+         (moto has none) holding those domains, which ListDomainConflicts reports
+         (cloudfront_aliases.py); `account` defaults to moto's, the certificate to none
 
 Answers are JSON: 200 with the resulting state, 400 {"error": …} for a bad request,
 404 for an unknown control path. Everything is guarded by one lock: moto's server is
@@ -53,7 +57,8 @@ import threading
 import time
 from typing import Any, Callable, Iterable
 
-from . import acm, acm_validation, cloudformation, cloudfront_members, iam, validation, wire
+from . import (acm, acm_validation, cloudformation, cloudfront_aliases, cloudfront_members, iam,
+               validation, wire)
 
 PREFIX = "/_cfclone/"
 
@@ -226,6 +231,8 @@ class Middleware:
                 return _json(start_response, 200, cloudfront_members.set_unknown_members(
                     body["distribution_id"], body["xml"],
                     body.get("before", "</DistributionConfig>")))
+            if path == "cloudfront/tenant" and method == "POST":
+                return _json(start_response, 200, cloudfront_aliases.add_tenant(body))
             if path == "acm/certificate" and method == "POST":
                 acm.set_certificate(body["arn"], body.get("type"), body.get("managed_by"),
                                     body.get("status"))

@@ -116,3 +116,18 @@ def test_the_trace_header_a_lambdas_sdk_sends_is_kept(emulator, trace):
                  "X-Amzn-Trace-Id": trace})
     assert status == 200
     assert last(emulator, "ListDistributions")["trace_id"] == trace
+
+
+def test_list_domain_conflicts_is_authorised_on_the_validation_resource(emulator):
+    cf = emulator.client("cloudfront")
+    with pytest.raises(ClientError):  # no such distribution: logged all the same
+        cf.list_domain_conflicts(Domain="www.example.com",
+                                 DomainControlValidationResource={"DistributionId": "EASKED"})
+    assert actions(last(emulator, "ListDomainConflicts")) == [
+        ("cloudfront:ListDomainConflicts", ["arn:aws:cloudfront::123456789012:distribution/EASKED"])]
+    with pytest.raises(ClientError):
+        cf.list_domain_conflicts(Domain="www.example.com",
+                                 DomainControlValidationResource={"DistributionTenantId": "dt_1"})
+    assert actions(last(emulator, "ListDomainConflicts")) == [
+        ("cloudfront:ListDomainConflicts",
+         ["arn:aws:cloudfront::123456789012:distribution-tenant/dt_1"])]

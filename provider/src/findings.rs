@@ -1,10 +1,21 @@
 //! What a dry run finds besides the plan: aliases other distributions hold, and CloudFront
 //! quotas the clone would reach. Pure: functions of what was read.
 //!
-//! CloudFront refuses an alias another distribution already has (`CNAMEAlreadyExists`), in
-//! this account or any other; a wildcard on one distribution and a more specific name under
-//! it on another may coexist (requests go to the more specific one), so an overlap is
-//! reported, not refused. The default quotas are the CloudFront Developer Guide's
+//! CloudFront refuses an alias another distribution or distribution tenant already has
+//! (`CNAMEAlreadyExists`), in this account or any other; a wildcard on one distribution and
+//! a more specific name under it on another may coexist (requests go to the more specific
+//! one), so an overlap is reported, not refused.
+//!
+//! The way out of an alias in use (CloudFront Developer Guide, "Move an alternate domain
+//! name": alternate-domain-names-move-options.html and -move-create-target.html; API
+//! Reference, AssociateAlias and UpdateDomainAssociation): between standard distributions
+//! of one account `AssociateAlias` moves it in one step, without the downtime of removing
+//! it first, once the target's certificate covers it (no TXT record within one account);
+//! `UpdateDomainAssociation` moves a domain between standard distributions and distribution
+//! tenants, and its API Reference says the source must be disabled first (the Developer
+//! Guide says so of moves across accounts only); across accounts the source must be
+//! disabled and a DNS TXT record (`_www.example.com`, `_.example.com` for an apex) must
+//! name the target's CloudFront domain name. The default quotas are the CloudFront Developer Guide's
 //! ("Quotas"); an account may have had them raised through Service Quotas.
 
 use aws_sdk_cloudfront::types::DistributionConfig;
@@ -19,22 +30,36 @@ pub const ORIGINS_PER_DISTRIBUTION: (&str, usize) = ("origins per distribution",
 /// One finding of a dry run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Finding {
-    /// Another distribution has exactly this alias: the Create would fail.
+    /// Another distribution (or distribution tenant) has exactly this alias: the Create
+    /// would fail.
     AliasInUse {
         alias: String,
-        distribution_id: String,
-        /// `None`: this account (the id is whole); else the masked account id.
+        /// The distribution's id (or the tenant's, when `tenant`), masked when CloudFront
+        /// reported it from another account.
+        id: String,
+        /// `None`: this account (the id is whole); else the account id as CloudFront
+        /// reported it.
         account_id: Option<String>,
+        tenant: bool,
     },
-    /// Another distribution's alias overlaps by a wildcard: both may exist.
+    /// Another distribution's (or tenant's) alias overlaps by a wildcard: both may exist.
     AliasOverlaps {
         alias: String,
         other: String,
-        distribution_id: String,
+        id: String,
         account_id: Option<String>,
+        tenant: bool,
     },
     /// Other accounts' distributions could not be asked about this alias.
     NotCheckedAcrossAccounts { alias: String, why: String },
+    /// Other accounts were asked about these aliases with `ListConflictingAliases`, which
+    /// sees standard distributions only, because `ListDomainConflicts` could not be asked
+    /// through `reference` (`why`): a distribution tenant holding one would not be found.
+    TenantsNotChecked {
+        aliases: Vec<String>,
+        reference: String,
+        why: String,
+    },
     /// No ISSUED certificate covers the aliases, and `CertificateValidation` asks for one:
     /// a Create requests it for these names (`problem`: why it could not be).
     CertificateToRequest {
@@ -65,6 +90,7 @@ impl Finding {
             Self::AliasInUse { .. } => "alias-in-use",
             Self::AliasOverlaps { .. } => "alias-overlaps",
             Self::NotCheckedAcrossAccounts { .. } => "alias-not-checked",
+            Self::TenantsNotChecked { .. } => "alias-tenants-not-checked",
             Self::CertificateToRequest { .. } => "certificate-to-request",
             Self::Quota { .. } => "quota",
         }
@@ -76,26 +102,51 @@ impl Finding {
             None => "in this account".to_owned(),
             Some(account) => format!("in account {account}"),
         };
+        let holder = |id: &str, tenant: &bool| {
+            if *tenant {
+                format!("distribution tenant {id}")
+            } else {
+                format!("distribution {id}")
+            }
+        };
         match self {
             Self::AliasInUse {
                 alias,
-                distribution_id,
+                id,
                 account_id,
+                tenant,
             } => format!(
-                "alias {alias} is in use by distribution {distribution_id} {}: the Create would fail with CNAMEAlreadyExists; remove it there first (or move it: CloudFront's UpdateDomainAssociation)",
-                whose(account_id)
+                "alias {alias} is in use by {} {}: the Create would fail with CNAMEAlreadyExists; {}",
+                holder(id, tenant),
+                whose(account_id),
+                way_out(alias, account_id.is_none(), *tenant)
             ),
             Self::AliasOverlaps {
                 alias,
                 other,
-                distribution_id,
+                id,
                 account_id,
+                tenant,
             } => format!(
-                "alias {alias} overlaps {other} of distribution {distribution_id} {}: both may exist, and requests for {alias} go to the more specific name",
+                "alias {alias} overlaps {other} of {} {}: both may exist, and requests for {alias} go to the more specific name",
+                holder(id, tenant),
                 whose(account_id)
             ),
             Self::NotCheckedAcrossAccounts { alias, why } => format!(
-                "alias {alias} was not checked against other accounts ({why}); once the clone exists: aws cloudfront list-conflicting-aliases --distribution-id CLONE_ID --alias {alias}"
+                "alias {alias} was not checked against other accounts ({why}); once the clone exists: aws cloudfront list-domain-conflicts --domain {alias} --domain-control-validation-resource DistributionId=CLONE_ID"
+            ),
+            Self::TenantsNotChecked {
+                aliases,
+                reference,
+                why,
+            } => format!(
+                "{} checked against other accounts with ListConflictingAliases, the older check, which sees standard distributions only, because {why}: a distribution tenant holding {} would not be found; to ask: aws cloudfront list-domain-conflicts --domain {} --domain-control-validation-resource DistributionId={reference}",
+                match aliases.as_slice() {
+                    [one] => format!("alias {one} was"),
+                    many => format!("aliases {} were", many.join(", ")),
+                },
+                if aliases.len() == 1 { "it" } else { "one" },
+                aliases.first().map_or("ALIAS", String::as_str)
             ),
             Self::CertificateToRequest {
                 names,
@@ -120,6 +171,22 @@ impl Finding {
                 }
             ),
         }
+    }
+}
+
+/// How an alias in use can be freed for the clone (the module's sources): removed where it
+/// is, or moved to the clone once it exists without it.
+fn way_out(alias: &str, this_account: bool, tenant: bool) -> String {
+    if tenant {
+        format!(
+            "remove it from the tenant first, or create the clone without it and move it with CloudFront's UpdateDomainAssociation (aws cloudfront update-domain-association --domain {alias} --target-resource DistributionId=CLONE_ID; its API Reference: the tenant must be disabled first, so the domain is down until the move)"
+        )
+    } else if this_account {
+        format!(
+            "remove it there first, or create the clone without it and move it in one step, without downtime: aws cloudfront associate-alias --target-distribution-id CLONE_ID --alias {alias} (same account: the clone's certificate must cover it; no TXT record)"
+        )
+    } else {
+        "remove it there first; else create the clone without it and move it: across accounts the source must be disabled first and a DNS TXT record must name the clone's CloudFront domain name (CloudFront Developer Guide, \"Move an alternate domain name\")".to_owned()
     }
 }
 
@@ -154,15 +221,17 @@ pub fn in_account<'a>(
                 if same(alias, other) {
                     found.push(Finding::AliasInUse {
                         alias: alias.clone(),
-                        distribution_id: id.to_owned(),
+                        id: id.to_owned(),
                         account_id: None,
+                        tenant: false,
                     });
                 } else if overlaps(alias, other) {
                     found.push(Finding::AliasOverlaps {
                         alias: alias.clone(),
                         other: other.clone(),
-                        distribution_id: id.to_owned(),
+                        id: id.to_owned(),
                         account_id: None,
+                        tenant: false,
                     });
                 }
             }

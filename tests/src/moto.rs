@@ -298,6 +298,18 @@ impl Moto {
         .await;
     }
 
+    /// A distribution tenant (moto has none) with the id `id`, holding `domains` in
+    /// `account`: what ListDomainConflicts reports (emulator/cfclone_emulator/
+    /// cloudfront_aliases.py, `POST /_cfclone/cloudfront/tenant`).
+    pub async fn add_tenant(&self, id: &str, domains: &[&str], account: &str) {
+        self.control(
+            reqwest::Method::POST,
+            "/_cfclone/cloudfront/tenant",
+            Some(json!({"id": id, "domains": domains, "account": account})),
+        )
+        .await;
+    }
+
     /// Puts a stack the emulator holds (made with CreateStack) into `status`, one of
     /// CloudFormation's `StackStatus` (emulator/cfclone_emulator/cloudformation.py).
     pub async fn set_stack_status(&self, stack_id: &str, status: &str) {

@@ -1,10 +1,12 @@
 //! `cfclone plan`'s findings on the strict emulator, the real binary: an alias another
-//! distribution already holds, in this account (found in `ListDistributions`) and in
-//! another one (found by `ListConflictingAliases` through the reference, which CloudFront
-//! answers only when the reference's certificate covers the alias).
+//! distribution or distribution tenant already holds, in this account (found in
+//! `ListDistributions`) and in another one (found by `ListDomainConflicts` through the
+//! reference, which CloudFront answers only when the reference's certificate covers the
+//! alias; `ListConflictingAliases`, which misses tenants, when it is denied).
 
 use aws_sdk_cloudfront::types::Aliases;
 use cfclone_e2e::aws::Aws;
+use cfclone_e2e::moto::Fault;
 use cfclone_e2e::{Harness, random_hex, seed};
 use serde_json::Value;
 
@@ -89,11 +91,12 @@ async fn an_alias_in_use_in_this_account_blocks_the_plan() {
     // The reference carries www.example.com's certificate, not the clone's: other accounts
     // cannot be asked through it, and the plan says so instead of guessing.
     assert!(
-        found.iter().any(|f| f.0 == "alias-not-checked"
-            && !f.1
-            && f.2.contains("list-conflicting-aliases")),
+        found
+            .iter()
+            .any(|f| f.0 == "alias-not-checked" && !f.1 && f.2.contains("list-domain-conflicts")),
         "{found:?}"
     );
+    assert_eq!(h.moto.count("ListDomainConflicts").await, 0);
     assert_eq!(h.moto.count("ListConflictingAliases").await, 0);
 
     // A free alias: nothing blocks, exit 0.
@@ -140,16 +143,16 @@ async fn an_alias_in_use_in_another_account_is_found_through_the_reference() {
             .map(|f| f.2.clone())
             .collect()
     };
-    // Theirs: masked as CloudFront masks it, with the account.
+    // Theirs: masked as CloudFront masks it (the aws-cli example of list-domain-conflicts:
+    // the leading characters), with the account.
     let elsewhere = in_use("www.shop.example.com");
     assert_eq!(elsewhere.len(), 1, "{found:?}");
-    let masked_id = format!(
-        "{}{}",
-        "*".repeat(theirs.len() - 4),
-        &theirs[theirs.len() - 4..]
-    );
+    let half = theirs.len() / 2;
+    let masked_id = format!("{}{}", "*".repeat(half), &theirs[half..]);
     assert!(
-        elsewhere[0].contains(&masked_id) && elsewhere[0].contains("in account ********4321"),
+        elsewhere[0].contains(&format!(
+            "distribution {masked_id} in account {OTHER_ACCOUNT}"
+        )) && elsewhere[0].contains("TXT record"),
         "{}",
         elsewhere[0]
     );
@@ -157,16 +160,144 @@ async fn an_alias_in_use_in_another_account_is_found_through_the_reference() {
     assert_eq!(
         in_use("api.shop.example.com"),
         [format!(
-            "alias api.shop.example.com is in use by distribution {ours} in this account: the Create would fail with CNAMEAlreadyExists; remove it there first (or move it: CloudFront's UpdateDomainAssociation)"
+            "alias api.shop.example.com is in use by distribution {ours} in this account: the Create would fail with CNAMEAlreadyExists; remove it there first, or create the clone without it and move it in one step, without downtime: aws cloudfront associate-alias --target-distribution-id CLONE_ID --alias api.shop.example.com (same account: the clone's certificate must cover it; no TXT record)"
         )]
     );
     assert!(
-        !found.iter().any(|f| f.0 == "alias-not-checked"),
+        !found
+            .iter()
+            .any(|f| f.0 == "alias-not-checked" || f.0 == "alias-tenants-not-checked"),
         "{found:?}"
     );
     assert_eq!(
-        h.moto.count("ListConflictingAliases").await,
+        h.moto.count("ListDomainConflicts").await,
         2,
         "one question per alias"
+    );
+    assert_eq!(h.moto.count("ListConflictingAliases").await, 0);
+}
+
+/// A distribution tenant's id as CloudFront makes them (the aws-cli example's shape).
+fn tenant_id() -> String {
+    format!("dt_{}", random_hex(27))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_domain_a_distribution_tenant_holds_is_found_and_named_a_tenant() {
+    let h = Harness::start().await;
+    let reference = wildcard_reference(&h).await;
+    let tenant = tenant_id();
+    h.moto
+        .add_tenant(&tenant, &["blog.shop.example.com"], OTHER_ACCOUNT)
+        .await;
+    h.moto.clear_calls().await;
+
+    let run = h
+        .cli(&[
+            "plan",
+            "--reference",
+            &reference,
+            "--alias",
+            "blog.shop.example.com",
+            "--output",
+            "json",
+        ])
+        .await;
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    let found = findings(&run.json());
+    let in_use: Vec<_> = found.iter().filter(|f| f.0 == "alias-in-use").collect();
+    assert_eq!(in_use.len(), 1, "{found:?}");
+    let (_, blocks, text) = in_use[0];
+    let half = tenant.len() / 2;
+    let masked = format!("{}{}", "*".repeat(half), &tenant[half..]);
+    assert!(*blocks);
+    assert!(
+        text.starts_with(&format!(
+            "alias blog.shop.example.com is in use by distribution tenant {masked} in account {OTHER_ACCOUNT}"
+        )) && text.contains("UpdateDomainAssociation"),
+        "{text}"
+    );
+    assert!(
+        !found.iter().any(|f| f.0 == "alias-tenants-not-checked"),
+        "{found:?}"
+    );
+    assert_eq!(h.moto.statuses("ListDomainConflicts").await, [200]);
+    assert_eq!(h.moto.count("ListConflictingAliases").await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_denied_list_domain_conflicts_falls_back_to_the_older_check_and_says_so() {
+    let h = Harness::start().await;
+    let reference = wildcard_reference(&h).await;
+    let other = h.aws.in_account(OTHER_ACCOUNT).await;
+    let theirs = holder(&other, "www.shop.example.com").await;
+    h.moto
+        .add_tenant(&tenant_id(), &["blog.shop.example.com"], OTHER_ACCOUNT)
+        .await;
+    h.moto.clear_calls().await;
+    // A role granted cloudfront:ListConflictingAliases only: IAM refuses the newer action.
+    h.moto
+        .inject(Fault::new(
+            "cloudfront",
+            "ListDomainConflicts",
+            "AccessDenied",
+            1,
+        ))
+        .await;
+
+    let run = h
+        .cli(&[
+            "plan",
+            "--reference",
+            &reference,
+            "--alias",
+            "www.shop.example.com",
+            "--alias",
+            "blog.shop.example.com",
+            "--output",
+            "json",
+        ])
+        .await;
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    assert_eq!(
+        h.moto.statuses("ListDomainConflicts").await,
+        [403],
+        "asked once, then not again"
+    );
+    assert_eq!(h.moto.statuses("ListConflictingAliases").await, [200, 200]);
+    let found = findings(&run.json());
+    // The standard distribution is still found, as ListConflictingAliases masks it.
+    let masked = format!(
+        "{}{}",
+        "*".repeat(theirs.len() - 4),
+        &theirs[theirs.len() - 4..]
+    );
+    assert!(
+        found.iter().any(|f| f.0 == "alias-in-use"
+            && f.1
+            && f.2.starts_with("alias www.shop.example.com ")
+            && f.2.contains(&masked)),
+        "{found:?}"
+    );
+    // The tenant's domain is not: the plan says the older check was used and what it misses.
+    assert!(
+        !found
+            .iter()
+            .any(|f| f.2.contains("blog.shop.example.com is in use")),
+        "{found:?}"
+    );
+    let older: Vec<_> = found
+        .iter()
+        .filter(|f| f.0 == "alias-tenants-not-checked")
+        .collect();
+    assert_eq!(older.len(), 1, "{found:?}");
+    assert!(!older[0].1);
+    assert!(
+        older[0].2.starts_with(
+            "aliases www.shop.example.com, blog.shop.example.com were checked against other accounts with ListConflictingAliases"
+        ) && older[0].2.contains("cloudfront:ListDomainConflicts on the reference was denied")
+            && older[0].2.contains("distribution tenant"),
+        "{}",
+        older[0].2
     );
 }

@@ -95,15 +95,16 @@ export class ClonesApi extends Construct {
     const provider = props.provider ?? ClonedDistributionProvider.getOrCreate(this);
     // What the API reads beyond a stack's clones: GET /clones lists the account's
     // distributions (ListDistributions has no resource-level permissions); POST /plan lists
-    // them too (the quota) and asks CloudFront about each alias (ListConflictingAliases, on
-    // the reference named: resource type distribution).
+    // them too (the quota) and asks CloudFront about each alias (ListDomainConflicts, and
+    // ListConflictingAliases when that is denied or unknown, on the reference named:
+    // resource type distribution).
     provider.role.addToPrincipalPolicy(
       new iam.PolicyStatement({ sid: 'ApiListDistributions', actions: ['cloudfront:ListDistributions'], resources: ['*'] }),
     );
     provider.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'ApiPlanAliases',
-        actions: ['cloudfront:ListConflictingAliases'],
+        actions: ['cloudfront:ListDomainConflicts', 'cloudfront:ListConflictingAliases'],
         resources: [`arn:${Aws.PARTITION}:cloudfront::${Aws.ACCOUNT_ID}:distribution/*`],
       }),
     );

@@ -136,11 +136,54 @@ impl Distributions for SdkDistributions {
                     .into_iter()
                     .map(|c| Conflict {
                         alias: c.alias.unwrap_or_default(),
-                        distribution_id: c.distribution_id.unwrap_or_default(),
+                        id: c.distribution_id.unwrap_or_default(),
                         account_id: c.account_id.unwrap_or_default(),
+                        tenant: false,
                     }),
             );
             match list.next_marker.filter(|m| !m.is_empty()) {
+                Some(next) => marker = Some(next),
+                None => break,
+            }
+        }
+        Ok(found)
+    }
+
+    async fn domain_conflicts(
+        &self,
+        distribution: &str,
+        domain: &str,
+    ) -> Result<Vec<Conflict>, AwsError> {
+        use aws_sdk_cloudfront::types::{DistributionResourceId, DistributionResourceType};
+        const OP: &str = "ListDomainConflicts";
+        let mut found = Vec::new();
+        let mut marker: Option<String> = None;
+        loop {
+            let out = self
+                .client
+                .list_domain_conflicts()
+                .domain(domain)
+                .domain_control_validation_resource(
+                    DistributionResourceId::builder()
+                        .distribution_id(distribution)
+                        .build(),
+                )
+                .set_marker(marker.take())
+                .send()
+                .await
+                .map_err(|e| classify(OP, e))?;
+            found.extend(
+                out.domain_conflicts
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|c| Conflict {
+                        tenant: c.resource_type == DistributionResourceType::DistributionTenant,
+                        alias: c.domain,
+                        id: c.resource_id,
+                        account_id: c.account_id,
+                    }),
+            );
+            match out.next_marker.filter(|m| !m.is_empty()) {
                 Some(next) => marker = Some(next),
                 None => break,
             }

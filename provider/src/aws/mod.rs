@@ -78,13 +78,19 @@ pub struct Listed {
     pub aliases: Vec<String>,
 }
 
-/// An alias another distribution holds, as `ListConflictingAliases` answers it: the
-/// distribution's and its account's ids partially hidden.
+/// An alias another distribution or distribution tenant holds, as `ListDomainConflicts`
+/// (or the older `ListConflictingAliases`, which knows standard distributions only)
+/// answers it: the resource's id partially hidden (and, from `ListConflictingAliases`,
+/// the account's).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Conflict {
     pub alias: String,
-    pub distribution_id: String,
+    /// The distribution's id, or the distribution tenant's when `tenant`.
+    pub id: String,
     pub account_id: String,
+    /// A distribution tenant (of a multi-tenant distribution) holds it: `ResourceType`
+    /// `distribution-tenant`.
+    pub tenant: bool,
 }
 
 /// A certificate as DescribeCertificate tells its validation and its use.
@@ -234,6 +240,15 @@ pub trait Distributions: Send + Sync {
         &self,
         distribution: &str,
         alias: &str,
+    ) -> impl Future<Output = Result<Vec<Conflict>, AwsError>> + Send;
+    /// `ListDomainConflicts`, every page: the domains of any account's distributions and
+    /// distribution tenants that conflict with `domain`, asked through `distribution` (its
+    /// `DomainControlValidationResource`: one of this account's, whose certificate covers
+    /// the domain).
+    fn domain_conflicts(
+        &self,
+        distribution: &str,
+        domain: &str,
     ) -> impl Future<Output = Result<Vec<Conflict>, AwsError>> + Send;
     /// `ListTagsForResource`.
     fn tags(
@@ -401,6 +416,13 @@ impl<T: Distributions + ?Sized> Distributions for Arc<T> {
         alias: &str,
     ) -> impl Future<Output = Result<Vec<Conflict>, AwsError>> + Send {
         (**self).conflicting_aliases(distribution, alias)
+    }
+    fn domain_conflicts(
+        &self,
+        distribution: &str,
+        domain: &str,
+    ) -> impl Future<Output = Result<Vec<Conflict>, AwsError>> + Send {
+        (**self).domain_conflicts(distribution, domain)
     }
     fn tags(
         &self,

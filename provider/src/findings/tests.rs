@@ -17,19 +17,80 @@ fn an_exact_alias_is_in_use_and_a_wildcard_only_overlaps() {
         vec![
             Finding::AliasInUse {
                 alias: "SHOP.example.com".into(),
-                distribution_id: "EHOLDER".into(),
+                id: "EHOLDER".into(),
                 account_id: None,
+                tenant: false,
             },
             Finding::AliasOverlaps {
                 alias: "SHOP.example.com".into(),
                 other: "*.example.com".into(),
-                distribution_id: "EWILD".into(),
+                id: "EWILD".into(),
                 account_id: None,
+                tenant: false,
             },
         ]
     );
     assert!(found[0].blocks() && !found[1].blocks());
     assert!(found[0].text().contains("CNAMEAlreadyExists"));
+    assert!(
+        found[0]
+            .text()
+            .contains("aws cloudfront associate-alias --target-distribution-id CLONE_ID --alias SHOP.example.com"),
+        "{}",
+        found[0].text()
+    );
+}
+
+#[test]
+fn a_tenant_is_named_a_tenant_and_moved_with_update_domain_association() {
+    let tenant = Finding::AliasInUse {
+        alias: "shop.example.com".into(),
+        id: "***************ohWzv1b9It8J1AB".into(),
+        account_id: Some("210987654321".into()),
+        tenant: true,
+    };
+    let text = tenant.text();
+    assert!(tenant.blocks());
+    assert!(
+        text.starts_with("alias shop.example.com is in use by distribution tenant ***************ohWzv1b9It8J1AB in account 210987654321"),
+        "{text}"
+    );
+    assert!(
+        text.contains("UpdateDomainAssociation") && text.contains("disabled first"),
+        "{text}"
+    );
+    assert!(!text.contains("associate-alias"), "{text}");
+
+    let elsewhere = Finding::AliasInUse {
+        alias: "shop.example.com".into(),
+        id: "******4ABC123D".into(),
+        account_id: Some("210987654321".into()),
+        tenant: false,
+    };
+    assert!(
+        elsewhere.text().contains("distribution ***") && elsewhere.text().contains("TXT record"),
+        "{}",
+        elsewhere.text()
+    );
+}
+
+#[test]
+fn the_older_check_says_it_misses_tenants() {
+    let older = Finding::TenantsNotChecked {
+        aliases: vec!["a.example.com".into(), "b.example.com".into()],
+        reference: "EREF".into(),
+        why: "cloudfront:ListDomainConflicts on the reference was denied".into(),
+    };
+    assert_eq!(older.kind(), "alias-tenants-not-checked");
+    assert!(!older.blocks());
+    let text = older.text();
+    assert!(
+        text.starts_with("aliases a.example.com, b.example.com were checked against other accounts with ListConflictingAliases")
+            && text.contains("sees standard distributions only")
+            && text.contains("was denied")
+            && text.contains("--domain a.example.com --domain-control-validation-resource DistributionId=EREF"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -1,14 +1,18 @@
 //! The dry run's findings beyond the plan ([`crate::findings`]): the account's
 //! distributions are listed once (aliases in use here, the distribution quota), and other
-//! accounts' are asked about each alias through `ListConflictingAliases` — which CloudFront
-//! answers only through a distribution whose certificate covers the alias, so through the
-//! reference when it carries the certificate the clone gets. Reads only; the listing runs
-//! alongside the plan's reads and those questions, so a dry run takes as many rounds of
-//! calls as the listing has pages (at least two when other accounts are asked).
+//! accounts' distributions and distribution tenants are asked about each alias through
+//! `ListDomainConflicts` — which CloudFront answers only through a distribution whose
+//! certificate covers the alias, so through the reference when it carries the certificate
+//! the clone gets. CloudFront's API Reference recommends it over `ListConflictingAliases`,
+//! which "only supports standard distributions"; when `ListDomainConflicts` is denied or
+//! the endpoint does not know it, the older operation is asked instead, and a finding
+//! says that tenants were not seen. Reads only; the listing runs alongside the plan's reads
+//! and those questions, so a dry run takes as many rounds of calls as the listing has
+//! pages (at least two when other accounts are asked).
 
 use super::{Lifecycle, PlanInputs};
 use crate::aws::{
-    Certificates, Clock, Conflict, Distributions, ErrorKind, Listed, Parameters, Zones,
+    AwsError, Certificates, Clock, Conflict, Distributions, ErrorKind, Listed, Parameters, Zones,
 };
 use crate::certificate_request as cr;
 use crate::error::Error;
@@ -50,12 +54,12 @@ where
                 other => (other?, None),
             };
             let planned = inputs.plan(properties, caller_reference)?;
-            let asked = self.other_accounts(properties, &inputs, &planned).await;
-            Ok::<_, Error>((inputs, planned, asked, to_request))
+            let (asked, older) = self.other_accounts(properties, &inputs, &planned).await;
+            Ok::<_, Error>((inputs, planned, asked, older, to_request))
         };
         let (planning, listed) =
             futures_util::future::join(planning, self.aws.distributions.list()).await;
-        let (inputs, planned, asked, to_request) = planning?;
+        let (inputs, planned, asked, older, to_request) = planning?;
         let listed = listed?;
         let mut found = findings::in_account(
             &crate::fields::aliases(&planned),
@@ -72,6 +76,7 @@ where
                 Err(not_checked) => found.push(not_checked),
             }
         }
+        found.extend(older);
         found.extend(to_request);
         found.extend(findings::quotas(listed.len(), &planned));
         Ok(Preflight {
@@ -111,13 +116,19 @@ where
     }
 
     /// Each alias of the `planned` clone asked about through the reference: the conflicts
-    /// CloudFront reports (this account's among them), or why it could not be asked.
+    /// CloudFront reports (this account's among them), or why it could not be asked; and,
+    /// when `ListConflictingAliases` answered for `ListDomainConflicts`, the finding that
+    /// says so.
     async fn other_accounts(
         &self,
         properties: &Properties,
         inputs: &PlanInputs,
         planned: &DistributionConfig,
-    ) -> Vec<(String, Result<Vec<Conflict>, Finding>)> {
+    ) -> (
+        Vec<(String, Result<Vec<Conflict>, Finding>)>,
+        Option<Finding>,
+    ) {
+        let reference = properties.reference_distribution_id.as_str();
         let reference_certificate = inputs
             .reference
             .viewer_certificate
@@ -125,21 +136,16 @@ where
             .and_then(|v| v.acm_certificate_arn.as_deref());
         let shares =
             inputs.certificate.is_some() && reference_certificate == inputs.certificate.as_deref();
+        let mut older: Option<String> = None;
+        let mut asked_older = Vec::new();
         let mut answers = Vec::new();
         for alias in crate::fields::aliases(planned) {
             let answer = if shares {
-                self.aws
-                    .distributions
-                    .conflicting_aliases(&properties.reference_distribution_id, &alias)
-                    .await
-                    .map_err(|e| Finding::NotCheckedAcrossAccounts {
-                        alias: alias.clone(),
-                        why: if e.is(ErrorKind::AccessDenied) {
-                            "cloudfront:ListConflictingAliases on the reference was denied".into()
-                        } else {
-                            e.to_string()
-                        },
-                    })
+                let answer = self.conflicts(reference, &alias, &mut older).await;
+                if older.is_some() && answer.is_ok() {
+                    asked_older.push(alias.clone());
+                }
+                answer
             } else {
                 Err(Finding::NotCheckedAcrossAccounts {
                     alias: alias.clone(),
@@ -148,15 +154,79 @@ where
             };
             answers.push((alias, answer));
         }
-        answers
+        let older =
+            older
+                .filter(|_| !asked_older.is_empty())
+                .map(|why| Finding::TenantsNotChecked {
+                    aliases: asked_older,
+                    reference: reference.to_owned(),
+                    why,
+                });
+        (answers, older)
+    }
+
+    /// One alias asked through the reference: `ListDomainConflicts`, unless it was found
+    /// unusable (`older` says why), then `ListConflictingAliases`.
+    async fn conflicts(
+        &self,
+        reference: &str,
+        alias: &str,
+        older: &mut Option<String>,
+    ) -> Result<Vec<Conflict>, Finding> {
+        let not_checked = |e: AwsError| Finding::NotCheckedAcrossAccounts {
+            alias: alias.to_owned(),
+            why: if e.is(ErrorKind::AccessDenied) {
+                format!("cloudfront:{} on the reference was denied", e.operation)
+            } else {
+                e.to_string()
+            },
+        };
+        if older.is_none() {
+            match self
+                .aws
+                .distributions
+                .domain_conflicts(reference, alias)
+                .await
+            {
+                Ok(found) => return Ok(found),
+                Err(e) => match unusable(&e) {
+                    Some(why) => *older = Some(why),
+                    None => return Err(not_checked(e)),
+                },
+            }
+        }
+        self.aws
+            .distributions
+            .conflicting_aliases(reference, alias)
+            .await
+            .map_err(not_checked)
+    }
+}
+
+/// Why `ListDomainConflicts` cannot be asked at all, so that `ListConflictingAliases` is:
+/// it is denied (a role granted the older action only), or the endpoint does not know it —
+/// an answer without any error code (a 404 page, as an endpoint without the operation
+/// answers; the SDK cannot tell it from another answer it cannot read, so the finding
+/// quotes the error), as every CloudFront error of a known operation has one.
+fn unusable(e: &AwsError) -> Option<String> {
+    if e.is(ErrorKind::AccessDenied) {
+        Some("cloudfront:ListDomainConflicts on the reference was denied".into())
+    } else if e.is(ErrorKind::Other) && e.code.is_none() {
+        Some(format!(
+            "the endpoint gave no CloudFront answer to ListDomainConflicts, as one that does not know it does ({e})"
+        ))
+    } else {
+        None
     }
 }
 
 /// Whether a conflict is one of this account's distributions (found by the listing
-/// already): one whose id ends as the masked id does and that holds the alias.
+/// already): one whose id ends as the masked id does and that holds the alias. A
+/// distribution tenant is never listed.
 fn ours(conflict: &Conflict, listed: &[Listed]) -> bool {
-    let visible = conflict.distribution_id.trim_start_matches('*');
-    !visible.is_empty()
+    let visible = conflict.id.trim_start_matches('*');
+    !conflict.tenant
+        && !visible.is_empty()
         && listed.iter().any(|l| {
             l.id.ends_with(visible) && l.aliases.iter().any(|a| findings::same(a, &conflict.alias))
         })
@@ -166,15 +236,17 @@ fn elsewhere(alias: &str, c: Conflict) -> Finding {
     if findings::same(alias, &c.alias) {
         Finding::AliasInUse {
             alias: alias.to_owned(),
-            distribution_id: c.distribution_id,
+            id: c.id,
             account_id: Some(c.account_id),
+            tenant: c.tenant,
         }
     } else {
         Finding::AliasOverlaps {
             alias: alias.to_owned(),
             other: c.alias,
-            distribution_id: c.distribution_id,
+            id: c.id,
             account_id: Some(c.account_id),
+            tenant: c.tenant,
         }
     }
 }

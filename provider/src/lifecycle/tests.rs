@@ -1377,4 +1377,5 @@ async fn a_fleet_lists_with_one_read_of_its_reference_and_of_the_certificates() 
 
 mod certificates;
 mod members;
+mod preflight;
 mod rollback;

@@ -220,6 +220,7 @@ pub fn operation(method: &Method, path: &str, headers: &HeaderMap) -> String {
         ("PUT", ["2020-05-31", "distribution", _, "config"]) => "UpdateDistribution",
         ("GET", ["2020-05-31", "tagging"]) => "ListTagsForResource",
         ("GET", ["2020-05-31", "conflicting-alias"]) => "ListConflictingAliases",
+        ("POST", ["2020-05-31", "domain-conflicts"]) => "ListDomainConflicts",
         ("POST", ["2020-05-31", "tagging"]) if query.contains("Operation=Tag") => "TagResource",
         ("POST", ["2020-05-31", "tagging"]) => "UntagResource",
         _ => "",

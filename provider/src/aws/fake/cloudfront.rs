@@ -64,6 +64,8 @@ pub struct FakeCloudFront {
     /// An operation that panics, or stalls this long (real time), when called.
     pub panic_on: Mutex<Option<&'static str>>,
     pub stall_on: Mutex<Option<(&'static str, Duration)>>,
+    /// Distribution tenants, `(id, domain)`: only `ListDomainConflicts` sees them.
+    pub tenants: Mutex<Vec<(String, String)>>,
 }
 
 impl FakeCloudFront {
@@ -77,6 +79,7 @@ impl FakeCloudFront {
             clock,
             panic_on: Mutex::default(),
             stall_on: Mutex::default(),
+            tenants: Mutex::default(),
         }
     }
 
@@ -108,6 +111,14 @@ impl FakeCloudFront {
             .entry(operation)
             .or_default()
             .push_back(AwsError::new(operation, kind, message));
+    }
+
+    /// The next call of `operation` fails with this error (a code of its own, or none).
+    pub fn fail_next_with(&self, error: AwsError) {
+        lock(&self.failures)
+            .entry(error.operation)
+            .or_default()
+            .push_back(error);
     }
 
     pub fn calls(&self) -> Vec<String> {
@@ -247,10 +258,51 @@ impl Distributions for FakeCloudFront {
             })
             .map(|s| super::super::Conflict {
                 alias: alias.to_owned(),
-                distribution_id: s.distribution.id.clone(),
+                id: s.distribution.id.clone(),
                 account_id: "123456789012".into(),
+                tenant: false,
             })
             .collect())
+    }
+
+    /// Exact matches only, ids shown whole, distributions then [`Self::tenants`]: as
+    /// `conflicting_aliases`, the plumbing; the emulator answers as CloudFront does.
+    async fn domain_conflicts(
+        &self,
+        distribution: &str,
+        domain: &str,
+    ) -> Result<Vec<super::super::Conflict>, AwsError> {
+        const OP: &str = "ListDomainConflicts";
+        self.enter(OP, distribution).await?;
+        let stored = lock(&self.stored);
+        if !stored.contains_key(distribution) {
+            return Err(AwsError {
+                code: Some("EntityNotFound".into()),
+                ..AwsError::new(OP, ErrorKind::Other, "The entity was not found.")
+            });
+        }
+        let conflict = |id: &str, tenant: bool| super::super::Conflict {
+            alias: domain.to_owned(),
+            id: id.to_owned(),
+            account_id: "123456789012".into(),
+            tenant,
+        };
+        let mut found: Vec<_> = stored
+            .values()
+            .filter(|s| {
+                crate::fields::aliases(&s.distribution.config)
+                    .iter()
+                    .any(|a| a == domain)
+            })
+            .map(|s| conflict(&s.distribution.id, false))
+            .collect();
+        found.extend(
+            lock(&self.tenants)
+                .iter()
+                .filter(|(_, held)| held == domain)
+                .map(|(id, _)| conflict(id, true)),
+        );
+        Ok(found)
     }
 
     async fn get_config(&self, id: &str) -> Result<Configured, AwsError> {

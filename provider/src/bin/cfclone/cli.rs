@@ -99,8 +99,8 @@ pub enum Command {
     },
     /// A dry run: the configuration a clone would get, as the fields it changes against the
     /// reference, the certificate it would use, and what to check first: aliases other
-    /// distributions hold (this account's, and other accounts' through
-    /// ListConflictingAliases when the reference carries the clone's certificate), quotas
+    /// distributions and distribution tenants hold (this account's, and other accounts'
+    /// through ListDomainConflicts when the reference carries the clone's certificate), quotas
     /// within 10% or passed, permissions the reference needs, S3 buckets whose policy must
     /// allow the clone. Writes nothing. Exit 1 when a finding blocks the clone.
     Plan {
