@@ -53,9 +53,9 @@ What stock moto 5.2.1 does differently, and what this module does instead:
     (`distribution` | `distribution-tenant`), `ResourceId` and `AccountId`.
   - Masking follows the one example there is (aws-cli's list-domain-conflicts example:
     `"ResourceId": "***************ohWzv1b9It8J1AB"` for a 30-character tenant id,
-    `"AccountId": "123456789012"`): the leading half of `ResourceId` is `*`, the account
-    id is whole. The reference says nothing more, so this is the example's shape, not a
-    documented rule.
+    `"AccountId": "******789012"`): the leading half of `ResourceId` and the first six
+    digits of the account id are `*` (the Developer Guide's "Find the source" page: both
+    are partially hidden). Beyond that the example's shape, not a documented rule.
   - `MaxItems` and `Marker` page it as ListConflictingAliases (the model bounds neither;
     100 here), `NextMarker` only when more remain.
   - The body's root element is `ListDomainConflictsResult`, the output shape's name, which
@@ -235,6 +235,10 @@ def mask_half(identifier: str) -> str:
     return "*" * hidden + identifier[hidden:]
 
 
+def mask_account(account_id: str) -> str:
+    return "*" * 6 + account_id[6:]
+
+
 def domain_conflicts(domain: str) -> list[dict[str, str]]:
     """Every domain of every account's distributions and tenants that conflicts with
     `domain`."""
@@ -246,13 +250,13 @@ def domain_conflicts(domain: str) -> list[dict[str, str]]:
                     if overlaps(domain, other):
                         found.append({"Domain": other, "ResourceType": "distribution",
                                       "ResourceId": mask_half(dist_id),
-                                      "AccountId": account_id})
+                                      "AccountId": mask_account(account_id)})
     for tenant in list(TENANTS):
         for other in tenant["domains"]:
             if overlaps(domain, other):
                 found.append({"Domain": other, "ResourceType": "distribution-tenant",
                               "ResourceId": mask_half(tenant["id"]),
-                              "AccountId": tenant["account"]})
+                              "AccountId": mask_account(tenant["account"])})
     return found
 
 

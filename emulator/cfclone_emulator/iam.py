@@ -36,6 +36,8 @@ TAGGED = "tagged"                # CloudFront: the ?Resource= ARN (TagResource, 
 NEW_DISTRIBUTION = "new-distribution"  # CloudFront: the distribution the call creates
 CONFLICT_TARGET = "conflict-target"    # CloudFront: ?DistributionId= (ListConflictingAliases)
 DOMAIN_TARGET = "domain-target"  # CloudFront: the DistributionId (or tenant) of the body
+DOMAIN_DISTRIBUTION = "domain-distribution"  # the body's DistributionId; none: no such action
+DOMAIN_TENANT = "domain-tenant"  # the body's DistributionTenantId; none: no such action
 CERTIFICATE = "certificate"      # ACM: the body's CertificateArn
 NEW_CERTIFICATE = "new-certificate"    # ACM: the certificate the call requests
 PARAMETER = "parameter"          # SSM: the body's Name
@@ -60,8 +62,12 @@ ACTIONS: dict[tuple[str, str], list[tuple[str, str, bool]]] = {
     ("cloudfront", "UntagResource"): [("cloudfront:UntagResource", TAGGED, False)],
     ("cloudfront", "ListConflictingAliases"): [
         ("cloudfront:ListConflictingAliases", CONFLICT_TARGET, False)],
+    # The Service Authorization Reference's table of API operations: ListDomainConflicts
+    # needs GetDistribution (asked through a distribution) or GetDistributionTenant too.
     ("cloudfront", "ListDomainConflicts"): [
-        ("cloudfront:ListDomainConflicts", DOMAIN_TARGET, False)],
+        ("cloudfront:ListDomainConflicts", DOMAIN_TARGET, False),
+        ("cloudfront:GetDistribution", DOMAIN_DISTRIBUTION, False),
+        ("cloudfront:GetDistributionTenant", DOMAIN_TENANT, False)],
     ("acm", "RequestCertificate"): [
         ("acm:RequestCertificate", NONE, False),
         ("acm:AddTagsToCertificate", NEW_CERTIFICATE, True)],
@@ -224,6 +230,12 @@ def _resources(kind: str, request: _Request, account: str) -> list[str]:
         return [request.query_value("Resource")]
     if kind == CONFLICT_TARGET and request.query_value("DistributionId"):
         return [cloudfront + request.query_value("DistributionId")]
+    if kind in (DOMAIN_DISTRIBUTION, DOMAIN_TENANT):
+        name, arn = (("DistributionId", cloudfront) if kind == DOMAIN_DISTRIBUTION else
+                     ("DistributionTenantId",
+                      f"arn:{partition}:cloudfront::{account}:distribution-tenant/"))
+        found = _find_all(request.xml, name)
+        return [arn + found[0].text] if found and found[0].text else []
     if kind == DOMAIN_TARGET:
         for name, arn in (("DistributionId", cloudfront),
                           ("DistributionTenantId",
@@ -282,11 +294,14 @@ def describe(service: str, operation: str | None, environ: dict) -> dict[str, An
     for action, kind, only_with_tags in rows:
         if only_with_tags and not tags:
             continue
+        resources = _resources(kind, request, account)
+        if not resources and kind in (DOMAIN_DISTRIBUTION, DOMAIN_TENANT):
+            continue  # asked through the other kind of resource
         entries.append({
             "action": action,
             "kind": kind,
             "resources": [{"arn": arn, "tags": _resource_tags(account, arn)}
-                          for arn in _resources(kind, request, account)],
+                          for arn in resources],
         })
     described["iam"] = {"actions": entries, "context": context}
     return described

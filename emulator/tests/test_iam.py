@@ -123,11 +123,15 @@ def test_list_domain_conflicts_is_authorised_on_the_validation_resource(emulator
     with pytest.raises(ClientError):  # no such distribution: logged all the same
         cf.list_domain_conflicts(Domain="www.example.com",
                                  DomainControlValidationResource={"DistributionId": "EASKED"})
+    # and GetDistribution on it (the Service Authorization Reference's operations table)
     assert actions(last(emulator, "ListDomainConflicts")) == [
-        ("cloudfront:ListDomainConflicts", ["arn:aws:cloudfront::123456789012:distribution/EASKED"])]
+        ("cloudfront:ListDomainConflicts", ["arn:aws:cloudfront::123456789012:distribution/EASKED"]),
+        ("cloudfront:GetDistribution", ["arn:aws:cloudfront::123456789012:distribution/EASKED"])]
     with pytest.raises(ClientError):
         cf.list_domain_conflicts(Domain="www.example.com",
                                  DomainControlValidationResource={"DistributionTenantId": "dt_1"})
     assert actions(last(emulator, "ListDomainConflicts")) == [
         ("cloudfront:ListDomainConflicts",
+         ["arn:aws:cloudfront::123456789012:distribution-tenant/dt_1"]),
+        ("cloudfront:GetDistributionTenant",
          ["arn:aws:cloudfront::123456789012:distribution-tenant/dt_1"])]

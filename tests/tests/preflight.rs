@@ -12,6 +12,8 @@ use serde_json::Value;
 
 /// A second account of the emulator, for the distribution another team owns.
 const OTHER_ACCOUNT: &str = "210987654321";
+/// How ListDomainConflicts shows it: the first six digits hidden (aws-cli's example).
+const OTHER_ACCOUNT_MASKED: &str = "******654321";
 
 fn aliases(names: &[&str]) -> Aliases {
     Aliases::builder()
@@ -151,7 +153,7 @@ async fn an_alias_in_use_in_another_account_is_found_through_the_reference() {
     let masked_id = format!("{}{}", "*".repeat(half), &theirs[half..]);
     assert!(
         elsewhere[0].contains(&format!(
-            "distribution {masked_id} in account {OTHER_ACCOUNT}"
+            "distribution {masked_id} in account {OTHER_ACCOUNT_MASKED}"
         )) && elsewhere[0].contains("TXT record"),
         "{}",
         elsewhere[0]
@@ -213,7 +215,7 @@ async fn a_domain_a_distribution_tenant_holds_is_found_and_named_a_tenant() {
     assert!(*blocks);
     assert!(
         text.starts_with(&format!(
-            "alias blog.shop.example.com is in use by distribution tenant {masked} in account {OTHER_ACCOUNT}"
+            "alias blog.shop.example.com is in use by distribution tenant {masked} in account {OTHER_ACCOUNT_MASKED}"
         )) && text.contains("UpdateDomainAssociation"),
         "{text}"
     );
