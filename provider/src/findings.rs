@@ -4,7 +4,8 @@
 //! CloudFront refuses an alias another distribution or distribution tenant already has
 //! (`CNAMEAlreadyExists`), in this account or any other; a wildcard on one distribution and
 //! a more specific name under it on another may coexist (requests go to the more specific
-//! one), so an overlap is reported, not refused.
+//! one), so an overlap is reported, not refused. The default quotas are the CloudFront
+//! Developer Guide's ("Quotas"); an account may have had them raised through Service Quotas.
 //!
 //! The way out of an alias in use (CloudFront Developer Guide, "Move an alternate domain
 //! name": alternate-domain-names-move-options.html and -move-create-target.html; API
@@ -15,8 +16,7 @@
 //! tenants, and its API Reference says the source must be disabled first (the Developer
 //! Guide says so of moves across accounts only); across accounts the source must be
 //! disabled and a DNS TXT record (`_www.example.com`, `_.example.com` for an apex) must
-//! name the target's CloudFront domain name. The default quotas are the CloudFront Developer Guide's
-//! ("Quotas"); an account may have had them raised through Service Quotas.
+//! name the target's CloudFront domain name.
 
 use aws_sdk_cloudfront::types::DistributionConfig;
 

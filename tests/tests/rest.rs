@@ -2,7 +2,7 @@
 //! proxy events (as the Cognito authorizer passes them) in, proxy responses out; the reads
 //! go through the real SDK, and an unknown distribution is the emulator's NoSuchDistribution.
 
-use cfclone_e2e::{Harness, Reference, props};
+use cfclone_e2e::{Harness, Reference, props, random_hex, seed};
 use serde_json::{Value, json};
 
 /// An API Gateway REST API proxy event with the authorizer's claims (`scope`), or none.
@@ -408,4 +408,52 @@ async fn a_quoted_key_is_the_same_key_and_another_body_with_it_is_a_422() {
         "the clone is not changed"
     );
     assert_eq!(h.moto.count("PutParameter").await, 0, "nor its record");
+}
+
+/// POST /plan through a reference that carries the clone's certificate: the function asks
+/// CloudFront about the alias with ListDomainConflicts (granted by ClonesApi's
+/// ApiPlanAliases and provider.yaml's RestApi statement: the IAM evaluation checks this
+/// call), and a distribution tenant's domain blocks the plan.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_api_plan_finds_a_domain_a_distribution_tenant_holds() {
+    let h = Harness::start().await;
+    let certificate = h
+        .issue_certificate("*.shop.example.com", &["shop.example.com"])
+        .await;
+    let mut config = seed::reference_config(&format!("wild-{}", random_hex(8)), &certificate);
+    config.aliases = Some(
+        aws_sdk_cloudfront::types::Aliases::builder()
+            .quantity(1)
+            .items("shop.example.com")
+            .build()
+            .expect("aliases"),
+    );
+    let reference = seed::distribution(&h.aws, config, &[]).await.id;
+    h.moto
+        .add_tenant(
+            &format!("dt_{}", random_hex(27)),
+            &["blog.shop.example.com"],
+            "210987654321",
+        )
+        .await;
+    h.moto.clear_calls().await;
+
+    let plan = json!({"ReferenceDistributionId": reference, "Aliases": ["blog.shop.example.com"]});
+    let (status, body) = call(&h, event("POST", "/plan", Some("clones/read"), Some(plan))).await;
+    assert_eq!((status, &body["blocked"]), (200, &json!(true)), "{body}");
+    let texts: Vec<&str> = body["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["kind"] == "alias-in-use")
+        .map(|f| f["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(texts.len(), 1, "{body}");
+    assert!(
+        texts[0].contains("is in use by distribution tenant ")
+            && texts[0].contains("in account 210987654321"),
+        "{}",
+        texts[0]
+    );
+    assert_eq!(h.moto.statuses("ListDomainConflicts").await, [200]);
 }

@@ -74,7 +74,7 @@ describe('ClonesApi', () => {
     const sid = (name: string) => statements.find((s) => s.Sid === name);
     assert.deepEqual(sid('ApiListDistributions')?.Action, 'cloudfront:ListDistributions');
     assert.equal(sid('ApiListDistributions')?.Resource, '*');
-    assert.deepEqual(sid('ApiPlanAliases')?.Action, ['cloudfront:ListDomainConflicts', 'cloudfront:ListConflictingAliases']);
+    assert.deepEqual(sid('ApiPlanAliases')?.Action, ['cloudfront:ListConflictingAliases', 'cloudfront:ListDomainConflicts']);
     assert.match(JSON.stringify(sid('ApiPlanAliases')?.Resource), /:distribution\/\*/);
   });
 
