@@ -7,16 +7,17 @@
 //! one), so an overlap is reported, not refused. The default quotas are the CloudFront
 //! Developer Guide's ("Quotas"); an account may have had them raised through Service Quotas.
 //!
-//! The way out of an alias in use (CloudFront Developer Guide, "Move an alternate domain
-//! name": alternate-domain-names-move-options.html and -move-create-target.html; API
-//! Reference, AssociateAlias and UpdateDomainAssociation): between standard distributions
-//! of one account `AssociateAlias` moves it in one step, without the downtime of removing
-//! it first, once the target's certificate covers it (no TXT record within one account);
-//! `UpdateDomainAssociation` moves a domain between standard distributions and distribution
-//! tenants, and its API Reference says the source must be disabled first (the Developer
-//! Guide says so of moves across accounts only); across accounts the source must be
-//! disabled and a DNS TXT record (`_www.example.com`, `_.example.com` for an apex) must
-//! name the target's CloudFront domain name.
+//! The way out of an alias in use (CloudFront Developer Guide, "Move the alternate domain
+//! name": alternate-domain-names-move-options.html; API Reference, AssociateAlias and
+//! UpdateDomainAssociation): between standard distributions of one account
+//! `AssociateAlias` moves it in one step, "prevents the downtime" of removing it first,
+//! once the target's certificate covers it; the Developer Guide names
+//! `update-domain-association` for every move within one account, and its API Reference
+//! says the source must be disabled first (the Developer Guide says so of moves across
+//! accounts only), so a tenant's domain is moved with it and downtime; across accounts,
+//! with access to the source, a name that is not an apex and no overlapping wildcard in
+//! use, the wildcard method moves it without disabling; otherwise update-domain-association
+//! with the source disabled, or AWS Support.
 
 use aws_sdk_cloudfront::types::DistributionConfig;
 
@@ -183,10 +184,10 @@ fn way_out(alias: &str, this_account: bool, tenant: bool) -> String {
         )
     } else if this_account {
         format!(
-            "remove it there first, or create the clone without it and move it in one step, without downtime: aws cloudfront associate-alias --target-distribution-id CLONE_ID --alias {alias} (same account: the clone's certificate must cover it; no TXT record)"
+            "remove it there first, or create the clone without it and move it in one step, without downtime: aws cloudfront associate-alias --target-distribution-id CLONE_ID --alias {alias} (the clone's certificate must cover it; CloudFront Developer Guide, \"Move the alternate domain name\", also names update-domain-association for moves within one account)"
         )
     } else {
-        "remove it there first; else create the clone without it and move it: across accounts the source must be disabled first and a DNS TXT record must name the clone's CloudFront domain name (CloudFront Developer Guide, \"Move an alternate domain name\")".to_owned()
+        "remove it there first; else create the clone without it and move it (CloudFront Developer Guide, \"Move the alternate domain name\"): with access to the source, and for a name that is not an apex and not under a wildcard already in use, the wildcard method moves it without disabling the source; otherwise update-domain-association once the source is disabled, or AWS Support".to_owned()
     }
 }
 

@@ -154,7 +154,7 @@ async fn an_alias_in_use_in_another_account_is_found_through_the_reference() {
     assert!(
         elsewhere[0].contains(&format!(
             "distribution {masked_id} in account {OTHER_ACCOUNT_MASKED}"
-        )) && elsewhere[0].contains("TXT record"),
+        )) && elsewhere[0].contains("wildcard method"),
         "{}",
         elsewhere[0]
     );
@@ -162,7 +162,7 @@ async fn an_alias_in_use_in_another_account_is_found_through_the_reference() {
     assert_eq!(
         in_use("api.shop.example.com"),
         [format!(
-            "alias api.shop.example.com is in use by distribution {ours} in this account: the Create would fail with CNAMEAlreadyExists; remove it there first, or create the clone without it and move it in one step, without downtime: aws cloudfront associate-alias --target-distribution-id CLONE_ID --alias api.shop.example.com (same account: the clone's certificate must cover it; no TXT record)"
+            "alias api.shop.example.com is in use by distribution {ours} in this account: the Create would fail with CNAMEAlreadyExists; remove it there first, or create the clone without it and move it in one step, without downtime: aws cloudfront associate-alias --target-distribution-id CLONE_ID --alias api.shop.example.com (the clone's certificate must cover it; CloudFront Developer Guide, \"Move the alternate domain name\", also names update-domain-association for moves within one account)"
         )]
     );
     assert!(

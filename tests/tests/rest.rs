@@ -451,7 +451,7 @@ async fn the_api_plan_finds_a_domain_a_distribution_tenant_holds() {
     assert_eq!(texts.len(), 1, "{body}");
     assert!(
         texts[0].contains("is in use by distribution tenant ")
-            && texts[0].contains("in account 210987654321"),
+            && texts[0].contains("in account ******654321"),
         "{}",
         texts[0]
     );

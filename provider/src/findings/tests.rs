@@ -68,7 +68,8 @@ fn a_tenant_is_named_a_tenant_and_moved_with_update_domain_association() {
         tenant: false,
     };
     assert!(
-        elsewhere.text().contains("distribution ***") && elsewhere.text().contains("TXT record"),
+        elsewhere.text().contains("distribution ***")
+            && elsewhere.text().contains("wildcard method"),
         "{}",
         elsewhere.text()
     );

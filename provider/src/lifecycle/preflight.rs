@@ -211,6 +211,12 @@ where
 fn unusable(e: &AwsError) -> Option<String> {
     if e.is(ErrorKind::AccessDenied) {
         Some("cloudfront:ListDomainConflicts on the reference was denied".into())
+    } else if e.code.as_deref() == Some("InvalidArgument") {
+        // Its model calls DistributionId "the ID of the multi-tenant distribution": a
+        // standard reference may be refused where ListConflictingAliases still answers.
+        Some(format!(
+            "CloudFront refused ListDomainConflicts through the reference ({e})"
+        ))
     } else if e.is(ErrorKind::Other) && e.code.is_none() {
         Some(format!(
             "the endpoint gave no CloudFront answer to ListDomainConflicts, as one that does not know it does ({e})"

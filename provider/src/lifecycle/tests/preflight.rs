@@ -118,14 +118,35 @@ async fn an_endpoint_without_list_domain_conflicts_falls_back() {
 }
 
 #[tokio::test]
-async fn another_failure_of_list_domain_conflicts_is_reported_not_worked_around() {
+async fn a_reference_refused_as_the_validation_resource_falls_back() {
+    // Its model calls DistributionId "the ID of the multi-tenant distribution".
     let w = world();
     w.cf.fail_next_with(AwsError {
         code: Some("InvalidArgument".into()),
+        ..AwsError::new("ListDomainConflicts", ErrorKind::Other, "Invalid argument")
+    });
+    let found = findings(&w, &["shop.example.com"]).await;
+    assert_eq!(w.cf.count("ListConflictingAliases"), 1);
+    let text = found
+        .iter()
+        .find(|f| f.kind() == "alias-tenants-not-checked")
+        .expect("the finding")
+        .text();
+    assert!(
+        text.contains("CloudFront refused ListDomainConflicts through the reference"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn another_failure_of_list_domain_conflicts_is_reported_not_worked_around() {
+    let w = world();
+    w.cf.fail_next_with(AwsError {
+        code: Some("EntityNotFound".into()),
         ..AwsError::new(
             "ListDomainConflicts",
             ErrorKind::Other,
-            "The certificate does not cover the domain",
+            "The entity was not found",
         )
     });
     let found = findings(&w, &["shop.example.com"]).await;
@@ -143,7 +164,7 @@ async fn another_failure_of_list_domain_conflicts_is_reported_not_worked_around(
     };
     assert_eq!(alias, "shop.example.com");
     assert!(
-        why.contains("ListDomainConflicts failed (InvalidArgument)"),
+        why.contains("ListDomainConflicts failed (EntityNotFound)"),
         "{why}"
     );
 }
