@@ -104,7 +104,7 @@ export class ClonesApi extends Construct {
     provider.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'ApiPlanAliases',
-        actions: ['cloudfront:ListDomainConflicts', 'cloudfront:ListConflictingAliases'],
+        actions: ['cloudfront:ListConflictingAliases', 'cloudfront:ListDomainConflicts'],
         resources: [`arn:${Aws.PARTITION}:cloudfront::${Aws.ACCOUNT_ID}:distribution/*`],
       }),
     );
