@@ -202,6 +202,16 @@ def conflicts(alias: str) -> list[dict[str, str]]:
     return found
 
 
+def _page(handler: Any) -> tuple[int, int]:
+    """`MaxItems` (1–100, default 100) and `Marker` (an offset) of a listing request."""
+    try:
+        max_items = min(max(int(handler._get_param("MaxItems") or MAX_ITEMS), 1), MAX_ITEMS)
+        start = max(int(handler._get_param("Marker") or 0), 0)
+    except ValueError:
+        raise InvalidArgument() from None
+    return max_items, start
+
+
 def list_conflicting_aliases(self) -> Any:  # type: ignore[no-untyped-def]
     from moto.core.responses import ActionResult
 
@@ -213,11 +223,7 @@ def list_conflicting_aliases(self) -> Any:  # type: ignore[no-untyped-def]
     names = _certificate_names(self.current_account, dist)
     if not alias or not any(certificate_covers(name, alias) for name in names):
         raise InvalidArgument()
-    try:
-        max_items = min(max(int(self._get_param("MaxItems") or MAX_ITEMS), 1), MAX_ITEMS)
-        start = max(int(self._get_param("Marker") or 0), 0)
-    except ValueError:
-        raise InvalidArgument() from None
+    max_items, start = _page(self)
     everything = conflicts(alias)
     page = everything[start:start + max_items]
     listing: dict[str, Any] = {"MaxItems": max_items, "Quantity": len(page),
@@ -282,11 +288,7 @@ def list_domain_conflicts(self) -> Any:  # type: ignore[no-untyped-def]
         raise NoValidationResource()
     if not domain or not any(certificate_covers(name, domain) for name in names):
         raise InvalidArgument()
-    try:
-        max_items = min(max(int(self._get_param("MaxItems") or MAX_ITEMS), 1), MAX_ITEMS)
-        start = max(int(self._get_param("Marker") or 0), 0)
-    except ValueError:
-        raise InvalidArgument() from None
+    max_items, start = _page(self)
     everything = domain_conflicts(domain)
     page = everything[start:start + max_items]
     result: dict[str, Any] = {"DomainConflicts": page}
