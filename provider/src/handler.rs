@@ -3,7 +3,7 @@
 //! deadline into a FAILED answer, hands unfinished waits on to a fresh invocation, and sends
 //! exactly one [`response`] per request.
 
-use crate::aws::{Adapters, Certificates, Clock, Distributions, Parameters, SelfInvoke, Zones};
+use crate::aws::{Adapters, SelfInvoke};
 use crate::error::{Error, Failure};
 use crate::event::{self, Continuation, Event, Ids, Phase, Request, Unusable};
 use crate::lifecycle::{Answer, Budget, Lifecycle, Outcome, reserve};
@@ -82,31 +82,25 @@ impl Handled {
 }
 
 /// How the provider continues unfinished work.
-pub enum Continuer<I> {
+#[derive(Clone)]
+pub enum Continuer {
     /// A fresh asynchronous invocation of the provider's own function (Lambda).
-    Invoke(I),
+    Invoke(Arc<dyn SelfInvoke>),
     /// In the same process (the CLI has no deadline to beat).
     InProcess,
 }
 
 /// The provider: adapters, the HTTP client for responses and its settings.
-pub struct Provider<D, C, P, K, I> {
-    pub aws: Adapters<D, C, P, K>,
-    pub continuer: Continuer<I>,
+pub struct Provider {
+    pub aws: Adapters,
+    pub continuer: Continuer,
     pub http: reqwest::Client,
     pub poll_interval: Duration,
     /// How much one automatic sync may do.
     pub sync_limits: crate::sync::Limits,
 }
 
-impl<D, C, P, K, I> Provider<D, C, P, K, I>
-where
-    D: Distributions + 'static,
-    C: Certificates + Zones + 'static,
-    P: Parameters + 'static,
-    K: Clock + 'static,
-    I: SelfInvoke + 'static,
-{
+impl Provider {
     /// Handles one payload of `invocation`: an edit of a reference to sync its clones
     /// after, else a CloudFormation event or a continuation of one.
     pub async fn handle(self: &Arc<Self>, payload: Value, invocation: &Invocation) -> Handled {
@@ -170,7 +164,7 @@ where
                     // Should the hand-off fail, the answer names what exists.
                     let physical_id = fallback_id(&request, next.phase.distribution());
                     match self
-                        .hand_off(invoker, &request, next, &budget, invocation)
+                        .hand_off(invoker.as_ref(), &request, next, &budget, invocation)
                         .await
                     {
                         Ok(hand_offs) => return Handled::HandedOff { hand_offs },
@@ -232,9 +226,9 @@ where
         Outcome::Done(Answer::Failed(Failure::new(physical_id, error)))
     }
 
-    pub(crate) async fn hand_off<X: SelfInvoke>(
+    pub(crate) async fn hand_off(
         &self,
-        invoker: &X,
+        invoker: &dyn SelfInvoke,
         request: &Request,
         next: Continuation,
         budget: &Budget,

@@ -12,7 +12,7 @@
 //! `GET|POST /clone_distribution?domain=&origin=&ref_dist=`. `tests/tests/api_schema.rs`
 //! holds the answers to the document with schemathesis.
 
-use crate::aws::{Adapters, Certificates, Clock, Distributions, ErrorKind, Parameters, Zones};
+use crate::aws::{Adapters, ErrorKind};
 use crate::error::Error;
 use crate::event::{Request, RequestType};
 use crate::lifecycle::Lifecycle;
@@ -366,18 +366,12 @@ impl Reply {
 }
 
 /// Answers one call over the adapters, in `context`.
-pub async fn answer<D, C, P, K>(
-    aws: &Adapters<D, C, P, K>,
+pub async fn answer(
+    aws: &Adapters,
     call: &Call,
     context: &Context,
     poll_interval: Duration,
-) -> Result<Reply, Problem>
-where
-    D: Distributions,
-    C: Certificates + Zones,
-    P: Parameters,
-    K: Clock,
-{
+) -> Result<Reply, Problem> {
     let reader = Lifecycle::for_reads(aws, context.deadline_ms, poll_interval);
     let key = || {
         format!(

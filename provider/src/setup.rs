@@ -2,15 +2,12 @@
 
 use crate::aws::tls::TrustRoots;
 use crate::aws::{
-    Adapters, SdkCertificates, SdkDistributions, SdkParameters, SdkSelfInvoke, SdkStacks,
+    Adapters, SdkCertificates, SdkDistributions, SdkParameters, SdkSelfInvoke, SdkStacks, SdkZones,
     SystemClock, client,
 };
 use crate::handler::{Continuer, DEFAULT_POLL_INTERVAL, Provider};
+use std::sync::Arc;
 use std::time::Duration;
-
-/// The provider on the AWS SDK.
-pub type SdkProvider =
-    Provider<SdkDistributions, SdkCertificates, SdkParameters, SystemClock, SdkSelfInvoke>;
 
 /// Environment variable that overrides the poll interval, in milliseconds (tests and
 /// demos shorten it; CloudFront itself needs no faster than the 12 s default).
@@ -19,16 +16,16 @@ pub const POLL_INTERVAL_ENV: &str = "CFCLONE_POLL_INTERVAL_MS";
 /// Builds the provider from the standard AWS environment. `in_lambda` selects how
 /// unfinished waits continue: a fresh invocation of `AWS_LAMBDA_FUNCTION_NAME`, or in
 /// the same process.
-pub async fn provider(in_lambda: bool) -> SdkProvider {
+pub async fn provider(in_lambda: bool) -> Provider {
     provider_for(in_lambda, &client::Target::default()).await
 }
 
 /// The provider on the SDK, pointed at `target` (the CLI's `--region` and `--profile`).
-pub async fn provider_for(in_lambda: bool, target: &client::Target) -> SdkProvider {
+pub async fn provider_for(in_lambda: bool, target: &client::Target) -> Provider {
     let trust_roots = TrustRoots::from_system();
     let config = client::load_config(trust_roots.as_ref().map(TrustRoots::pem), target).await;
     let continuer = if in_lambda && function_name().is_some() {
-        Continuer::Invoke(SdkSelfInvoke::new(&config))
+        Continuer::Invoke(Arc::new(SdkSelfInvoke::new(&config)))
     } else {
         Continuer::InProcess
     };
@@ -38,11 +35,12 @@ pub async fn provider_for(in_lambda: bool, target: &client::Target) -> SdkProvid
         .map_or(DEFAULT_POLL_INTERVAL, Duration::from_millis);
     Provider {
         aws: Adapters {
-            distributions: SdkDistributions::new(&config),
-            certificates: SdkCertificates::new(&config),
-            parameters: SdkParameters::new(&config),
-            clock: SystemClock,
-            stacks: std::sync::Arc::new(SdkStacks::new(&config)),
+            distributions: Arc::new(SdkDistributions::new(&config)),
+            certificates: Arc::new(SdkCertificates::new(&config)),
+            zones: Arc::new(SdkZones::new(&config)),
+            parameters: Arc::new(SdkParameters::new(&config)),
+            clock: Arc::new(SystemClock),
+            stacks: Arc::new(SdkStacks::new(&config)),
         },
         continuer,
         http: response_client(trust_roots.as_ref()),

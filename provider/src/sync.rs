@@ -4,7 +4,6 @@
 //! progress) and the provider's automatic sync after an edit of the reference
 //! ([`crate::trigger`]), which logs it and reports a metric.
 
-use crate::aws::{Certificates, Clock, Distributions, Parameters, SelfInvoke, Zones};
 use crate::handler::{Handled, Invocation, Provider};
 use crate::lifecycle::{Answer, CloneState};
 use std::sync::Arc;
@@ -120,14 +119,7 @@ impl Report {
 pub const AFTER_FAILURE: &str = "a clone failed to sync; the waves after this one were not started";
 pub const OUT_OF_TIME: &str = "too little time was left for another wave";
 
-impl<D, C, P, K, I> Provider<D, C, P, K, I>
-where
-    D: Distributions + 'static,
-    C: Certificates + Zones + 'static,
-    P: Parameters + 'static,
-    K: Clock + 'static,
-    I: SelfInvoke + 'static,
-{
+impl Provider {
     /// Syncs `clones`, `options.wave` at a time, telling `progress` as it goes; no wave
     /// starts after one with a failure, or too close to the deadline.
     pub async fn sync(

@@ -256,13 +256,7 @@ pub fn plan_of(
 
 /// The provider over in-memory AWS, continuing in process: CloudFront `cf`, ACM `acm`, an
 /// empty SSM, the clock of `cf`'s choosing.
-pub type FakeProvider = crate::handler::Provider<
-    std::sync::Arc<crate::aws::fake::FakeCloudFront>,
-    std::sync::Arc<crate::aws::fake::FakeAcm>,
-    std::sync::Arc<crate::aws::fake::FakeSsm>,
-    std::sync::Arc<crate::aws::fake::FakeClock>,
-    std::sync::Arc<crate::aws::fake::FakeInvoker>,
->;
+pub type FakeProvider = crate::handler::Provider;
 
 pub fn in_process_provider(
     cf: &std::sync::Arc<crate::aws::fake::FakeCloudFront>,
@@ -271,13 +265,13 @@ pub fn in_process_provider(
     sync_limits: crate::sync::Limits,
 ) -> std::sync::Arc<FakeProvider> {
     std::sync::Arc::new(crate::handler::Provider {
-        aws: crate::aws::Adapters {
-            distributions: std::sync::Arc::clone(cf),
-            certificates: acm,
-            parameters: std::sync::Arc::new(crate::aws::fake::FakeSsm::default()),
+        aws: crate::aws::fake::adapters(
+            std::sync::Arc::clone(cf),
+            acm,
+            std::sync::Arc::default(),
             clock,
-            stacks: std::sync::Arc::new(crate::aws::fake::FakeCloudFormation::default()),
-        },
+            std::sync::Arc::default(),
+        ),
         continuer: crate::handler::Continuer::InProcess,
         http: reqwest::Client::new(),
         poll_interval: std::time::Duration::from_secs(12),

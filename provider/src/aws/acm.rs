@@ -14,12 +14,10 @@ use aws_smithy_runtime_api::client::retries::classifiers::{ClassifyRetry, RetryA
 /// The region CloudFront takes its ACM certificates from.
 pub const CERTIFICATE_REGION: &str = "us-east-1";
 
-/// ACM in us-east-1 on the SDK, and Route 53 for the validation records of the
-/// certificates it requests (`aws::route53`).
+/// ACM in us-east-1 on the SDK.
 #[derive(Debug, Clone)]
 pub struct SdkCertificates {
     client: aws_sdk_acm::Client,
-    pub(super) route53: aws_sdk_route53::Client,
 }
 
 impl SdkCertificates {
@@ -30,7 +28,6 @@ impl SdkCertificates {
             .build();
         Self {
             client: aws_sdk_acm::Client::from_conf(config),
-            route53: aws_sdk_route53::Client::new(sdk),
         }
     }
 }
@@ -66,6 +63,7 @@ fn epoch_seconds(t: Option<aws_sdk_acm::primitives::DateTime>) -> Option<i64> {
     t.map(|t| t.secs())
 }
 
+#[async_trait::async_trait]
 impl Certificates for SdkCertificates {
     async fn list(&self) -> Result<Vec<Certificate>, AwsError> {
         use aws_sdk_acm::types::CertificateStatus;

@@ -5,7 +5,6 @@
 use super::client::{classify, missing};
 use super::{AwsError, Stacks};
 use aws_config::{Region, SdkConfig};
-use futures_util::future::BoxFuture;
 
 /// CloudFormation on the SDK; a client for the stack's region is made when asked (only a
 /// Delete with `DeletionMode: Disable` asks).
@@ -22,27 +21,26 @@ impl SdkStacks {
     }
 }
 
+#[async_trait::async_trait]
 impl Stacks for SdkStacks {
-    fn status<'a>(&'a self, stack_id: &'a str) -> BoxFuture<'a, Result<String, AwsError>> {
-        Box::pin(async move {
-            const OP: &str = "DescribeStacks";
-            let region = crate::event::stack_region(stack_id).to_owned();
-            let config = aws_sdk_cloudformation::config::Builder::from(&self.config)
-                .region(Region::new(region))
-                .build();
-            let out = aws_sdk_cloudformation::Client::from_conf(config)
-                .describe_stacks()
-                .stack_name(stack_id)
-                .send()
-                .await
-                .map_err(|e| classify(OP, e))?;
-            out.stacks
-                .unwrap_or_default()
-                .into_iter()
-                .next()
-                .and_then(|stack| stack.stack_status)
-                .map(|status| status.as_str().to_owned())
-                .ok_or_else(|| missing(OP, "stack status"))
-        })
+    async fn status(&self, stack_id: &str) -> Result<String, AwsError> {
+        const OP: &str = "DescribeStacks";
+        let region = crate::event::stack_region(stack_id).to_owned();
+        let config = aws_sdk_cloudformation::config::Builder::from(&self.config)
+            .region(Region::new(region))
+            .build();
+        let out = aws_sdk_cloudformation::Client::from_conf(config)
+            .describe_stacks()
+            .stack_name(stack_id)
+            .send()
+            .await
+            .map_err(|e| classify(OP, e))?;
+        out.stacks
+            .unwrap_or_default()
+            .into_iter()
+            .next()
+            .and_then(|stack| stack.stack_status)
+            .map(|status| status.as_str().to_owned())
+            .ok_or_else(|| missing(OP, "stack status"))
     }
 }

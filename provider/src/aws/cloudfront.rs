@@ -55,6 +55,7 @@ fn distribution(
     })
 }
 
+#[async_trait::async_trait]
 impl Distributions for SdkDistributions {
     async fn get_config(&self, id: &str) -> Result<Configured, AwsError> {
         const OP: &str = "GetDistributionConfig";

@@ -18,6 +18,7 @@ impl SdkSelfInvoke {
     }
 }
 
+#[async_trait::async_trait]
 impl SelfInvoke for SdkSelfInvoke {
     async fn invoke_async(&self, function: &str, payload: Vec<u8>) -> Result<(), AwsError> {
         use aws_sdk_lambda::primitives::Blob;

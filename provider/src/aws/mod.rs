@@ -6,9 +6,9 @@
 
 use crate::certificate_request::{Record, Request as CertificateRequest, Validation};
 use crate::certificates::Certificate;
+use async_trait::async_trait;
 use aws_sdk_cloudfront::types::DistributionConfig;
 use std::fmt;
-use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -29,6 +29,7 @@ pub use acm::SdkCertificates;
 pub use cloudformation::SdkStacks;
 pub use cloudfront::SdkDistributions;
 pub use lambda::SdkSelfInvoke;
+pub use route53::SdkZones;
 pub use ssm::SdkParameters;
 
 /// One CloudFront distribution as read back from the API.
@@ -209,161 +210,128 @@ impl fmt::Display for AwsError {
 impl std::error::Error for AwsError {}
 
 /// CloudFront distributions.
+#[async_trait]
 pub trait Distributions: Send + Sync {
     /// `GetDistributionConfig`: the configuration, its ETag and what it holds that this
     /// build does not know.
-    fn get_config(&self, id: &str) -> impl Future<Output = Result<Configured, AwsError>> + Send;
+    async fn get_config(&self, id: &str) -> Result<Configured, AwsError>;
     /// `GetDistribution`: status, domain name, ARN, configuration and ETag.
-    fn get(&self, id: &str) -> impl Future<Output = Result<Distribution, AwsError>> + Send;
+    async fn get(&self, id: &str) -> Result<Distribution, AwsError>;
     /// `CreateDistributionWithTags`.
-    fn create(
+    async fn create(
         &self,
         config: DistributionConfig,
         tags: Vec<(String, String)>,
-    ) -> impl Future<Output = Result<Distribution, AwsError>> + Send;
+    ) -> Result<Distribution, AwsError>;
     /// `UpdateDistribution` with `IfMatch`.
-    fn update(
+    async fn update(
         &self,
         id: &str,
         config: DistributionConfig,
         if_match: &str,
-    ) -> impl Future<Output = Result<Distribution, AwsError>> + Send;
+    ) -> Result<Distribution, AwsError>;
     /// `DeleteDistribution` with `IfMatch`.
-    fn delete(&self, id: &str, if_match: &str)
-    -> impl Future<Output = Result<(), AwsError>> + Send;
+    async fn delete(&self, id: &str, if_match: &str) -> Result<(), AwsError>;
     /// `ListDistributions`, every page: the account's distributions.
-    fn list(&self) -> impl Future<Output = Result<Vec<Listed>, AwsError>> + Send;
+    async fn list(&self) -> Result<Vec<Listed>, AwsError>;
     /// `ListConflictingAliases`, every page: the aliases of any account's distributions that
     /// conflict with `alias`, asked through `distribution` (one of this account's, whose
     /// certificate covers the alias).
-    fn conflicting_aliases(
+    async fn conflicting_aliases(
         &self,
         distribution: &str,
         alias: &str,
-    ) -> impl Future<Output = Result<Vec<Conflict>, AwsError>> + Send;
+    ) -> Result<Vec<Conflict>, AwsError>;
     /// `ListDomainConflicts`, every page: the domains of any account's distributions and
     /// distribution tenants that conflict with `domain`, asked through `distribution` (its
     /// `DomainControlValidationResource`: one of this account's, whose certificate covers
     /// the domain).
-    fn domain_conflicts(
+    async fn domain_conflicts(
         &self,
         distribution: &str,
         domain: &str,
-    ) -> impl Future<Output = Result<Vec<Conflict>, AwsError>> + Send;
+    ) -> Result<Vec<Conflict>, AwsError>;
     /// `ListTagsForResource`.
-    fn tags(
-        &self,
-        arn: &str,
-    ) -> impl Future<Output = Result<Vec<(String, String)>, AwsError>> + Send;
+    async fn tags(&self, arn: &str) -> Result<Vec<(String, String)>, AwsError>;
     /// `TagResource`: adds these tags, or changes their values.
-    fn tag(
-        &self,
-        arn: &str,
-        tags: Vec<(String, String)>,
-    ) -> impl Future<Output = Result<(), AwsError>> + Send;
+    async fn tag(&self, arn: &str, tags: Vec<(String, String)>) -> Result<(), AwsError>;
     /// `UntagResource`: removes the tags with these keys.
-    fn untag(
-        &self,
-        arn: &str,
-        keys: Vec<String>,
-    ) -> impl Future<Output = Result<(), AwsError>> + Send;
+    async fn untag(&self, arn: &str, keys: Vec<String>) -> Result<(), AwsError>;
 }
 
 /// ACM certificates in us-east-1.
+#[async_trait]
 pub trait Certificates: Send + Sync {
     /// Every ISSUED certificate of a key type CloudFront accepts (all pages).
-    fn list(&self) -> impl Future<Output = Result<Vec<Certificate>, AwsError>> + Send;
+    async fn list(&self) -> Result<Vec<Certificate>, AwsError>;
     /// Every certificate, whatever its status and key type (all pages): the candidates an
     /// operator is shown, with why each is not usable.
-    fn list_all(&self) -> impl Future<Output = Result<Vec<Certificate>, AwsError>> + Send;
+    async fn list_all(&self) -> Result<Vec<Certificate>, AwsError>;
     /// One certificate with all its subject alternative names.
-    fn describe(&self, arn: &str) -> impl Future<Output = Result<Certificate, AwsError>> + Send;
+    async fn describe(&self, arn: &str) -> Result<Certificate, AwsError>;
     /// `RequestCertificate` with DNS validation and these tags: the certificate's ARN (the
     /// same one again for the same idempotency token within the hour).
-    fn request(
+    async fn request(
         &self,
         request: &CertificateRequest,
         tags: Vec<(String, String)>,
-    ) -> impl Future<Output = Result<String, AwsError>> + Send;
+    ) -> Result<String, AwsError>;
     /// `DescribeCertificate`, for its validation and its use.
-    fn requested(&self, arn: &str) -> impl Future<Output = Result<Requested, AwsError>> + Send;
+    async fn requested(&self, arn: &str) -> Result<Requested, AwsError>;
     /// `ListTagsForCertificate`.
-    fn certificate_tags(
-        &self,
-        arn: &str,
-    ) -> impl Future<Output = Result<Vec<(String, String)>, AwsError>> + Send;
+    async fn certificate_tags(&self, arn: &str) -> Result<Vec<(String, String)>, AwsError>;
     /// `DeleteCertificate`.
-    fn delete_certificate(&self, arn: &str) -> impl Future<Output = Result<(), AwsError>> + Send;
+    async fn delete_certificate(&self, arn: &str) -> Result<(), AwsError>;
 }
 
 /// Route 53 hosted zones, for the validation records of the certificates the provider
 /// requests.
+#[async_trait]
 pub trait Zones: Send + Sync {
     /// `GetHostedZone`: the zone's domain name and whether it is private.
-    fn zone(&self, id: &str) -> impl Future<Output = Result<HostedZone, AwsError>> + Send;
+    async fn zone(&self, id: &str) -> Result<HostedZone, AwsError>;
     /// `ChangeResourceRecordSets`: these CNAMEs upserted in one batch. Validation records
     /// are never deleted: ACM gives every certificate of the account for a name the same one.
-    fn upsert(
-        &self,
-        zone_id: &str,
-        records: &[Record],
-    ) -> impl Future<Output = Result<(), AwsError>> + Send;
+    async fn upsert(&self, zone_id: &str, records: &[Record]) -> Result<(), AwsError>;
 }
 
 /// SSM parameters, in any region.
+#[async_trait]
 pub trait Parameters: Send + Sync {
-    fn put(
-        &self,
-        region: &str,
-        name: &str,
-        value: &str,
-    ) -> impl Future<Output = Result<(), AwsError>> + Send;
-    fn get(
-        &self,
-        region: &str,
-        name: &str,
-    ) -> impl Future<Output = Result<Option<String>, AwsError>> + Send;
-    fn delete(
-        &self,
-        region: &str,
-        names: &[String],
-    ) -> impl Future<Output = Result<(), AwsError>> + Send;
+    async fn put(&self, region: &str, name: &str, value: &str) -> Result<(), AwsError>;
+    async fn get(&self, region: &str, name: &str) -> Result<Option<String>, AwsError>;
+    async fn delete(&self, region: &str, names: &[String]) -> Result<(), AwsError>;
 }
 
 /// An asynchronous invocation of the provider's own function (continuations).
+#[async_trait]
 pub trait SelfInvoke: Send + Sync {
     /// Invokes `function` (the ARN the current event came through, version or alias
     /// included, so the continuation runs the same code) with `InvocationType=Event`.
-    fn invoke_async(
-        &self,
-        function: &str,
-        payload: Vec<u8>,
-    ) -> impl Future<Output = Result<(), AwsError>> + Send;
+    async fn invoke_async(&self, function: &str, payload: Vec<u8>) -> Result<(), AwsError>;
 }
 
 /// CloudFormation stacks: what a custom resource's event does not say about its stack.
-/// Object-safe (a boxed future), so that it is one field of [`Adapters`] rather than one
-/// more type parameter on every impl.
+#[async_trait]
 pub trait Stacks: Send + Sync {
     /// `DescribeStacks` of `stack_id` (the stack's ARN, in its own region): its
     /// `StackStatus` (`ROLLBACK_IN_PROGRESS`, `UPDATE_COMPLETE`, …).
-    fn status<'a>(
-        &'a self,
-        stack_id: &'a str,
-    ) -> futures_util::future::BoxFuture<'a, Result<String, AwsError>>;
+    async fn status(&self, stack_id: &str) -> Result<String, AwsError>;
 }
 
 /// Time, so that waits can be tested without waiting.
+#[async_trait]
 pub trait Clock: Send + Sync {
     /// Milliseconds since the Unix epoch.
     fn now_ms(&self) -> u64;
-    fn sleep(&self, duration: Duration) -> impl Future<Output = ()> + Send;
+    async fn sleep(&self, duration: Duration) -> ();
 }
 
 /// The real clock.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SystemClock;
 
+#[async_trait]
 impl Clock for SystemClock {
     fn now_ms(&self) -> u64 {
         std::time::SystemTime::now()
@@ -373,164 +341,6 @@ impl Clock for SystemClock {
 
     async fn sleep(&self, duration: Duration) {
         tokio::time::sleep(duration).await;
-    }
-}
-
-// A shared adapter is an adapter: the provider keeps its adapters for every invocation,
-// and tests keep a handle on the fakes they hand in.
-impl<T: Distributions + ?Sized> Distributions for Arc<T> {
-    fn get_config(&self, id: &str) -> impl Future<Output = Result<Configured, AwsError>> + Send {
-        (**self).get_config(id)
-    }
-    fn get(&self, id: &str) -> impl Future<Output = Result<Distribution, AwsError>> + Send {
-        (**self).get(id)
-    }
-    fn create(
-        &self,
-        config: DistributionConfig,
-        tags: Vec<(String, String)>,
-    ) -> impl Future<Output = Result<Distribution, AwsError>> + Send {
-        (**self).create(config, tags)
-    }
-    fn update(
-        &self,
-        id: &str,
-        config: DistributionConfig,
-        if_match: &str,
-    ) -> impl Future<Output = Result<Distribution, AwsError>> + Send {
-        (**self).update(id, config, if_match)
-    }
-    fn delete(
-        &self,
-        id: &str,
-        if_match: &str,
-    ) -> impl Future<Output = Result<(), AwsError>> + Send {
-        (**self).delete(id, if_match)
-    }
-    fn list(&self) -> impl Future<Output = Result<Vec<Listed>, AwsError>> + Send {
-        (**self).list()
-    }
-    fn conflicting_aliases(
-        &self,
-        distribution: &str,
-        alias: &str,
-    ) -> impl Future<Output = Result<Vec<Conflict>, AwsError>> + Send {
-        (**self).conflicting_aliases(distribution, alias)
-    }
-    fn domain_conflicts(
-        &self,
-        distribution: &str,
-        domain: &str,
-    ) -> impl Future<Output = Result<Vec<Conflict>, AwsError>> + Send {
-        (**self).domain_conflicts(distribution, domain)
-    }
-    fn tags(
-        &self,
-        arn: &str,
-    ) -> impl Future<Output = Result<Vec<(String, String)>, AwsError>> + Send {
-        (**self).tags(arn)
-    }
-    fn tag(
-        &self,
-        arn: &str,
-        tags: Vec<(String, String)>,
-    ) -> impl Future<Output = Result<(), AwsError>> + Send {
-        (**self).tag(arn, tags)
-    }
-    fn untag(
-        &self,
-        arn: &str,
-        keys: Vec<String>,
-    ) -> impl Future<Output = Result<(), AwsError>> + Send {
-        (**self).untag(arn, keys)
-    }
-}
-
-impl<T: Certificates + ?Sized> Certificates for Arc<T> {
-    fn list(&self) -> impl Future<Output = Result<Vec<Certificate>, AwsError>> + Send {
-        (**self).list()
-    }
-    fn list_all(&self) -> impl Future<Output = Result<Vec<Certificate>, AwsError>> + Send {
-        (**self).list_all()
-    }
-    fn describe(&self, arn: &str) -> impl Future<Output = Result<Certificate, AwsError>> + Send {
-        (**self).describe(arn)
-    }
-    fn request(
-        &self,
-        request: &CertificateRequest,
-        tags: Vec<(String, String)>,
-    ) -> impl Future<Output = Result<String, AwsError>> + Send {
-        (**self).request(request, tags)
-    }
-    fn requested(&self, arn: &str) -> impl Future<Output = Result<Requested, AwsError>> + Send {
-        (**self).requested(arn)
-    }
-    fn certificate_tags(
-        &self,
-        arn: &str,
-    ) -> impl Future<Output = Result<Vec<(String, String)>, AwsError>> + Send {
-        (**self).certificate_tags(arn)
-    }
-    fn delete_certificate(&self, arn: &str) -> impl Future<Output = Result<(), AwsError>> + Send {
-        (**self).delete_certificate(arn)
-    }
-}
-
-impl<T: Zones + ?Sized> Zones for Arc<T> {
-    fn zone(&self, id: &str) -> impl Future<Output = Result<HostedZone, AwsError>> + Send {
-        (**self).zone(id)
-    }
-    fn upsert(
-        &self,
-        zone_id: &str,
-        records: &[Record],
-    ) -> impl Future<Output = Result<(), AwsError>> + Send {
-        (**self).upsert(zone_id, records)
-    }
-}
-
-impl<T: Parameters + ?Sized> Parameters for Arc<T> {
-    fn put(
-        &self,
-        region: &str,
-        name: &str,
-        value: &str,
-    ) -> impl Future<Output = Result<(), AwsError>> + Send {
-        (**self).put(region, name, value)
-    }
-    fn get(
-        &self,
-        region: &str,
-        name: &str,
-    ) -> impl Future<Output = Result<Option<String>, AwsError>> + Send {
-        (**self).get(region, name)
-    }
-    fn delete(
-        &self,
-        region: &str,
-        names: &[String],
-    ) -> impl Future<Output = Result<(), AwsError>> + Send {
-        (**self).delete(region, names)
-    }
-}
-
-impl<T: SelfInvoke + ?Sized> SelfInvoke for Arc<T> {
-    fn invoke_async(
-        &self,
-        function: &str,
-        payload: Vec<u8>,
-    ) -> impl Future<Output = Result<(), AwsError>> + Send {
-        (**self).invoke_async(function, payload)
-    }
-}
-
-impl<T: Clock + ?Sized> Clock for Arc<T> {
-    fn now_ms(&self) -> u64 {
-        (**self).now_ms()
-    }
-    fn sleep(&self, duration: Duration) -> impl Future<Output = ()> + Send {
-        (**self).sleep(duration)
     }
 }
 
@@ -550,12 +360,18 @@ pub(crate) fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
     text
 }
 
-/// Everything the lifecycle talks to.
-pub struct Adapters<D, C, P, K> {
-    pub distributions: D,
-    pub certificates: C,
-    pub parameters: P,
-    pub clock: K,
+/// Everything the core talks to: one shared trait object per service. Trait objects rather
+/// than one type parameter per service: the fronts multiply, and each would carry the
+/// parameters and their bounds; a virtual call and a boxed future cost nanoseconds beside
+/// the round trip to AWS they stand for. Cloning the bundle clones handles, not clients.
+#[derive(Clone)]
+pub struct Adapters {
+    pub distributions: Arc<dyn Distributions>,
+    pub certificates: Arc<dyn Certificates>,
+    /// Route 53, for the validation records of the certificates the provider requests.
+    pub zones: Arc<dyn Zones>,
+    pub parameters: Arc<dyn Parameters>,
+    pub clock: Arc<dyn Clock>,
     /// Asked only by a Delete with `DeletionMode: Disable` (is the stack rolling back?).
     pub stacks: Arc<dyn Stacks>,
 }

@@ -1,11 +1,11 @@
 //! Route 53 on the SDK: the validation CNAMEs of the certificates the provider requests.
-//! The client lives in [`SdkCertificates`]: the records serve ACM's validation only, and
-//! are only ever upserted (a validation record is the account's for the name, shared by
+//! The records serve ACM's validation only, and are only ever upserted (a validation record is the account's for the name, shared by
 //! every certificate that names it, so none is deleted).
 
 use super::client::{classify, missing};
-use super::{AwsError, HostedZone, SdkCertificates, Zones};
+use super::{AwsError, HostedZone, Zones};
 use crate::certificate_request::Record;
+use aws_config::SdkConfig;
 use aws_sdk_route53::types::{
     Change, ChangeAction, ChangeBatch, ResourceRecord, ResourceRecordSet, RrType,
 };
@@ -13,7 +13,22 @@ use aws_sdk_route53::types::{
 /// The validation records' TTL (ACM's console writes 300 too).
 const TTL_SECONDS: i64 = 300;
 
-impl Zones for SdkCertificates {
+/// Route 53 on the SDK.
+#[derive(Debug, Clone)]
+pub struct SdkZones {
+    route53: aws_sdk_route53::Client,
+}
+
+impl SdkZones {
+    pub fn new(sdk: &SdkConfig) -> Self {
+        Self {
+            route53: aws_sdk_route53::Client::new(sdk),
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl Zones for SdkZones {
     async fn zone(&self, id: &str) -> Result<HostedZone, AwsError> {
         const OP: &str = "GetHostedZone";
         let out = self
@@ -36,7 +51,7 @@ impl Zones for SdkCertificates {
     }
 }
 
-impl SdkCertificates {
+impl SdkZones {
     async fn send(
         &self,
         zone_id: &str,

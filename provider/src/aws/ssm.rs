@@ -35,6 +35,7 @@ impl SdkParameters {
     }
 }
 
+#[async_trait::async_trait]
 impl Parameters for SdkParameters {
     async fn put(&self, region: &str, name: &str, value: &str) -> Result<(), AwsError> {
         use aws_sdk_ssm::types::{ParameterTier, ParameterType};

@@ -3,7 +3,6 @@
 //! the API's Delete run as a stack's is, its wait handed on to fresh invocations.
 
 use super::{Continuer, Handled, Invocation, Provider};
-use crate::aws::{Certificates, Clock, Distributions, Parameters, SelfInvoke, Zones};
 use crate::event::{Continuation, Request};
 use crate::lifecycle::{Answer, Budget, Outcome, reserve};
 use crate::rest::{self, Problem, Reply};
@@ -12,14 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tracing::{error, info};
 
-impl<D, C, P, K, I> Provider<D, C, P, K, I>
-where
-    D: Distributions + 'static,
-    C: Certificates + Zones + 'static,
-    P: Parameters + 'static,
-    K: Clock + 'static,
-    I: SelfInvoke + 'static,
-{
+impl Provider {
     /// Answers an API Gateway request ([`crate::rest`]).
     pub(super) async fn rest(self: &Arc<Self>, payload: Value, invocation: &Invocation) -> Handled {
         let (status, body, problem, request_id) = match rest::parse(payload) {
@@ -138,7 +130,7 @@ where
                 }
                 Continuer::Invoke(invoker) => {
                     return match self
-                        .hand_off(invoker, &request, next, &budget, invocation)
+                        .hand_off(invoker.as_ref(), &request, next, &budget, invocation)
                         .await
                     {
                         Ok(_) => Ok(false),

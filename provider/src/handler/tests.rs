@@ -2,6 +2,7 @@
 //! continuations handed on and refused when malformed.
 
 use super::*;
+use crate::aws::Clock;
 use crate::aws::fake::{FakeAcm, FakeClock, FakeCloudFront, FakeInvoker, FakeSsm};
 use crate::event::CONTINUATION_KEY;
 use crate::test_support::{self, REFERENCE_ID};
@@ -13,8 +14,7 @@ const NOW_MS: u64 = 1_800_000_000_000;
 /// Invoked through an alias: continuations must name it too.
 const FUNCTION_ARN: &str = "arn:aws:lambda:eu-west-1:123456789012:function:cfclone-provider:live";
 
-type FakeProvider =
-    Provider<Arc<FakeCloudFront>, Arc<FakeAcm>, Arc<FakeSsm>, Arc<FakeClock>, Arc<FakeInvoker>>;
+type FakeProvider = Provider;
 
 struct Setup {
     provider: Arc<FakeProvider>,
@@ -44,17 +44,17 @@ fn setup(in_process: bool) -> Setup {
     );
     let invoker = Arc::new(FakeInvoker::default());
     let provider = Provider {
-        aws: Adapters {
-            distributions: Arc::clone(&cf),
-            certificates: acm,
-            parameters: Arc::new(FakeSsm::default()),
-            clock: Arc::clone(&clock),
-            stacks: Arc::new(crate::aws::fake::FakeCloudFormation::default()),
-        },
+        aws: crate::aws::fake::adapters(
+            Arc::clone(&cf),
+            acm,
+            Arc::new(FakeSsm::default()),
+            Arc::clone(&clock),
+            Arc::default(),
+        ),
         continuer: if in_process {
             Continuer::InProcess
         } else {
-            Continuer::Invoke(Arc::clone(&invoker))
+            Continuer::Invoke(Arc::clone(&invoker) as _)
         },
         http: reqwest::Client::new(),
         poll_interval: Duration::from_secs(12),

@@ -7,9 +7,7 @@
 //! `certificate_request`'s; this module reads and writes.
 
 use super::{Lifecycle, Outcome, WaitDecision, failed, owned_tags};
-use crate::aws::{
-    AwsError, Certificates, Clock, Distributions, ErrorKind, Parameters, Requested, Zones,
-};
+use crate::aws::{AwsError, ErrorKind, Requested};
 use crate::certificate_request::{self as cr, Ledger, PROPERTY, Record, Standing, Zone};
 use crate::error::Error;
 use crate::event::{Phase, Request};
@@ -28,13 +26,7 @@ pub(super) enum Removal {
     NotOurs,
 }
 
-impl<D, C, P, K> Lifecycle<'_, D, C, P, K>
-where
-    D: Distributions,
-    C: Certificates + Zones,
-    P: Parameters,
-    K: Clock,
-{
+impl Lifecycle<'_> {
     /// The properties with the certificate the clone will use. Without
     /// `CertificateValidation` (or with an explicit `CertificateArn`) they are returned as
     /// they are, and the plan's inputs find the certificate; with it, an ISSUED
@@ -133,7 +125,7 @@ where
     ) -> Result<Vec<Zone>, Error> {
         let named = futures_util::future::join_all(validation.hosted_zone_ids.iter().map(
             |id| async move {
-                match self.aws.certificates.zone(id).await {
+                match self.aws.zones.zone(id).await {
                     Ok(zone) if zone.private => Err(Error::property(
                         PROPERTY,
                         format!(
@@ -282,7 +274,7 @@ where
             if mine.is_empty() {
                 continue;
             }
-            self.aws.certificates.upsert(&zone.id, &mine).await?;
+            self.aws.zones.upsert(&zone.id, &mine).await?;
             info!(hosted_zone_id = %zone.id, records = mine.len(), "upserted the validation records");
         }
         Ok(())
@@ -355,13 +347,7 @@ where
     }
 }
 
-impl<D, C, P, K> Lifecycle<'_, D, C, P, K>
-where
-    D: Distributions,
-    C: Certificates + Zones,
-    P: Parameters,
-    K: Clock,
-{
+impl Lifecycle<'_> {
     /// After a Create or Update of a resource that requests certificates: notes in the
     /// ledger that clone `clone_id` uses `in_use`, removes every certificate it requested
     /// but that one (one still in use is kept for the next update or the Delete), and

@@ -2,9 +2,7 @@
 //! delivery of the same request made), then settle it.
 
 use super::{Lifecycle, Outcome, failed, owned_tags};
-use crate::aws::{
-    AwsError, Certificates, Clock, Distribution, Distributions, ErrorKind, Parameters, Zones,
-};
+use crate::aws::{AwsError, Distribution, ErrorKind};
 use crate::error::Error;
 use crate::event::{FINGERPRINT_TAG, Request};
 use crate::plan;
@@ -15,13 +13,7 @@ use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 use tracing::{error, info, warn};
 
-impl<D, C, P, K> Lifecycle<'_, D, C, P, K>
-where
-    D: Distributions,
-    C: Certificates + Zones,
-    P: Parameters,
-    K: Clock,
-{
+impl Lifecycle<'_> {
     /// `known`: the certificate an earlier invocation requested and waited for.
     pub(super) async fn create(&self, request: &Request, known: Option<&str>) -> Outcome {
         let marker = request.not_created_id();

@@ -8,19 +8,13 @@ use super::wait::WaitEnd;
 use super::{
     Lifecycle, MAX_CONFLICT_RETRIES, Outcome, WaitDecision, existing_clone, failed, success,
 };
-use crate::aws::{Certificates, Clock, Distribution, Distributions, ErrorKind, Parameters, Zones};
+use crate::aws::{Distribution, ErrorKind};
 use crate::error::Error;
 use crate::event::{OWNER_LOGICAL_ID_TAG, OWNER_STACK_TAG, Phase, Request};
 use crate::properties::{DeletionMode, SsmOutputs};
 use tracing::{info, warn};
 
-impl<D, C, P, K> Lifecycle<'_, D, C, P, K>
-where
-    D: Distributions,
-    C: Certificates + Zones,
-    P: Parameters,
-    K: Clock,
-{
+impl Lifecycle<'_> {
     pub(super) async fn delete(&self, request: &Request) -> Outcome {
         let outputs = request.properties.ssm.as_ref();
         let Some(physical_id) = existing_clone(request).map(str::to_owned) else {

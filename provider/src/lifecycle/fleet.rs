@@ -5,9 +5,7 @@
 //! what its stack would. Reads only; the sync itself goes through the handler.
 
 use super::{Budget, Lifecycle};
-use crate::aws::{
-    Adapters, Certificates, Clock, Configured, Distributions, ErrorKind, Listed, Parameters, Zones,
-};
+use crate::aws::{Adapters, Configured, ErrorKind, Listed};
 use crate::error::Error;
 use crate::event::{OWNER_LOGICAL_ID_TAG, OWNER_STACK_TAG, stack_region};
 use crate::fields;
@@ -120,15 +118,9 @@ type Tags = Vec<(String, String)>;
 
 type SharedRead<'a, T> = Shared<BoxFuture<'a, Result<T, crate::aws::AwsError>>>;
 
-impl<'a, D, C, P, K> Lifecycle<'a, D, C, P, K>
-where
-    D: Distributions,
-    C: Certificates + Zones,
-    P: Parameters,
-    K: Clock,
-{
+impl<'a> Lifecycle<'a> {
     /// The lifecycle for the fleet's reads, with until `deadline_ms` to spend.
-    pub fn for_reads(aws: &'a Adapters<D, C, P, K>, deadline_ms: u64, poll: Duration) -> Self {
+    pub fn for_reads(aws: &'a Adapters, deadline_ms: u64, poll: Duration) -> Self {
         let now = aws.clock.now_ms();
         let left = Duration::from_millis(deadline_ms.saturating_sub(now));
         Self {
@@ -306,13 +298,7 @@ where
     }
 }
 
-impl<'a, D, C, P, K> Lifecycle<'a, D, C, P, K>
-where
-    D: Distributions,
-    C: Certificates + Zones,
-    P: Parameters,
-    K: Clock,
-{
+impl<'a> Lifecycle<'a> {
     fn shared_reference(&self, shared: &SharedReads<'a>, id: &str) -> SharedRead<'a, Configured> {
         let aws = self.aws;
         let mut references = shared.references.lock().unwrap_or_else(|e| e.into_inner());

@@ -2,9 +2,7 @@
 //! same time, and the pure plan over them. Reads only: nothing is written here.
 
 use super::Lifecycle;
-use crate::aws::{
-    AwsError, Certificates, Clock, Configured, Distributions, ErrorKind, Parameters, Zones,
-};
+use crate::aws::{AwsError, Configured, ErrorKind};
 use crate::certificates;
 use crate::error::Error;
 use crate::plan;
@@ -36,13 +34,7 @@ impl PlanInputs {
     }
 }
 
-impl<D, C, P, K> Lifecycle<'_, D, C, P, K>
-where
-    D: Distributions,
-    C: Certificates + Zones,
-    P: Parameters,
-    K: Clock,
-{
+impl Lifecycle<'_> {
     /// Reads the reference and finds the certificate, at the same time: the two do not
     /// depend on each other, and each is a round trip to a different service.
     pub async fn inputs(&self, properties: &Properties) -> Result<PlanInputs, Error> {

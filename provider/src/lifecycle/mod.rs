@@ -10,9 +10,7 @@
 //! - [`wait`]: waiting for CloudFront, and settling a clone (wait, then [`ssm`]).
 //! - [`ssm`]: the SSM parameters and the attributes of the answer.
 
-use crate::aws::{
-    Adapters, AwsError, Certificates, Clock, Distributions, ErrorKind, Parameters, Zones,
-};
+use crate::aws::{Adapters, AwsError, ErrorKind};
 use crate::error::{Error, Failure};
 use crate::event::{Phase, Request, RequestType};
 use std::collections::BTreeMap;
@@ -81,18 +79,12 @@ pub enum Outcome {
 }
 
 /// The lifecycle, over any adapters.
-pub struct Lifecycle<'a, D, C, P, K> {
-    pub aws: &'a Adapters<D, C, P, K>,
+pub struct Lifecycle<'a> {
+    pub aws: &'a Adapters,
     pub budget: Budget,
 }
 
-impl<D, C, P, K> Lifecycle<'_, D, C, P, K>
-where
-    D: Distributions,
-    C: Certificates + Zones,
-    P: Parameters,
-    K: Clock,
-{
+impl Lifecycle<'_> {
     /// Runs (or, with `resume`, continues) one request.
     pub async fn run(&self, request: &Request, resume: Option<&Phase>) -> Outcome {
         match (request.request_type, resume) {

@@ -11,9 +11,7 @@
 //! pages (at least two when other accounts are asked).
 
 use super::{Lifecycle, PlanInputs};
-use crate::aws::{
-    AwsError, Certificates, Clock, Conflict, Distributions, ErrorKind, Listed, Parameters, Zones,
-};
+use crate::aws::{AwsError, Conflict, ErrorKind, Listed};
 use crate::certificate_request as cr;
 use crate::error::Error;
 use crate::findings::{self, Finding};
@@ -30,13 +28,7 @@ pub struct Preflight {
     pub findings: Vec<Finding>,
 }
 
-impl<D, C, P, K> Lifecycle<'_, D, C, P, K>
-where
-    D: Distributions,
-    C: Certificates + Zones,
-    P: Parameters,
-    K: Clock,
-{
+impl Lifecycle<'_> {
     /// The dry run: the plan (its inputs read, then the other accounts asked about its
     /// aliases) while the account's distributions are listed, page after page; then what
     /// stands in its way.

@@ -4,20 +4,14 @@
 
 use super::Lifecycle;
 use super::inputs::PlanInputs;
-use crate::aws::{AwsError, Certificates, Clock, Distribution, Distributions, Parameters, Zones};
+use crate::aws::{AwsError, Distribution};
 use crate::error::Error;
 use crate::event::Request;
 use crate::properties::Properties;
 use crate::record::{RECORD_REGION, Record, parameter_name};
 use tracing::info;
 
-impl<D, C, P, K> Lifecycle<'_, D, C, P, K>
-where
-    D: Distributions,
-    C: Certificates + Zones,
-    P: Parameters,
-    K: Clock,
-{
+impl Lifecycle<'_> {
     /// Writes the record of `clone`, just given its configuration from `inputs`.
     pub(super) async fn keep_record(
         &self,

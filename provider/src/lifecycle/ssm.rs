@@ -2,7 +2,7 @@
 //! the old ones an Update no longer covers removed), and the attributes of the answer.
 
 use super::{Answer, Lifecycle, NO_CERTIFICATE, Outcome, failed};
-use crate::aws::{AwsError, Certificates, Clock, Distribution, Distributions, Parameters, Zones};
+use crate::aws::{AwsError, Distribution};
 use crate::error::{Error, SsmWrite};
 use crate::event::Request;
 use crate::plan;
@@ -10,13 +10,7 @@ use crate::properties::{Properties, SsmOutputs};
 use std::collections::BTreeMap;
 use tracing::{info, warn};
 
-impl<D, C, P, K> Lifecycle<'_, D, C, P, K>
-where
-    D: Distributions,
-    C: Certificates + Zones,
-    P: Parameters,
-    K: Clock,
-{
+impl Lifecycle<'_> {
     pub(super) async fn finish(
         &self,
         request: &Request,

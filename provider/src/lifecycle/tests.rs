@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::aws::fake::{FakeAcm, FakeClock, FakeCloudFormation, FakeCloudFront, FakeSsm};
+use crate::aws::{Clock, Distributions};
 use crate::certificates::Certificate;
 use crate::event::{NOT_CREATED_PREFIX, OWNER_LOGICAL_ID_TAG, OWNER_STACK_TAG};
 use crate::test_support::{self, REFERENCE_ID};
@@ -17,7 +18,7 @@ const NOW_MS: u64 = 1_800_000_000_000;
 const STACK: &str = "arn:aws:cloudformation:eu-west-1:123456789012:stack/shop/1111";
 const POLL: Duration = Duration::from_secs(12);
 
-type FakeAdapters = Adapters<Arc<FakeCloudFront>, Arc<FakeAcm>, Arc<FakeSsm>, Arc<FakeClock>>;
+type FakeAdapters = Adapters;
 
 struct World {
     cf: Arc<FakeCloudFront>,
@@ -62,13 +63,13 @@ fn world() -> World {
     let ssm = Arc::new(FakeSsm::default());
     let stacks = Arc::new(FakeCloudFormation::default());
     World {
-        aws: Adapters {
-            distributions: Arc::clone(&cf),
-            certificates: Arc::clone(&acm),
-            parameters: Arc::clone(&ssm),
-            clock: Arc::clone(&clock),
-            stacks: Arc::clone(&stacks) as Arc<dyn crate::aws::Stacks>,
-        },
+        aws: crate::aws::fake::adapters(
+            Arc::clone(&cf),
+            Arc::clone(&acm),
+            Arc::clone(&ssm),
+            Arc::clone(&clock),
+            Arc::clone(&stacks),
+        ),
         cf,
         acm,
         ssm,
@@ -1284,9 +1285,7 @@ async fn a_record_that_cannot_be_kept_fails_with_the_clones_id_and_the_permissio
     );
 }
 
-fn reader(
-    w: &World,
-) -> Lifecycle<'_, Arc<FakeCloudFront>, Arc<FakeAcm>, Arc<FakeSsm>, Arc<FakeClock>> {
+fn reader(w: &World) -> Lifecycle<'_> {
     Lifecycle {
         aws: &w.aws,
         budget: w.budget(Duration::from_secs(600), Duration::from_secs(600)),

@@ -2,22 +2,14 @@
 //! it only if it differs, retry conflicting changes, let `Tags` follow, then settle.
 
 use super::{Lifecycle, MAX_CONFLICT_RETRIES, Outcome, existing_clone, failed};
-use crate::aws::{
-    AwsError, Certificates, Clock, Distribution, Distributions, ErrorKind, Parameters, Zones,
-};
+use crate::aws::{AwsError, Distribution, ErrorKind};
 use crate::compare;
 use crate::error::Error;
 use crate::event::Request;
 use crate::properties::{self, Properties};
 use tracing::{info, warn};
 
-impl<D, C, P, K> Lifecycle<'_, D, C, P, K>
-where
-    D: Distributions,
-    C: Certificates + Zones,
-    P: Parameters,
-    K: Clock,
-{
+impl Lifecycle<'_> {
     /// `known`: the certificate an earlier invocation requested and waited for.
     pub(super) async fn update(&self, request: &Request, known: Option<&str>) -> Outcome {
         let physical_id = request.physical_resource_id.clone().unwrap_or_default();

@@ -2,9 +2,7 @@
 //! created or updated clone: wait for it to deploy when asked, then finish.
 
 use super::{Lifecycle, Outcome, WaitDecision, failed};
-use crate::aws::{
-    AwsError, Certificates, Clock, Distribution, Distributions, ErrorKind, Parameters, Zones,
-};
+use crate::aws::{AwsError, Distribution, ErrorKind};
 use crate::error::Error;
 use crate::event::{Phase, Request};
 use crate::properties::Properties;
@@ -20,13 +18,7 @@ pub(super) enum WaitEnd {
     Gone,
 }
 
-impl<D, C, P, K> Lifecycle<'_, D, C, P, K>
-where
-    D: Distributions,
-    C: Certificates + Zones,
-    P: Parameters,
-    K: Clock,
-{
+impl Lifecycle<'_> {
     /// Waits for deployment when asked, then writes the SSM parameters and answers.
     pub(super) async fn settle(
         &self,

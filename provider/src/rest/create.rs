@@ -8,7 +8,7 @@
 //! properties), so that the same key with another body is a 422, not the first clone.
 
 use super::{Context, Problem};
-use crate::aws::{Adapters, Certificates, Clock, Distributions, Parameters, Zones};
+use crate::aws::Adapters;
 use crate::error::Error;
 use crate::event::{NOT_CREATED_PREFIX, Request, RequestType};
 use crate::lifecycle::{Answer, Budget, Lifecycle, Outcome, Owner};
@@ -28,19 +28,13 @@ pub struct Made {
 }
 
 /// Makes the clone `properties` (a JSON object of the resource's properties) declare.
-pub async fn create<D, C, P, K>(
-    aws: &Adapters<D, C, P, K>,
+pub async fn create(
+    aws: &Adapters,
     context: &Context,
     properties: Value,
     key: &str,
     poll_interval: Duration,
-) -> Result<Made, Problem>
-where
-    D: Distributions,
-    C: Certificates + Zones,
-    P: Parameters,
-    K: Clock,
-{
+) -> Result<Made, Problem> {
     let Value::Object(mut properties) = properties else {
         return Err(Problem::bad_request(
             None,
@@ -105,18 +99,12 @@ pub fn merge(recorded: &Value, changes: &Value) -> Result<Value, Problem> {
 }
 
 /// Runs a Create or Update request within the API's budget.
-pub async fn run<D, C, P, K>(
-    aws: &Adapters<D, C, P, K>,
+pub async fn run(
+    aws: &Adapters,
     request: &Request,
     poll_interval: Duration,
     context: &Context,
-) -> Result<Made, Problem>
-where
-    D: Distributions,
-    C: Certificates + Zones,
-    P: Parameters,
-    K: Clock,
-{
+) -> Result<Made, Problem> {
     if let Err(e) = &request.properties.checked {
         return Err(Problem::from_error(&Error::Property(e.clone())));
     }

@@ -7,7 +7,7 @@
 //! stack deletes it.
 
 use super::{Context, Problem};
-use crate::aws::{Adapters, Certificates, Clock, Distributions, ErrorKind, Parameters, Zones};
+use crate::aws::{Adapters, ErrorKind};
 use crate::error::Error;
 use crate::event::{Ids, Request, RequestType};
 use crate::lifecycle::{Lifecycle, Owner};
@@ -16,18 +16,12 @@ use serde_json::{Value, json};
 
 /// A clone the API owns: its owner (from its tags) and its properties as recorded (a
 /// minimal set when it has no record).
-pub async fn owned<D, C, P, K>(
-    aws: &Adapters<D, C, P, K>,
-    reader: &Lifecycle<'_, D, C, P, K>,
+pub async fn owned(
+    aws: &Adapters,
+    reader: &Lifecycle<'_>,
     context: &Context,
     id: &str,
-) -> Result<(Owner, Value), Problem>
-where
-    D: Distributions,
-    C: Certificates + Zones,
-    P: Parameters,
-    K: Clock,
-{
+) -> Result<(Owner, Value), Problem> {
     let clone = aws.distributions.get(id).await.map_err(|e| {
         if e.is(ErrorKind::NotFound) {
             Problem::from_error(&Error::NoDistribution {

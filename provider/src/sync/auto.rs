@@ -5,7 +5,6 @@
 //! CloudWatch metric (embedded metric format: a JSON log line, no API call).
 
 use super::{Counts, Options, Progress, Report, Synced};
-use crate::aws::{Certificates, Clock, Distributions, Parameters, SelfInvoke, Zones};
 use crate::handler::{Handled, Invocation, Provider};
 use crate::lifecycle::{Lifecycle, reserve};
 use crate::trigger::Trigger;
@@ -88,14 +87,7 @@ impl Limits {
     }
 }
 
-impl<D, C, P, K, I> Provider<D, C, P, K, I>
-where
-    D: Distributions + 'static,
-    C: Certificates + Zones + 'static,
-    P: Parameters + 'static,
-    K: Clock + 'static,
-    I: SelfInvoke + 'static,
-{
+impl Provider {
     /// Answers a trigger: syncs the clones of the reference it names.
     pub async fn auto_sync(self: &Arc<Self>, trigger: Trigger, invocation: &Invocation) -> Handled {
         let (reference, cause) = match trigger {

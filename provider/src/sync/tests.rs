@@ -331,14 +331,8 @@ async fn an_update_that_awaits_a_certificate_is_handed_on_to_the_invoked_functio
     let invoker = Arc::new(crate::aws::fake::FakeInvoker::default());
     let inner = test_support::in_process_provider(&cf, Arc::clone(&acm), clock, Limits::default());
     let provider = Arc::new(crate::handler::Provider {
-        aws: crate::aws::Adapters {
-            distributions: Arc::clone(&cf),
-            certificates: Arc::clone(&acm),
-            parameters: Arc::clone(&inner.aws.parameters),
-            clock: Arc::clone(&inner.aws.clock),
-            stacks: Arc::clone(&inner.aws.stacks),
-        },
-        continuer: crate::handler::Continuer::Invoke(Arc::clone(&invoker)),
+        aws: inner.aws.clone(),
+        continuer: crate::handler::Continuer::Invoke(Arc::clone(&invoker) as _),
         http: reqwest::Client::new(),
         poll_interval: Duration::from_secs(12),
         sync_limits: Limits::default(),

@@ -114,6 +114,7 @@ impl FakeAcm {
     }
 }
 
+#[async_trait::async_trait]
 impl Certificates for FakeAcm {
     async fn list(&self) -> Result<Vec<Certificate>, AwsError> {
         lock(&self.calls).push("ListCertificates".into());
@@ -287,6 +288,7 @@ impl Certificates for FakeAcm {
     }
 }
 
+#[async_trait::async_trait]
 impl Zones for FakeAcm {
     async fn zone(&self, id: &str) -> Result<HostedZone, AwsError> {
         lock(&self.calls).push(format!("GetHostedZone {id}"));

@@ -4,7 +4,6 @@
 
 use super::lock;
 use crate::aws::{AwsError, ErrorKind, Stacks};
-use futures_util::future::BoxFuture;
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
@@ -28,26 +27,25 @@ impl FakeCloudFormation {
     }
 }
 
+#[async_trait::async_trait]
 impl Stacks for FakeCloudFormation {
-    fn status<'a>(&'a self, stack_id: &'a str) -> BoxFuture<'a, Result<String, AwsError>> {
-        Box::pin(async move {
-            lock(&self.asked).push(stack_id.to_owned());
-            if *lock(&self.deny) {
-                return Err(AwsError::new(
-                    "DescribeStacks",
-                    ErrorKind::AccessDenied,
-                    "not authorized to perform cloudformation:DescribeStacks",
-                ));
-            }
-            lock(&self.statuses).get(stack_id).cloned().ok_or_else(|| {
-                let mut error = AwsError::new(
-                    "DescribeStacks",
-                    ErrorKind::Other,
-                    format!("Stack with id {stack_id} does not exist"),
-                );
-                error.code = Some("ValidationError".into());
-                error
-            })
+    async fn status(&self, stack_id: &str) -> Result<String, AwsError> {
+        lock(&self.asked).push(stack_id.to_owned());
+        if *lock(&self.deny) {
+            return Err(AwsError::new(
+                "DescribeStacks",
+                ErrorKind::AccessDenied,
+                "not authorized to perform cloudformation:DescribeStacks",
+            ));
+        }
+        lock(&self.statuses).get(stack_id).cloned().ok_or_else(|| {
+            let mut error = AwsError::new(
+                "DescribeStacks",
+                ErrorKind::Other,
+                format!("Stack with id {stack_id} does not exist"),
+            );
+            error.code = Some("ValidationError".into());
+            error
         })
     }
 }

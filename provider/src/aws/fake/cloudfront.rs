@@ -223,6 +223,7 @@ impl FakeCloudFront {
     }
 }
 
+#[async_trait::async_trait]
 impl Distributions for FakeCloudFront {
     async fn list(&self) -> Result<Vec<super::super::Listed>, AwsError> {
         self.enter("ListDistributions", "").await?;

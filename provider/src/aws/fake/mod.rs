@@ -2,10 +2,10 @@
 //! the lifecycle depends on it), ACM, SSM, CloudFormation (DescribeStacks), the provider's own
 //! Lambda, and a clock that advances only when the code under test sleeps.
 
-use super::{AwsError, Clock, ErrorKind, Parameters, SelfInvoke};
+use super::{Adapters, AwsError, Clock, ErrorKind, Parameters, SelfInvoke};
 use std::collections::BTreeMap;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 mod acm;
@@ -15,6 +15,25 @@ mod cloudfront;
 pub use acm::FakeAcm;
 pub use cloudformation::FakeCloudFormation;
 pub use cloudfront::{FakeCloudFront, as_cloudfront_returns};
+
+/// The bundle over these fakes. The ACM fake serves Route 53's slot too: its certificates
+/// are validated by the records upserted into it.
+pub fn adapters(
+    cf: Arc<FakeCloudFront>,
+    acm: Arc<FakeAcm>,
+    ssm: Arc<FakeSsm>,
+    clock: Arc<FakeClock>,
+    stacks: Arc<FakeCloudFormation>,
+) -> Adapters {
+    Adapters {
+        distributions: cf,
+        certificates: Arc::clone(&acm) as _,
+        zones: acm,
+        parameters: ssm,
+        clock,
+        stacks,
+    }
+}
 
 pub(super) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
@@ -38,6 +57,7 @@ impl FakeClock {
     }
 }
 
+#[async_trait::async_trait]
 impl Clock for FakeClock {
     fn now_ms(&self) -> u64 {
         self.now_ms.load(Ordering::SeqCst)
@@ -87,6 +107,7 @@ impl FakeSsm {
     }
 }
 
+#[async_trait::async_trait]
 impl Parameters for FakeSsm {
     async fn put(&self, region: &str, name: &str, value: &str) -> Result<(), AwsError> {
         let record = is_record(name);
@@ -137,6 +158,7 @@ pub struct FakeInvoker {
     pub stall: Mutex<Option<Duration>>,
 }
 
+#[async_trait::async_trait]
 impl SelfInvoke for FakeInvoker {
     async fn invoke_async(&self, function: &str, payload: Vec<u8>) -> Result<(), AwsError> {
         lock(&self.functions).push(function.to_owned());

@@ -91,7 +91,7 @@ pub async fn run(cli: Cli, out: &mut impl Write) -> ExitCode {
 }
 
 async fn invoke(
-    provider: &Arc<cfclone::setup::SdkProvider>,
+    provider: &Arc<cfclone::handler::Provider>,
     event: &std::path::Path,
     timeout: u64,
     out: &mut impl Write,
@@ -104,7 +104,7 @@ async fn invoke(
         Ok(payload) => payload,
         Err(e) => return fail(format!("{} is not JSON: {e}", event.display())),
     };
-    let deadline = cfclone::aws::Clock::now_ms(&provider.aws.clock) + timeout * 1000;
+    let deadline = provider.aws.clock.now_ms() + timeout * 1000;
     match provider
         .handle(payload, &Invocation::new(deadline, ""))
         .await

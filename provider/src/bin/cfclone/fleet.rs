@@ -3,10 +3,9 @@
 use crate::cli::Output;
 use crate::commands::{ERROR, fail, pretty};
 use crate::render::{diff_text, field_count, table};
-use cfclone::aws::{Clock, SdkCertificates, SdkDistributions, SdkParameters, SystemClock};
+use cfclone::handler::Provider;
 use cfclone::lifecycle::Lifecycle;
 use cfclone::report::{clone_state as state_json, sync_state};
-use cfclone::setup::SdkProvider;
 use cfclone::sync::{self, Progress, Synced};
 use serde_json::{Value, json};
 use std::io::Write;
@@ -15,9 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// The lifecycle over the provider's adapters, for reads, with an hour to spend.
-pub fn reader(
-    provider: &SdkProvider,
-) -> Lifecycle<'_, SdkDistributions, SdkCertificates, SdkParameters, SystemClock> {
+pub fn reader(provider: &Provider) -> Lifecycle<'_> {
     let hour = Duration::from_secs(3600).as_millis() as u64;
     Lifecycle::for_reads(
         &provider.aws,
@@ -27,7 +24,7 @@ pub fn reader(
 }
 
 pub async fn revision(
-    provider: &SdkProvider,
+    provider: &Provider,
     reference: &str,
     output: Output,
     out: &mut impl Write,
@@ -49,7 +46,7 @@ pub async fn revision(
 }
 
 pub async fn diff(
-    provider: &SdkProvider,
+    provider: &Provider,
     clone: &str,
     output: Output,
     out: &mut impl Write,
@@ -70,7 +67,7 @@ pub async fn diff(
 }
 
 pub async fn list(
-    provider: &SdkProvider,
+    provider: &Provider,
     reference: Option<&str>,
     output: Output,
     out: &mut impl Write,
@@ -126,7 +123,7 @@ pub struct SyncOptions {
 }
 
 pub async fn sync(
-    provider: &Arc<SdkProvider>,
+    provider: &Arc<Provider>,
     clones: &[String],
     reference: Option<&str>,
     options: &SyncOptions,

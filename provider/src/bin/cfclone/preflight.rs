@@ -4,8 +4,8 @@ use crate::cli::Output;
 use crate::commands::{fail, pretty};
 use crate::fleet::reader;
 use crate::render::table;
+use cfclone::handler::Provider;
 use cfclone::lifecycle::Preflight;
-use cfclone::setup::SdkProvider;
 use serde_json::{Value, json};
 use std::io::Write;
 use std::process::ExitCode;
@@ -71,7 +71,7 @@ fn from_template(value: Value, resource: Option<&str>) -> Result<Value, String> 
 }
 
 pub async fn plan(
-    provider: &SdkProvider,
+    provider: &Provider,
     declared: &Value,
     stack_region: &str,
     output: Output,
@@ -146,7 +146,7 @@ pub async fn plan(
 }
 
 pub async fn certificates(
-    provider: &SdkProvider,
+    provider: &Provider,
     aliases: &[String],
     output: Output,
     out: &mut impl Write,

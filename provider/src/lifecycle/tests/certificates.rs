@@ -3,6 +3,7 @@
 //! are in a zone, as ACM does).
 
 use super::*;
+use crate::aws::Certificates;
 use crate::certificate_request::{Ledger, ledger_name};
 use crate::properties::Properties;
 
