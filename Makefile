@@ -1,25 +1,29 @@
 # The two commands of the README: `make demo` runs the main job locally against an
 # embedded AWS emulator; `make test` runs every test. Both install what they need first,
-# as every target but `help` does. `make help` (or `make`) lists the targets: the `## `
+# as every target but `help` does: the demos only what they need (`setup-demo`), every
+# other target everything (`setup`). `make help` (or `make`) lists the targets: the `## `
 # comment of each.
-.PHONY: help setup demo demo-api test check test-unit test-e2e test-iam fuzz deny lambda bench
+.PHONY: help setup setup-demo demo demo-api test check test-unit test-e2e test-iam fuzz deny lambda bench
 
 help: ## list the targets
-	@awk 'BEGIN { FS = ":.*## " } /^[a-z][a-z0-9-]*:.*## / { printf "  make %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+	@awk 'BEGIN { FS = ":.*## " } /^[a-z][a-z0-9-]*:.*## / { printf "  make %-11s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
-setup: ## install what the rest needs: .venv (moto, cfn-lint, cargo-lambda), cdk/node_modules, crates, cargo-deny
+setup: ## install everything: toolchain, .venv (moto, cfn-lint, cargo-lambda, schemathesis, …), cdk/ and tests/iam/ node_modules, crates, cargo-deny
 	bash scripts/setup
+
+setup-demo: ## install only what the demos need: toolchain, .venv with moto (the emulator), crates
+	bash scripts/setup demo
 
 # The demo runs the real provider binary: build it (and the demo) first, with cargo's
 # progress shown — a first build compiles the AWS SDK and takes several minutes.
 # --all-targets, as scripts/test builds: the test-only dependencies (proptest) turn on
 # features of crates the AWS SDK shares (getrandom), so a build of the binaries alone would
 # leave `make test` to build the SDK again.
-demo: setup ## run the provider (Create, Update, Delete) against the embedded emulator
+demo: setup-demo ## run the provider (Create, Update, Delete) against the embedded emulator
 	cargo build --release --workspace --all-targets
 	target/release/demo
 
-demo-api: setup ## the REST API on the embedded emulator over HTTP: plan, create, the article's call, list, diff, delete (SERVE=1 keeps serving)
+demo-api: setup-demo ## the REST API on the embedded emulator over HTTP: plan, create, the article's call, list, diff, delete (SERVE=1 keeps serving)
 	cargo build --release --workspace --all-targets
 	target/release/demo_api $(if $(SERVE),--serve)
 
