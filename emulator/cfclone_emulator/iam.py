@@ -16,7 +16,7 @@ Where one call is authorised as several actions:
   CreateDistribution, TagResource": the CloudFront API Reference, and botocore's model of
   the operation; the Service Authorization Reference has no action of that name).
 * RequestCertificate with Tags: acm:RequestCertificate plus acm:AddTagsToCertificate on the
-  new certificate. The roles grant it on that reading (README, "IAM permissions"); no
+  new certificate. The roles grant it on that reading (docs/iam.md, "The provider's role"); no
   reference page found says it in so many words, so it can only make the check stricter.
 """
 
