@@ -117,7 +117,7 @@ impl Error {
             Self::Aws(e) => explain(e),
             Self::Write { error, needs } if error.is(ErrorKind::AccessDenied) && !needs.is_empty() => {
                 format!(
-                    "{} failed ({}): {}; this reference needs {} — grant it to the provider's role (see the README's IAM section)",
+                    "{} failed ({}): {}; this reference needs {} — grant it to the provider's role (see docs/iam.md, "What a reference may need besides")",
                     error.operation,
                     error.code.as_deref().unwrap_or("AccessDenied"),
                     error.message,

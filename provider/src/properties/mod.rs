@@ -13,7 +13,7 @@ use reader::{Reader, reject_unknown};
 pub use validate::is_distribution_id;
 use validate::*;
 
-/// Every property `Custom::ClonedDistribution` accepts, in the order of the README.
+/// Every property `Custom::ClonedDistribution` accepts, in the order of docs/properties.md.
 /// `schema/cloned-distribution.json` holds the same list for the CDK side; a test keeps
 /// both in step.
 pub const PROPERTY_NAMES: &[&str] = &[
