@@ -506,7 +506,7 @@ export class ClonedDistribution extends Resource implements cloudfront.IDistribu
    */
   ssmParameterName(name: string): string {
     if (this.ssmParameterPrefix === undefined) {
-      throw new Error(`cfclone: ${this.node.path} has no ssmParameterPrefix, so it writes no SSM parameters`);
+      throw new CfcloneError(`cfclone: ${this.node.path} has no ssmParameterPrefix, so it writes no SSM parameters`);
     }
     return ssmParameterName(this.ssmParameterPrefix, name);
   }
@@ -537,7 +537,7 @@ export class ClonedDistribution extends Resource implements cloudfront.IDistribu
   grantOriginAccess(bucket: s3.IBucket, options: OriginAccessOptions = {}): OriginAccessGrant {
     const { keyPrefix, encryptionKey } = options;
     if (keyPrefix !== undefined && !Token.isUnresolved(keyPrefix) && (keyPrefix.startsWith('/') || keyPrefix.includes('*'))) {
-      throw new Error(
+      throw new CfcloneError(
         `cfclone: ${this.node.path} grantOriginAccess: keyPrefix ${JSON.stringify(keyPrefix)} must not start with "/" ` +
           'nor contain "*" (object keys look like assets/…)',
       );
@@ -550,7 +550,7 @@ export class ClonedDistribution extends Resource implements cloudfront.IDistribu
       conditions: onlyThisClone,
     });
     if (!bucket.addToResourcePolicy(bucketPolicyStatement).statementAdded) {
-      throw new Error(
+      throw new CfcloneError(
         `cfclone: ${this.node.path} grantOriginAccess: the bucket ${bucket.node.path} is imported, so its policy ` +
           'cannot be changed here; add the statement yourself (s3:GetObject on its objects for the service principal ' +
           "cloudfront.amazonaws.com where AWS:SourceArn is the clone's ARN; see the README)",
@@ -567,7 +567,7 @@ export class ClonedDistribution extends Resource implements cloudfront.IDistribu
       conditions: onlyThisClone,
     });
     if (!encryptionKey.addToResourcePolicy(keyPolicyStatement).statementAdded) {
-      throw new Error(
+      throw new CfcloneError(
         `cfclone: ${this.node.path} grantOriginAccess: the key ${encryptionKey.node.path} is imported, so its policy ` +
           'cannot be changed here; add the statement yourself (kms:Decrypt for the service principal ' +
           "cloudfront.amazonaws.com where AWS:SourceArn is the clone's ARN; see the README)",
@@ -586,7 +586,7 @@ export class ClonedDistribution extends Resource implements cloudfront.IDistribu
     if (element === undefined || Stack.of(resource) !== stack) return;
     const logicalId = stack.resolve(stack.getLogicalId(element));
     if (JSON.stringify(stack.resolve(this.properties)).includes(`"${logicalId}"`)) {
-      throw new Error(
+      throw new CfcloneError(
         `cfclone: ${this.node.path} grantOriginAccess: the clone's properties refer to ${what}, and the key policy ` +
           'would refer to the clone: a dependency cycle. Write the origin domain name as a literal ' +
           '(like my-bucket.s3.eu-west-1.amazonaws.com) instead of bucket.bucketRegionalDomainName',
@@ -602,7 +602,7 @@ export class ClonedDistribution extends Resource implements cloudfront.IDistribu
 /** The full name of one SSM parameter under `prefix`; `name` is one of `SSM_PARAMETER_NAMES`. */
 export function ssmParameterName(prefix: string, name: string): string {
   if (!(SSM_PARAMETER_NAMES as readonly string[]).includes(name)) {
-    throw new Error(`cfclone: ${JSON.stringify(name)} is not a parameter a clone writes; use one of ${SSM_PARAMETER_NAMES.join(', ')}`);
+    throw new CfcloneError(`cfclone: ${JSON.stringify(name)} is not a parameter a clone writes; use one of ${SSM_PARAMETER_NAMES.join(', ')}`);
   }
   return `${prefix}/${name}`;
 }

@@ -7,10 +7,16 @@
 
 const MARK = Symbol.for('cfclone-cdk.error');
 
-/** The base of cfclone's errors (not exported from the package: see `CfcloneErrors`). */
+/**
+ * The one class of cfclone's refusals: every error the package throws for a value it refuses
+ * or a file it misses is one (or a subclass naming the prop), never a plain `Error`, so
+ * `CfcloneErrors.isCfcloneError` recognises it (not exported from the package: see
+ * `CfcloneErrors`; `test/errors.test.ts` holds every throw in `lib/` to it).
+ */
 export class CfcloneError extends Error {
   constructor(message: string) {
     super(message);
+    this.name = 'CfcloneError';
     Object.defineProperty(this, MARK, { value: true });
   }
 }

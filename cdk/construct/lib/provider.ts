@@ -197,7 +197,7 @@ export class ClonedDistributionProvider extends Construct {
     const existing = stack.node.tryFindChild(ClonedDistributionProvider.ID);
     if (existing) {
       if (props !== undefined) {
-        throw new Error(
+        throw new CfcloneError(
           `cfclone: the stack ${stack.node.path} already has its ClonedDistributionProvider; ` +
             'pass provider props on the first getOrCreate call, before declaring any clone',
         );
@@ -416,7 +416,7 @@ export class ClonedDistributionProvider extends Construct {
   syncClonesOf(referenceDistributionId: string): events.Rule {
     const stack = Stack.of(this);
     if (!Token.isUnresolved(stack.region) && stack.region !== 'us-east-1') {
-      throw new Error(
+      throw new CfcloneError(
         `cfclone: ${this.node.path}: automatic sync needs the stack in us-east-1, where CloudFront's ` +
           `CloudTrail events reach EventBridge; this stack is in ${stack.region}. Declare the clones ` +
           'in a us-east-1 stack, or sync from a pipeline instead: cfclone sync --reference ' +
