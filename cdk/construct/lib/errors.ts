@@ -4,6 +4,8 @@
  * trace; `CfcloneErrors.isCfcloneError` tells them from any other error, in every jsii
  * language (the classes themselves extend `Error`, which jsii cannot export).
  */
+import type { ClonedDistributionProps } from './cloned-distribution-props';
+import type { ClonedDistributionProviderProps } from './provider-props';
 
 const MARK = Symbol.for('cfclone-cdk.error');
 
@@ -18,6 +20,26 @@ export class CfcloneError extends Error {
     super(message);
     this.name = 'CfcloneError';
     Object.defineProperty(this, MARK, { value: true });
+  }
+}
+
+/** A prop of `ClonedDistribution` holds a literal value the provider would refuse. */
+export class ClonedDistributionPropsError extends CfcloneError {
+  constructor(
+    readonly prop: keyof ClonedDistributionProps,
+    detail: string,
+    readonly constructPath: string,
+  ) {
+    super(`ClonedDistribution ${prop}: ${detail} (at ${constructPath})`);
+    this.name = 'ClonedDistributionPropsError';
+  }
+}
+
+/** A prop of `ClonedDistributionProvider` holds a value the provider's IAM cannot use. */
+export class ClonedDistributionProviderPropsError extends CfcloneError {
+  constructor(readonly prop: keyof ClonedDistributionProviderProps, detail: string, readonly constructPath: string) {
+    super(`ClonedDistributionProvider ${prop}: ${detail} (at ${constructPath})`);
+    this.name = 'ClonedDistributionProviderPropsError';
   }
 }
 

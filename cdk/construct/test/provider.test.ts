@@ -15,12 +15,9 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { ClonesApi } from '../lib/api';
 import { ClonedDistribution } from '../lib/cloned-distribution';
 import { CfcloneErrors } from '../lib/errors';
-import {
-  ClonedDistributionProvider,
-  type ClonedDistributionProviderProps,
-  PROVIDER_ZIP_ENV,
-  ProviderBuildMissingError,
-} from '../lib/provider';
+import { ClonedDistributionProvider } from '../lib/provider';
+import type { ClonedDistributionProviderProps } from '../lib/provider-props';
+import { PROVIDER_ZIP_ENV, ProviderBuildMissingError } from '../lib/provider-zip';
 import { REPO_ROOT, newApp, newStack, testCode } from './helpers';
 
 const shop = {

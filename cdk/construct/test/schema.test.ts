@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { ClonedDistribution, DeletionMode } from '../lib/cloned-distribution';
+import { DeletionMode } from '../lib/clone-options';
+import { ClonedDistribution } from '../lib/cloned-distribution';
 import { ATTRIBUTE_NAMES, PROPERTY_NAMES, RESOURCE_TYPE, SSM_PARAMETER_NAMES } from '../lib/schema';
 import { REPO_ROOT, newStack } from './helpers';
 
