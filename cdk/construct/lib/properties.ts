@@ -1,16 +1,18 @@
 // The pure mapping from a ClonedDistribution's props to the properties of its
 // Custom::ClonedDistribution: no construct, no side effect.
 import type { ClonedDistributionProps } from './cloned-distribution-props';
-import type { PropertyName } from './schema';
+import type { MappedPropertyName } from './schema';
 
 /**
  * The resource's properties for `props`, each written as CloudFormation will hand it to the
  * provider; the props that are not set are left out, so the provider applies its defaults.
  * `ServiceToken` and `ServiceTimeout` are the custom resource's own (`CustomResource` writes
- * them).
+ * them). Typed with every other property name of the schema (`schema.ts`, held to
+ * `schema/cloned-distribution.json` by `test/schema.test.ts`): a name outside it, or one left
+ * out, does not compile.
  */
 export function cloneProperties(props: ClonedDistributionProps): Record<string, unknown> {
-  const properties: Partial<Record<PropertyName, unknown>> = {
+  const properties: Record<MappedPropertyName, unknown> = {
     ReferenceDistributionId: props.referenceDistributionId,
     Aliases: props.aliases,
     OriginDomainName: props.originDomainName,
