@@ -34,6 +34,12 @@ export const PROPERTY_NAMES = [
 /** A property name of `Custom::ClonedDistribution`. */
 export type PropertyName = (typeof PROPERTY_NAMES)[number];
 
+/** The properties every custom resource has, which `CustomResource` writes (not the props' mapping). */
+export const CUSTOM_RESOURCE_PROPERTY_NAMES = ['ServiceToken', 'ServiceTimeout'] as const satisfies readonly PropertyName[];
+
+/** A property the props map to (`properties.ts`): every property but the custom resource's own. */
+export type MappedPropertyName = Exclude<PropertyName, (typeof CUSTOM_RESOURCE_PROPERTY_NAMES)[number]>;
+
 /** The attributes a clone returns (`Fn::GetAtt`). */
 export const ATTRIBUTE_NAMES = [
   'DistributionId',

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import type { ClonedDistributionProps } from '../lib/cloned-distribution-props';
 import { ClonedDistributionProvider } from '../lib/provider';
 
 /** The package's folder (cdk/construct). */
@@ -32,3 +33,11 @@ export function newStack(app: App = newApp(), id = 'Clones', region = 'eu-west-1
   ClonedDistributionProvider.getOrCreate(stack, { code: testCode(stack) });
   return stack;
 }
+
+/** The clone the construct's tests declare, with an origin and SSM outputs. */
+export const shop: ClonedDistributionProps = {
+  referenceDistributionId: 'EREFERENCE12345',
+  aliases: ['shop.example.com'],
+  originDomainName: 'shop-origin.example.com',
+  ssmParameterPrefix: '/cfclone/shop',
+};
