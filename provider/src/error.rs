@@ -53,6 +53,15 @@ pub enum Error {
     NotARequest,
     /// An `Idempotency-Key` that already made clone `id` came again with another body.
     KeyReused { id: String },
+    /// Distribution `id` has no ownership tags: cfclone did not make it.
+    NotAClone { id: String },
+    /// Clone `id` belongs to another owner than the one asking (a stack's clone, asked
+    /// about through the API).
+    OwnedElsewhere {
+        id: String,
+        stack_id: String,
+        logical_id: String,
+    },
     /// The reference (or the clone an update would rewrite) sets configuration members
     /// this build's CloudFront model does not know: the write would lose them.
     UnknownMembers {
@@ -117,7 +126,7 @@ impl Error {
             Self::Aws(e) => explain(e),
             Self::Write { error, needs } if error.is(ErrorKind::AccessDenied) && !needs.is_empty() => {
                 format!(
-                    "{} failed ({}): {}; this reference needs {} — grant it to the provider's role (see docs/iam.md, "What a reference may need besides")",
+                    "{} failed ({}): {}; this reference needs {} — grant it to the provider's role (see docs/iam.md, What a reference may need besides)",
                     error.operation,
                     error.code.as_deref().unwrap_or("AccessDenied"),
                     error.message,
@@ -158,6 +167,16 @@ impl Error {
             ),
             Self::Panicked(detail) => format!(
                 "the provider failed unexpectedly ({detail}); this is a bug in cfclone — retry, and report it with the function's logs"
+            ),
+            Self::NotAClone { id } => {
+                format!("{id} is not a clone cfclone made, and cfclone leaves it alone")
+            }
+            Self::OwnedElsewhere {
+                id,
+                stack_id,
+                logical_id,
+            } => format!(
+                "{id} belongs to {stack_id} ({logical_id}): the API changes and deletes only the clones it made; use its stack"
             ),
             Self::KeyReused { id } => format!(
                 "Idempotency-Key: this key already made {id} from another request body; send that body again to get {id}, or use a new key for another clone"

@@ -16,7 +16,7 @@ pub const OWNER_LOGICAL_ID_TAG: &str = "cfclone:logical-id";
 /// Tag of a clone the REST API made: the [fingerprint](Request::fingerprint) of the
 /// request that made it, so that the same `Idempotency-Key` with another body is told apart.
 pub const FINGERPRINT_TAG: &str = "cfclone:request-fingerprint";
-/// The request id of a sync's Update starts with this (`CloneState::sync_event`).
+/// The request id of a sync's Update starts with this (`CloneState::sync_request`).
 pub const SYNC_REQUEST_PREFIX: &str = "cfclone-sync-";
 /// Physical ids starting with this mark a Create that made nothing.
 pub const NOT_CREATED_PREFIX: &str = "cfclone-not-created-";
@@ -198,6 +198,78 @@ pub fn stack_region(stack_id: &str) -> &str {
         .nth(3)
         .filter(|r| !r.is_empty())
         .unwrap_or("us-east-1")
+}
+
+/// Who owns a clone: the stack and logical id of its resource (its ownership tags).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Owner {
+    pub stack_id: String,
+    pub logical_id: String,
+}
+
+impl Owner {
+    /// The owner the ownership tags name, if they are there.
+    pub fn from_tags(tags: &[(String, String)]) -> Option<Self> {
+        let tag = |key: &str| tags.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+        Some(Self {
+            stack_id: tag(OWNER_STACK_TAG)?,
+            logical_id: tag(OWNER_LOGICAL_ID_TAG)?,
+        })
+    }
+
+    /// The stack's name, from its id (`arn:…:stack/NAME/UUID`).
+    pub fn stack_name(&self) -> &str {
+        self.stack_id.split('/').nth(1).unwrap_or(&self.stack_id)
+    }
+
+    /// The request the provider makes itself for this owner's clone (the REST API's
+    /// Create, Update and Delete; a sync's Update): the event the clone's resource would
+    /// get from CloudFormation, answering nowhere (no ResponseURL). `id` is the clone's
+    /// (none yet for a Create); an Update's `old` properties are its recorded ones.
+    pub fn request(
+        &self,
+        request_type: RequestType,
+        id: Option<&str>,
+        request_id: &str,
+        properties: Value,
+        old: Option<Value>,
+    ) -> Request {
+        let kind = match request_type {
+            RequestType::Create => "Create",
+            RequestType::Update => "Update",
+            RequestType::Delete => "Delete",
+        };
+        let mut raw = serde_json::json!({
+            "RequestType": kind,
+            "ServiceToken": properties.get("ServiceToken").cloned().unwrap_or(Value::Null),
+            "RequestId": request_id,
+            "StackId": self.stack_id,
+            "LogicalResourceId": self.logical_id,
+            "ResourceType": crate::RESOURCE_TYPE,
+            "ResponseURL": "",
+            "ResourceProperties": properties,
+        });
+        if let Some(id) = id {
+            raw["PhysicalResourceId"] = serde_json::json!(id);
+        }
+        if let Some(old) = &old {
+            raw["OldResourceProperties"] = old.clone();
+        }
+        let region = stack_region(&self.stack_id);
+        Request {
+            request_type,
+            ids: Ids {
+                request_id: request_id.to_owned(),
+                stack_id: self.stack_id.clone(),
+                logical_resource_id: self.logical_id.clone(),
+                response_url: String::new(),
+            },
+            physical_resource_id: id.map(str::to_owned),
+            properties: Declared::read(raw["ResourceProperties"].clone(), region),
+            old_properties: old.map(|old| Declared::read(old, region)),
+            raw,
+        }
+    }
 }
 
 impl Request {

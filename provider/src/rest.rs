@@ -12,16 +12,16 @@
 //! `GET|POST /clone_distribution?domain=&origin=&ref_dist=`. `tests/tests/api_schema.rs`
 //! holds the answers to the document with schemathesis.
 
-use crate::aws::{Adapters, ErrorKind};
+use crate::aws::ErrorKind;
 use crate::error::Error;
 use crate::event::{Request, RequestType};
-use crate::lifecycle::Lifecycle;
+use crate::lifecycle::{Lifecycle, SyncDecision};
 use crate::properties::Properties;
 use crate::report;
+use crate::runner::{Invocation, Runner};
 use aws_lambda_events::apigw::{ApiGatewayProxyRequest, ApiGatewayProxyResponse};
 use aws_lambda_events::encodings::Body;
 use serde_json::{Value, json};
-use std::time::Duration;
 
 mod create;
 mod owned;
@@ -365,29 +365,27 @@ impl Reply {
     }
 }
 
-/// Answers one call over the adapters, in `context`.
+/// Answers one call through the core, in `context`.
 pub async fn answer(
-    aws: &Adapters,
+    runner: &Runner,
     call: &Call,
     context: &Context,
-    poll_interval: Duration,
+    invocation: &Invocation,
 ) -> Result<Reply, Problem> {
-    let reader = Lifecycle::for_reads(aws, context.deadline_ms, poll_interval);
-    let key = || {
-        format!(
-            "api-{}",
-            call.idempotency_key.as_deref().unwrap_or(&call.request_id)
-        )
-    };
-    // The handler puts the request id in every problem this returns.
-    let failed = |error: Error| Problem::from_error(&error);
+    let reader = runner.reader(context.deadline_ms);
+    let key = format!(
+        "api-{}",
+        call.idempotency_key.as_deref().unwrap_or(&call.request_id)
+    );
+    let calling = (context, invocation);
     let (status, mut body) = match &call.route {
         Route::ListClones { reference } => {
             let clones = reader.list(reference.as_deref()).await.map_err(failed)?;
-            (
-                200,
-                json!({"clones": clones.iter().map(|c| report::clone_state(c, false)).collect::<Vec<_>>()}),
-            )
+            let clones: Vec<Value> = clones
+                .iter()
+                .map(|c| report::clone_state(c, false))
+                .collect();
+            (200, json!({ "clones": clones }))
         }
         Route::GetClone { id } => (
             200,
@@ -397,92 +395,31 @@ pub async fn answer(
             200,
             report::clone_state(&reader.diff(id).await.map_err(failed)?, true),
         ),
-        Route::Plan => {
-            let declared = object_body(call)?;
-            let properties = Properties::parse(&declared, &context.region)
-                .map_err(|e| failed(Error::Property(e)))?;
-            let preflight = reader
-                .preflight(
-                    &properties,
-                    &format!("cfclone-api-plan-{}", call.request_id),
-                )
-                .await
-                .map_err(failed)?;
-            (200, report::plan(&properties, &preflight))
-        }
+        Route::Plan => plan(&reader, call, context).await?,
         Route::DeleteClone { id } => {
-            let (owner, properties) = owned::owned(aws, &reader, context, id).await?;
-            let request = owned::request(
-                RequestType::Delete,
-                context,
-                owner,
-                Some(id),
-                &key(),
-                properties,
-                None,
-            );
+            let (owner, record) = reader.owned(id, &context.owner).await.map_err(failed)?;
+            let properties = owned::declared(record, context);
+            let request = owner.request(RequestType::Delete, Some(id), &key, properties, None);
             return Ok(Reply::Delete {
                 request: Box::new(request),
                 id: id.clone(),
             });
         }
         Route::UpdateClone { id } => {
-            let (owner, recorded) = owned::owned(aws, &reader, context, id).await?;
-            let changes = object_body(call)?;
-            let merged = create::merge(&recorded, &changes)?;
-            let request = owned::request(
-                RequestType::Update,
-                context,
-                owner,
-                Some(id),
-                &key(),
-                merged,
-                Some(recorded),
-            );
-            let made = create::run(aws, &request, poll_interval, context).await?;
+            let (owner, record) = reader.owned(id, &context.owner).await.map_err(failed)?;
+            let recorded = owned::declared(record, context);
+            let merged = create::merge(&recorded, &object_body(call)?)?;
+            let request =
+                owner.request(RequestType::Update, Some(id), &key, merged, Some(recorded));
+            let made = create::run(runner, &request, invocation).await?;
             (
                 200,
                 json!({"distributionId": made.distribution_id, "domainName": made.domain_name}),
             )
         }
-        Route::SyncClone { id, force } => {
-            let (owner, recorded) = owned::owned(aws, &reader, context, id).await?;
-            let state = reader.diff(id).await.map_err(failed)?;
-            let fields: Vec<&str> = state
-                .differences
-                .iter()
-                .map(|d| d.change.field.as_str())
-                .collect();
-            if state.in_sync() {
-                (
-                    200,
-                    json!({"distributionId": id, "synced": false, "fields": fields}),
-                )
-            } else if !state.drifted().is_empty() && !force {
-                return Err(Problem::conflict(format!(
-                    "{id} was edited by hand ({}); a sync would overwrite that: POST /clones/{id}/sync?force=true to do it",
-                    state.drifted().join(", ")
-                )));
-            } else {
-                let request = owned::request(
-                    RequestType::Update,
-                    context,
-                    owner,
-                    Some(id),
-                    &key(),
-                    recorded.clone(),
-                    Some(recorded),
-                );
-                create::run(aws, &request, poll_interval, context).await?;
-                (
-                    200,
-                    json!({"distributionId": id, "synced": true, "fields": fields}),
-                )
-            }
-        }
+        Route::SyncClone { id, force } => sync(runner, &reader, calling, id, *force, &key).await?,
         Route::CreateClone => {
-            let made =
-                create::create(aws, context, object_body(call)?, &key(), poll_interval).await?;
+            let made = create::create(runner, calling, object_body(call)?, &key).await?;
             let status = if made.in_progress { 202 } else { 201 };
             (
                 status,
@@ -499,13 +436,78 @@ pub async fn answer(
                 "Aliases": [domain],
                 "OriginDomainName": origin,
             });
-            let made = create::create(aws, context, properties, &key(), poll_interval).await?;
+            let made = create::create(runner, calling, properties, &key).await?;
             // The article's answer: 200 with the request id and the distribution's id.
             (200, json!({"distributionId": made.distribution_id}))
         }
     };
     body["requestId"] = json!(call.request_id);
     Ok(Reply::Json { status, body })
+}
+
+/// The handler puts the request id in every problem [`answer`] returns.
+fn failed(error: Error) -> Problem {
+    Problem::from_error(&error)
+}
+
+/// `POST /plan`: the dry run of the body's properties.
+async fn plan(
+    reader: &Lifecycle<'_>,
+    call: &Call,
+    context: &Context,
+) -> Result<(u16, Value), Problem> {
+    let declared = object_body(call)?;
+    let properties =
+        Properties::parse(&declared, &context.region).map_err(|e| failed(Error::Property(e)))?;
+    let caller_reference = format!("cfclone-api-plan-{}", call.request_id);
+    let preflight = reader
+        .preflight(&properties, &caller_reference)
+        .await
+        .map_err(failed)?;
+    Ok((200, report::plan(&properties, &preflight)))
+}
+
+/// `POST /clones/{id}/sync`: the clone's own Update, when the sync decision says so.
+async fn sync(
+    runner: &Runner,
+    reader: &Lifecycle<'_>,
+    (context, invocation): (&Context, &Invocation),
+    id: &str,
+    force: bool,
+    key: &str,
+) -> Result<(u16, Value), Problem> {
+    let (owner, record) = reader.owned(id, &context.owner).await.map_err(failed)?;
+    let state = reader.diff(id).await.map_err(failed)?;
+    let fields: Vec<&str> = state
+        .differences
+        .iter()
+        .map(|d| d.change.field.as_str())
+        .collect();
+    match state.sync_decision(force) {
+        SyncDecision::InSync => Ok((
+            200,
+            json!({"distributionId": id, "synced": false, "fields": fields}),
+        )),
+        SyncDecision::EditedByHand(drifted) => Err(Problem::conflict(format!(
+            "{id} was edited by hand ({}); a sync would overwrite that: POST /clones/{id}/sync?force=true to do it",
+            drifted.join(", ")
+        ))),
+        SyncDecision::Update(_) => {
+            let recorded = owned::declared(record, context);
+            let request = owner.request(
+                RequestType::Update,
+                Some(id),
+                key,
+                recorded.clone(),
+                Some(recorded),
+            );
+            create::run(runner, &request, invocation).await?;
+            Ok((
+                200,
+                json!({"distributionId": id, "synced": true, "fields": fields}),
+            ))
+        }
+    }
 }
 
 /// The properties `api/openapi.json` types as text. The API takes them as JSON strings (or

@@ -5,7 +5,8 @@ use crate::aws::{
     Adapters, SdkCertificates, SdkDistributions, SdkParameters, SdkSelfInvoke, SdkStacks, SdkZones,
     SystemClock, client,
 };
-use crate::handler::{Continuer, DEFAULT_POLL_INTERVAL, Provider};
+use crate::handler::Provider;
+use crate::runner::{Continuer, DEFAULT_POLL_INTERVAL, Runner};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -33,7 +34,7 @@ pub async fn provider_for(in_lambda: bool, target: &client::Target) -> Provider 
         .ok()
         .and_then(|ms| ms.parse::<u64>().ok())
         .map_or(DEFAULT_POLL_INTERVAL, Duration::from_millis);
-    Provider {
+    let runner = Runner {
         aws: Adapters {
             distributions: Arc::new(SdkDistributions::new(&config)),
             certificates: Arc::new(SdkCertificates::new(&config)),
@@ -43,8 +44,11 @@ pub async fn provider_for(in_lambda: bool, target: &client::Target) -> Provider 
             stacks: Arc::new(SdkStacks::new(&config)),
         },
         continuer,
-        http: response_client(trust_roots.as_ref()),
         poll_interval,
+    };
+    Provider {
+        runner: Arc::new(runner),
+        http: response_client(trust_roots.as_ref()),
         sync_limits: crate::sync::Limits::from_env(|key| std::env::var(key).ok()),
     }
 }
@@ -58,14 +62,14 @@ pub fn function_name() -> Option<String> {
 
 /// The invocation as the runtime describes it; the function is the ARN the event came
 /// through, or the function's name should the runtime not say.
-pub fn invocation(context: &lambda_runtime::Context) -> crate::handler::Invocation {
+pub fn invocation(context: &lambda_runtime::Context) -> crate::runner::Invocation {
     // Without the runtime's header, lambda_runtime fills the field with a sentence.
     let function = if context.invoked_function_arn.starts_with("arn:") {
         context.invoked_function_arn.clone()
     } else {
         function_name().unwrap_or_default()
     };
-    crate::handler::Invocation::new(context.deadline, function)
+    crate::runner::Invocation::new(context.deadline, function)
 }
 
 /// The client that answers CloudFormation at the pre-signed `ResponseURL`, trusting

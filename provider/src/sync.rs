@@ -1,12 +1,12 @@
 //! Bringing clones up to date, a wave at a time: each clone gets the CloudFormation Update
-//! its own resource would ([`CloneState::sync_event`]), run through the handler like any
-//! event. One operation for both fronts that sync: the CLI's `sync` (which prints the
+//! its own resource would ([`CloneState::sync_request`]), run by the [`Runner`] like any
+//! request. One operation for both fronts that sync: the CLI's `sync` (which prints the
 //! progress) and the provider's automatic sync after an edit of the reference
 //! ([`crate::trigger`]), which logs it and reports a metric.
 
-use crate::handler::{Handled, Invocation, Provider};
-use crate::lifecycle::{Answer, CloneState};
-use std::sync::Arc;
+use crate::error::Failure;
+use crate::lifecycle::{Answer, CloneState, SyncDecision};
+use crate::runner::{Ended, Invocation, Run, Runner};
 use std::time::{Duration, Instant};
 
 /// How a sync goes.
@@ -32,7 +32,7 @@ pub struct Options {
 }
 
 /// What became of one clone.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Synced {
     InSync,
     /// Updated: this many fields changed.
@@ -40,7 +40,7 @@ pub enum Synced {
     WouldUpdate(usize),
     /// Left alone: these fields were edited by hand (`force` overwrites them).
     Skipped(Vec<String>),
-    Failed(String),
+    Failed(Failure),
     /// Not tried: an earlier wave failed, or the time ran out.
     NotStarted(&'static str),
     /// Goes on in a fresh invocation of the provider (awaiting a requested certificate),
@@ -64,7 +64,7 @@ impl Synced {
 }
 
 /// What a sync reports as it goes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Progress<'a> {
     Wave {
         number: usize,
@@ -81,7 +81,7 @@ pub enum Progress<'a> {
 }
 
 /// Every clone of a sync, in order, with what became of it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Report {
     pub results: Vec<(String, Synced)>,
 }
@@ -119,90 +119,80 @@ impl Report {
 pub const AFTER_FAILURE: &str = "a clone failed to sync; the waves after this one were not started";
 pub const OUT_OF_TIME: &str = "too little time was left for another wave";
 
-impl Provider {
-    /// Syncs `clones`, `options.wave` at a time, telling `progress` as it goes; no wave
-    /// starts after one with a failure, or too close to the deadline.
-    pub async fn sync(
-        self: &Arc<Self>,
-        clones: Vec<CloneState>,
-        options: &Options,
-        progress: &(dyn Fn(Progress<'_>) + Send + Sync),
-    ) -> Report {
-        let mut report = Report::default();
-        let total = clones.len();
-        let mut stopped: Option<&'static str> = None;
-        for (number, wave) in clones.chunks(options.wave.max(1)).enumerate() {
-            if stopped.is_none() {
-                let left = options.deadline_ms.saturating_sub(self.aws.clock.now_ms());
-                if left < options.wave_reserve.as_millis() as u64 {
-                    stopped = Some(OUT_OF_TIME);
-                    progress(Progress::Stopped(OUT_OF_TIME));
-                }
+/// Syncs `clones`, `options.wave` at a time, telling `progress` as it goes; no wave
+/// starts after one with a failure, or too close to the deadline.
+pub async fn run(
+    runner: &Runner,
+    clones: Vec<CloneState>,
+    options: &Options,
+    progress: &(dyn Fn(Progress<'_>) + Send + Sync),
+) -> Report {
+    let mut report = Report::default();
+    let total = clones.len();
+    let mut stopped: Option<&'static str> = None;
+    for (number, wave) in clones.chunks(options.wave.max(1)).enumerate() {
+        if stopped.is_none() {
+            let left = options
+                .deadline_ms
+                .saturating_sub(runner.aws.clock.now_ms());
+            if left < options.wave_reserve.as_millis() as u64 {
+                stopped = Some(OUT_OF_TIME);
+                progress(Progress::Stopped(OUT_OF_TIME));
             }
-            if let Some(why) = stopped {
-                report.results.extend(
-                    wave.iter()
-                        .map(|state| (state.id.clone(), Synced::NotStarted(why))),
-                );
-                continue;
-            }
-            progress(Progress::Wave {
-                number: number + 1,
-                size: wave.len(),
-                total,
-            });
-            let done = futures_util::future::join_all(
-                wave.iter()
-                    .map(|state| self.sync_one(state, options, progress)),
-            )
-            .await;
-            if done.iter().any(|(_, s)| matches!(s, Synced::Failed(_))) {
-                stopped = Some(AFTER_FAILURE);
-                progress(Progress::Stopped(AFTER_FAILURE));
-            }
-            report.results.extend(done);
         }
-        report
-    }
-
-    async fn sync_one(
-        self: &Arc<Self>,
-        state: &CloneState,
-        options: &Options,
-        progress: &(dyn Fn(Progress<'_>) + Send + Sync),
-    ) -> (String, Synced) {
-        let started = Instant::now();
-        let fields = state.differences.len();
-        let drifted: Vec<String> = state.drifted().into_iter().map(str::to_owned).collect();
-        let synced = if state.in_sync() {
-            Synced::InSync
-        } else if !drifted.is_empty() && !options.force {
-            Synced::Skipped(drifted)
-        } else if options.dry_run {
-            Synced::WouldUpdate(fields)
-        } else {
-            let event = state.sync_event(options.may_wait);
-            let invocation = Invocation::new(options.deadline_ms, options.function.clone());
-            match self.handle(event, &invocation).await {
-                Handled::Answered {
-                    answer: Answer::Success { .. },
-                    ..
-                } => Synced::Updated(fields),
-                Handled::Answered {
-                    answer: Answer::Failed(failure),
-                    ..
-                } => Synced::Failed(failure.reason()),
-                Handled::HandedOff { .. } => Synced::HandedOff,
-                other => Synced::Failed(other.summary()),
-            }
-        };
-        progress(Progress::Clone {
-            id: &state.id,
-            synced: &synced,
-            elapsed: started.elapsed(),
+        if let Some(why) = stopped {
+            report.results.extend(
+                wave.iter()
+                    .map(|state| (state.id.clone(), Synced::NotStarted(why))),
+            );
+            continue;
+        }
+        progress(Progress::Wave {
+            number: number + 1,
+            size: wave.len(),
+            total,
         });
-        (state.id.clone(), synced)
+        let done = futures_util::future::join_all(
+            wave.iter()
+                .map(|state| sync_one(runner, state, options, progress)),
+        )
+        .await;
+        if done.iter().any(|(_, s)| matches!(s, Synced::Failed(_))) {
+            stopped = Some(AFTER_FAILURE);
+            progress(Progress::Stopped(AFTER_FAILURE));
+        }
+        report.results.extend(done);
     }
+    report
+}
+
+async fn sync_one(
+    runner: &Runner,
+    state: &CloneState,
+    options: &Options,
+    progress: &(dyn Fn(Progress<'_>) + Send + Sync),
+) -> (String, Synced) {
+    let started = Instant::now();
+    let synced = match state.sync_decision(options.force) {
+        SyncDecision::InSync => Synced::InSync,
+        SyncDecision::EditedByHand(fields) => Synced::Skipped(fields),
+        SyncDecision::Update(fields) if options.dry_run => Synced::WouldUpdate(fields),
+        SyncDecision::Update(fields) => {
+            let run = Run::to_the_end(state.sync_request(options.may_wait), None);
+            let invocation = Invocation::new(options.deadline_ms, options.function.clone());
+            match runner.run(run, &invocation).await {
+                Ended::Answered(Answer::Success { .. }) => Synced::Updated(fields),
+                Ended::Answered(Answer::Failed(failure)) => Synced::Failed(failure),
+                Ended::HandedOff { .. } => Synced::HandedOff,
+            }
+        }
+    };
+    progress(Progress::Clone {
+        id: &state.id,
+        synced: &synced,
+        elapsed: started.elapsed(),
+    });
+    (state.id.clone(), synced)
 }
 
 pub mod auto;

@@ -264,7 +264,7 @@ pub fn in_process_provider(
     clock: std::sync::Arc<crate::aws::fake::FakeClock>,
     sync_limits: crate::sync::Limits,
 ) -> std::sync::Arc<FakeProvider> {
-    std::sync::Arc::new(crate::handler::Provider {
+    let runner = crate::runner::Runner {
         aws: crate::aws::fake::adapters(
             std::sync::Arc::clone(cf),
             acm,
@@ -272,9 +272,12 @@ pub fn in_process_provider(
             clock,
             std::sync::Arc::default(),
         ),
-        continuer: crate::handler::Continuer::InProcess,
-        http: reqwest::Client::new(),
+        continuer: crate::runner::Continuer::InProcess,
         poll_interval: std::time::Duration::from_secs(12),
+    };
+    std::sync::Arc::new(crate::handler::Provider {
+        runner: std::sync::Arc::new(runner),
+        http: reqwest::Client::new(),
         sync_limits,
     })
 }

@@ -196,7 +196,7 @@ impl fmt::Display for AwsError {
         match self.kind {
             ErrorKind::AccessDenied => write!(
                 f,
-                "; grant this permission to the provider's role (or, for the cfclone CLI, to your own credentials): see docs/iam.md"
+                "; grant this permission to the provider's role (or, for the cfclone CLI, to your own credentials): see the IAM page, docs/iam.md"
             ),
             ErrorKind::Throttled => write!(
                 f,

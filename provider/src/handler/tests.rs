@@ -5,19 +5,19 @@ use super::*;
 use crate::aws::Clock;
 use crate::aws::fake::{FakeAcm, FakeClock, FakeCloudFront, FakeInvoker, FakeSsm};
 use crate::event::CONTINUATION_KEY;
+use crate::runner::Continuer;
 use crate::test_support::{self, REFERENCE_ID};
 use httpmock::MockServer;
 use serde_json::json;
 use std::sync::atomic::Ordering;
+use std::time::Duration;
 
 const NOW_MS: u64 = 1_800_000_000_000;
 /// Invoked through an alias: continuations must name it too.
 const FUNCTION_ARN: &str = "arn:aws:lambda:eu-west-1:123456789012:function:cfclone-provider:live";
 
-type FakeProvider = Provider;
-
 struct Setup {
-    provider: Arc<FakeProvider>,
+    provider: Arc<Provider>,
     cf: Arc<FakeCloudFront>,
     invoker: Arc<FakeInvoker>,
     clock: Arc<FakeClock>,
@@ -43,7 +43,7 @@ fn setup(in_process: bool) -> Setup {
         true,
     );
     let invoker = Arc::new(FakeInvoker::default());
-    let provider = Provider {
+    let runner = Runner {
         aws: crate::aws::fake::adapters(
             Arc::clone(&cf),
             acm,
@@ -56,8 +56,11 @@ fn setup(in_process: bool) -> Setup {
         } else {
             Continuer::Invoke(Arc::clone(&invoker) as _)
         },
-        http: reqwest::Client::new(),
         poll_interval: Duration::from_secs(12),
+    };
+    let provider = Provider {
+        runner: Arc::new(runner),
+        http: reqwest::Client::new(),
         sync_limits: crate::sync::Limits::default(),
     };
     Setup {

@@ -7,9 +7,7 @@ use crate::error::Error;
 use crate::event::{FINGERPRINT_TAG, Request};
 use crate::plan;
 use crate::properties::Properties;
-use futures_util::FutureExt;
 use std::future::Future;
-use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 use tracing::{error, info, warn};
 
@@ -93,16 +91,11 @@ impl Lifecycle<'_> {
     ) -> Outcome {
         let now = self.aws.clock.now_ms();
         let limit = Duration::from_millis(self.budget.answer_by_ms.saturating_sub(now));
-        match tokio::time::timeout(limit, AssertUnwindSafe(work).catch_unwind()).await {
-            Ok(Ok(outcome)) => outcome,
-            Ok(Err(panic)) => {
-                let detail = crate::error::panic_detail(panic);
-                error!(detail, distribution_id = %id, "the provider panicked");
-                failed(id, Error::Panicked(detail))
-            }
-            Err(_) => {
-                error!(distribution_id = %id, "the invocation's deadline is near; answering FAILED");
-                failed(id, Error::Deadline(request.request_type))
+        match crate::guard::guard(limit, work).await {
+            Ok(outcome) => outcome,
+            Err(interrupted) => {
+                error!(distribution_id = %id, "the clone exists; answering FAILED with its id");
+                failed(id, interrupted.into_error(request.request_type))
             }
         }
     }

@@ -7,42 +7,21 @@
 use super::{Budget, Lifecycle};
 use crate::aws::{Adapters, Configured, ErrorKind, Listed};
 use crate::error::Error;
-use crate::event::{OWNER_LOGICAL_ID_TAG, OWNER_STACK_TAG, stack_region};
+use crate::event::{
+    OWNER_LOGICAL_ID_TAG, OWNER_STACK_TAG, Owner, Request, RequestType, stack_region,
+};
 use crate::fields;
 use crate::properties::Properties;
 use crate::record::{Cause, Difference, Record, parameter_name};
 use futures_util::future::{BoxFuture, FutureExt, Shared};
 use futures_util::{StreamExt, stream};
-use serde_json::{Value, json};
+use serde_json::json;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
 
 /// How many clones are read at the same time.
 const READ_CONCURRENCY: usize = 8;
-
-/// Who owns a clone: the stack and logical id of its resource.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Owner {
-    pub stack_id: String,
-    pub logical_id: String,
-}
-
-impl Owner {
-    /// The owner the ownership tags name, if they are there.
-    pub fn from_tags(tags: &[(String, String)]) -> Option<Self> {
-        let tag = |key: &str| tags.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
-        Some(Self {
-            stack_id: tag(OWNER_STACK_TAG)?,
-            logical_id: tag(OWNER_LOGICAL_ID_TAG)?,
-        })
-    }
-
-    /// The stack's name, from its id (`arn:…:stack/NAME/UUID`).
-    pub fn stack_name(&self) -> &str {
-        self.stack_id.split('/').nth(1).unwrap_or(&self.stack_id)
-    }
-}
 
 /// One clone, and what a sync would change on it.
 #[derive(Debug, Clone)]
@@ -76,33 +55,53 @@ impl CloneState {
             .collect()
     }
 
-    /// The CloudFormation Update a sync runs: the clone's own resource, its recorded
-    /// properties as both the new and the old ones, no ResponseURL (nothing to answer).
-    /// Unless `may_wait`, the Update does not wait for `Deployed` whatever the properties
-    /// say (waiting changes nothing in the configuration).
-    pub fn sync_event(&self, may_wait: bool) -> Value {
+    /// What a sync does with this clone: nothing when it is in sync; nothing, unless
+    /// `force`, when fields of it were edited by hand (they are named); else an Update of
+    /// this many fields. The one decision of the CLI's, the API's and the automatic sync.
+    pub fn sync_decision(&self, force: bool) -> SyncDecision {
+        let drifted = self.drifted();
+        if self.in_sync() {
+            SyncDecision::InSync
+        } else if !drifted.is_empty() && !force {
+            SyncDecision::EditedByHand(drifted.into_iter().map(str::to_owned).collect())
+        } else {
+            SyncDecision::Update(self.differences.len())
+        }
+    }
+
+    /// The Update a sync runs: the one the clone's own resource would get from
+    /// CloudFormation, its recorded properties as both the new and the old ones. Unless
+    /// `may_wait`, the Update does not wait for `Deployed` whatever the properties say
+    /// (waiting changes nothing in the configuration).
+    pub fn sync_request(&self, may_wait: bool) -> Request {
         let mut properties = self.record.declared("cfclone-sync");
         if !may_wait {
             properties["WaitForDeployment"] = json!("false");
         }
-        json!({
-            "RequestType": "Update",
-            "ServiceToken": "cfclone-sync",
-            "ResponseURL": "",
-            "StackId": self.owner.stack_id,
-            "RequestId": format!(
-                "{}{}-{}",
-                crate::event::SYNC_REQUEST_PREFIX,
-                self.id,
-                self.reference_revision
-            ),
-            "LogicalResourceId": self.owner.logical_id,
-            "PhysicalResourceId": self.id,
-            "ResourceType": crate::RESOURCE_TYPE,
-            "ResourceProperties": properties,
-            "OldResourceProperties": properties,
-        })
+        let request_id = format!(
+            "{}{}-{}",
+            crate::event::SYNC_REQUEST_PREFIX,
+            self.id,
+            self.reference_revision
+        );
+        self.owner.request(
+            RequestType::Update,
+            Some(&self.id),
+            &request_id,
+            properties.clone(),
+            Some(properties),
+        )
     }
+}
+
+/// What a sync does with one clone ([`CloneState::sync_decision`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncDecision {
+    InSync,
+    /// Left alone: these fields were edited by hand.
+    EditedByHand(Vec<String>),
+    /// Updated: this many fields change.
+    Update(usize),
 }
 
 /// Reads the clones of a fleet share: each reference's configuration and the certificate
@@ -138,6 +137,30 @@ impl<'a> Lifecycle<'a> {
             .await
             .map_err(|e| not_found(e, reference_id))?;
         Ok(fields::revision(&reference.config))
+    }
+
+    /// Clone `id` as `stack_id` may change it: its owner, from its ownership tags, and
+    /// its record when it has one. Refuses a distribution cfclone did not make, and a
+    /// clone another owner holds.
+    pub async fn owned(&self, id: &str, stack_id: &str) -> Result<(Owner, Option<Record>), Error> {
+        let clone = self
+            .aws
+            .distributions
+            .get(id)
+            .await
+            .map_err(|e| not_found(e, id))?;
+        let tags = self.aws.distributions.tags(&clone.arn).await?;
+        let owner = Owner::from_tags(&tags).ok_or_else(|| Error::NotAClone { id: id.into() })?;
+        if owner.stack_id != stack_id {
+            return Err(Error::OwnedElsewhere {
+                id: id.into(),
+                stack_id: owner.stack_id,
+                logical_id: owner.logical_id,
+            });
+        }
+        // A record that cannot be read leaves the declared properties to the caller.
+        let record = self.record(id).await.ok().flatten();
+        Ok((owner, record))
     }
 
     /// Clone `id` now, and what its plan would change. Refuses a distribution cfclone did

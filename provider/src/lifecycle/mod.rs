@@ -30,8 +30,9 @@ mod ssm;
 mod update;
 mod wait;
 
+pub use crate::event::Owner;
 pub use budget::{Budget, MIN_SLEEP, POLL_ALLOWANCE, WaitDecision, reserve};
-pub use fleet::{CloneState, Owner};
+pub use fleet::{CloneState, SyncDecision};
 pub use inputs::PlanInputs;
 pub use preflight::Preflight;
 

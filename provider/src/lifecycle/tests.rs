@@ -1293,7 +1293,7 @@ fn reader(w: &World) -> Lifecycle<'_> {
 }
 
 #[tokio::test]
-async fn diff_tells_a_reference_edit_from_a_hand_edit_and_a_sync_event_is_the_stacks_update() {
+async fn diff_tells_a_reference_edit_from_a_hand_edit_and_a_sync_request_is_the_stacks_update() {
     let w = world();
     let (_, id) = created(&w, props(json!({}))).await;
     assert!(reader(&w).diff(&id).await.unwrap().in_sync());
@@ -1307,9 +1307,22 @@ async fn diff_tells_a_reference_edit_from_a_hand_edit_and_a_sync_event_is_the_st
     assert!(state.drifted().is_empty());
     assert_ne!(state.reference_revision, state.record.reference_revision);
 
-    // The sync event is an Update of the clone's own resource with its recorded properties.
-    let event = state.sync_event(true);
-    let request = crate::event::parse(event).unwrap().request;
+    // The sync's request is an Update of the clone's own resource with its recorded
+    // properties; the event it carries (a continuation's) reads back as the same request.
+    let request = state.sync_request(true);
+    let reread = crate::event::parse(request.raw.clone()).unwrap().request;
+    assert_eq!(
+        (
+            reread.request_type,
+            &reread.ids,
+            &reread.physical_resource_id
+        ),
+        (
+            request.request_type,
+            &request.ids,
+            &request.physical_resource_id
+        )
+    );
     assert_eq!(request.request_type, RequestType::Update);
     assert_eq!(request.physical_resource_id.as_deref(), Some(id.as_str()));
     assert_eq!(request.ids.stack_id, STACK);

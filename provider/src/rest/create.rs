@@ -8,10 +8,10 @@
 //! properties), so that the same key with another body is a 422, not the first clone.
 
 use super::{Context, Problem};
-use crate::aws::Adapters;
 use crate::error::Error;
-use crate::event::{NOT_CREATED_PREFIX, Request, RequestType};
-use crate::lifecycle::{Answer, Budget, Lifecycle, Outcome, Owner};
+use crate::event::{NOT_CREATED_PREFIX, Owner, Request, RequestType};
+use crate::lifecycle::{Answer, Outcome};
+use crate::runner::{Invocation, Runner};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -29,11 +29,10 @@ pub struct Made {
 
 /// Makes the clone `properties` (a JSON object of the resource's properties) declare.
 pub async fn create(
-    aws: &Adapters,
-    context: &Context,
+    runner: &Runner,
+    (context, invocation): (&Context, &Invocation),
     properties: Value,
     key: &str,
-    poll_interval: Duration,
 ) -> Result<Made, Problem> {
     let Value::Object(mut properties) = properties else {
         return Err(Problem::bad_request(
@@ -61,17 +60,14 @@ pub async fn create(
         stack_id: context.owner.clone(),
         logical_id: key.to_owned(),
     };
-    let properties = Value::Object(properties);
-    let request = super::owned::request(
+    let request = owner.request(
         RequestType::Create,
-        context,
-        owner,
         None,
         key,
-        properties,
+        Value::Object(properties),
         None,
     );
-    run(aws, &request, poll_interval, context).await
+    run(runner, &request, invocation).await
 }
 
 /// The properties of a PATCH: `changes` over the `recorded` ones (`null` removes one).
@@ -100,19 +96,14 @@ pub fn merge(recorded: &Value, changes: &Value) -> Result<Value, Problem> {
 
 /// Runs a Create or Update request within the API's budget.
 pub async fn run(
-    aws: &Adapters,
+    runner: &Runner,
     request: &Request,
-    poll_interval: Duration,
-    context: &Context,
+    invocation: &Invocation,
 ) -> Result<Made, Problem> {
     if let Err(e) = &request.properties.checked {
         return Err(Problem::from_error(&Error::Property(e.clone())));
     }
-    let now = aws.clock.now_ms();
-    let deadline_ms = context.deadline_ms.min(now + API_BUDGET.as_millis() as u64);
-    let budget = Budget::new(now, now, deadline_ms, API_BUDGET, poll_interval);
-    let lifecycle = Lifecycle { aws, budget };
-    match lifecycle.run(request, None).await {
+    match runner.one_leg(request, invocation, API_BUDGET).await {
         Outcome::Done(Answer::Success { physical_id, data }) => Ok(Made {
             domain_name: data.get("DomainName").cloned().unwrap_or_default(),
             distribution_id: physical_id,

@@ -85,7 +85,10 @@ impl Problem {
             Error::Property(e) => Self::bad_request(Some(&e.property), detail),
             Error::Certificate(_) => Self::bad_request(Some("Aliases"), detail),
             Error::Plan(_) => Self::bad_request(None, detail),
-            Error::NoDistribution { .. } | Error::NotOwned(_) => Self::not_found(detail),
+            Error::NoDistribution { .. } | Error::NotOwned(_) | Error::NotAClone { .. } => {
+                Self::not_found(detail)
+            }
+            Error::OwnedElsewhere { .. } => Self::conflict(detail),
             Error::Stuck { .. } | Error::NotAdoptable(_) => Self::new(409, detail),
             Error::Write { error, .. } if error.is(crate::aws::ErrorKind::CnameAlreadyExists) => {
                 Self {

@@ -5,8 +5,9 @@
 use super::*;
 use crate::aws::fake::{FakeAcm, FakeClock, FakeCloudFront};
 use crate::certificates::Certificate;
-use crate::handler::{Handled, Invocation};
+use crate::handler::Handled;
 use crate::lifecycle::Answer;
+use crate::runner::Invocation;
 use crate::test_support::{self, REFERENCE_ID};
 use proptest::prelude::*;
 use std::sync::Arc;
@@ -464,7 +465,7 @@ async fn a_quoted_key_is_the_same_key_and_another_body_with_it_is_a_422() {
 
     // Another body with the key: 422, and the first clone is left as it was.
     let name = crate::record::parameter_name(&id);
-    let record = || api.provider.aws.parameters.get("us-east-1", &name);
+    let record = || api.provider.runner.aws.parameters.get("us-east-1", &name);
     let recorded = record().await.unwrap();
     let other = r#"{"ReferenceDistributionId": "EREFERENCE12345", "Aliases": ["news.example.com"], "OriginDomainName": "blog.example.net"}"#;
     let mut reused = event("POST", "/clones", WRITE, Some(other));

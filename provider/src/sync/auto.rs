@@ -5,11 +5,10 @@
 //! CloudWatch metric (embedded metric format: a JSON log line, no API call).
 
 use super::{Counts, Options, Progress, Report, Synced};
-use crate::handler::{Handled, Invocation, Provider};
-use crate::lifecycle::{Lifecycle, reserve};
+use crate::lifecycle::reserve;
+use crate::runner::{Invocation, Runner};
 use crate::trigger::Trigger;
 use serde_json::{Value, json};
-use std::sync::Arc;
 use std::time::Duration;
 use tracing::{error, info, warn};
 
@@ -87,76 +86,87 @@ impl Limits {
     }
 }
 
-impl Provider {
-    /// Answers a trigger: syncs the clones of the reference it names.
-    pub async fn auto_sync(self: &Arc<Self>, trigger: Trigger, invocation: &Invocation) -> Handled {
-        let (reference, cause) = match trigger {
-            Trigger::Sync { reference, cause } => (reference, cause),
-            Trigger::Ignore(why) => {
-                info!(why, "a sync trigger that syncs nothing");
-                return Handled::Ignored { why };
-            }
-        };
-        info!(
-            reference,
-            cause, "syncing the clones of an edited reference"
-        );
-        // Time kept free to log and return (a fifth of the invocation, 1 to 10 s).
-        let now = self.aws.clock.now_ms();
-        let deadline_ms = invocation
-            .deadline_ms
-            .saturating_sub(reserve(now, invocation.deadline_ms).as_millis() as u64);
-        let wave_reserve =
-            WAVE_RESERVE.min(Duration::from_millis(deadline_ms.saturating_sub(now) / 4));
-        let reader = Lifecycle::for_reads(&self.aws, deadline_ms, self.poll_interval);
-        let mut clones = match reader.list(Some(&reference)).await {
-            Ok(clones) => clones,
-            Err(e) => {
-                let why = format!(
-                    "the clones of {reference} could not be read: {}",
-                    e.reason()
-                );
-                error!(reference, why, "the automatic sync did nothing");
-                println!("{}", metric_line(&reference, None, self.aws.clock.now_ms()));
-                return Handled::Synced { summary: why };
-            }
-        };
-        let limits = &self.sync_limits;
-        let (mine, others): (Vec<_>, Vec<_>) = clones
-            .into_iter()
-            .partition(|c| limits.owners.include(&c.owner.stack_id));
-        if !others.is_empty() {
-            info!(
-                count = others.len(),
-                "clones of other stacks are left to their own providers"
+/// What an automatic sync did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Auto {
+    /// The trigger syncs nothing, for this reason.
+    Ignored(String),
+    /// The sync ran (or could not read the clones): its summary.
+    Synced(String),
+}
+
+/// Answers a trigger: syncs the clones of the reference it names, within `limits`.
+pub async fn run(
+    runner: &Runner,
+    limits: &Limits,
+    trigger: Trigger,
+    invocation: &Invocation,
+) -> Auto {
+    let (reference, cause) = match trigger {
+        Trigger::Sync { reference, cause } => (reference, cause),
+        Trigger::Ignore(why) => {
+            info!(why, "a sync trigger that syncs nothing");
+            return Auto::Ignored(why);
+        }
+    };
+    info!(
+        reference,
+        cause, "syncing the clones of an edited reference"
+    );
+    // Time kept free to log and return (a fifth of the invocation, 1 to 10 s).
+    let now = runner.aws.clock.now_ms();
+    let deadline_ms = invocation
+        .deadline_ms
+        .saturating_sub(reserve(now, invocation.deadline_ms).as_millis() as u64);
+    let wave_reserve = WAVE_RESERVE.min(Duration::from_millis(deadline_ms.saturating_sub(now) / 4));
+    let reader = runner.reader(deadline_ms);
+    let mut clones = match reader.list(Some(&reference)).await {
+        Ok(clones) => clones,
+        Err(e) => {
+            let why = format!(
+                "the clones of {reference} could not be read: {}",
+                e.reason()
             );
+            error!(reference, why, "the automatic sync did nothing");
+            println!(
+                "{}",
+                metric_line(&reference, None, runner.aws.clock.now_ms())
+            );
+            return Auto::Synced(why);
         }
-        clones = mine;
-        let beyond = clones.split_off(clones.len().min(limits.max_clones));
-        let options = Options {
-            dry_run: false,
-            wave: limits.wave,
-            force: false,
-            may_wait: false,
-            deadline_ms,
-            wave_reserve,
-            function: invocation.function.clone(),
-        };
-        let mut report = self.sync(clones, &options, &log_progress).await;
-        report.results.extend(
-            beyond
-                .into_iter()
-                .map(|c| (c.id, Synced::NotStarted(TOO_MANY))),
+    };
+    let (mine, others): (Vec<_>, Vec<_>) = clones
+        .into_iter()
+        .partition(|c| limits.owners.include(&c.owner.stack_id));
+    if !others.is_empty() {
+        info!(
+            count = others.len(),
+            "clones of other stacks are left to their own providers"
         );
-        let counts = report.counts();
-        println!(
-            "{}",
-            metric_line(&reference, Some(counts), self.aws.clock.now_ms())
-        );
-        Handled::Synced {
-            summary: summary(&reference, &report),
-        }
     }
+    clones = mine;
+    let beyond = clones.split_off(clones.len().min(limits.max_clones));
+    let options = Options {
+        dry_run: false,
+        wave: limits.wave,
+        force: false,
+        may_wait: false,
+        deadline_ms,
+        wave_reserve,
+        function: invocation.function.clone(),
+    };
+    let mut report = super::run(runner, clones, &options, &log_progress).await;
+    report.results.extend(
+        beyond
+            .into_iter()
+            .map(|c| (c.id, Synced::NotStarted(TOO_MANY))),
+    );
+    let counts = report.counts();
+    println!(
+        "{}",
+        metric_line(&reference, Some(counts), runner.aws.clock.now_ms())
+    );
+    Auto::Synced(summary(&reference, &report))
 }
 
 fn log_progress(progress: Progress<'_>) {
@@ -171,7 +181,9 @@ fn log_progress(progress: Progress<'_>) {
             synced,
             elapsed,
         } => match synced {
-            Synced::Failed(reason) => warn!(clone = id, reason, "sync failed"),
+            Synced::Failed(failure) => {
+                warn!(clone = id, reason = %failure.reason(), "sync failed");
+            }
             Synced::Skipped(fields) => warn!(
                 clone = id,
                 fields = fields.join(", "),

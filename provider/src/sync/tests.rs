@@ -6,9 +6,11 @@ use super::*;
 use crate::aws::ErrorKind;
 use crate::aws::fake::{FakeAcm, FakeClock, FakeCloudFront};
 use crate::certificates::Certificate;
+use crate::handler::Handled;
 use crate::lifecycle::Lifecycle;
 use crate::test_support::{self, REFERENCE_ID};
 use serde_json::{Value, json};
+use std::sync::Arc;
 
 const NOW_MS: u64 = 1_800_000_000_000;
 const STACK: &str = "arn:aws:cloudformation:eu-west-1:123456789012:stack/shop/1111";
@@ -91,7 +93,8 @@ fn edit_by_hand(cf: &FakeCloudFront, id: &str) {
 
 impl Fleet {
     async fn states(&self) -> Vec<CloneState> {
-        let reader = Lifecycle::for_reads(&self.provider.aws, NOW_MS + 900_000, Duration::ZERO);
+        let reader =
+            Lifecycle::for_reads(&self.provider.runner.aws, NOW_MS + 900_000, Duration::ZERO);
         reader.states(self.clones.clone()).await.unwrap()
     }
 
@@ -123,10 +126,7 @@ async fn a_sync_brings_stale_clones_up_to_date_and_leaves_hand_edits_alone() {
     let f = fleet(3, Limits::default()).await;
     edit_reference(&f.cf);
     edit_by_hand(&f.cf, &f.clones[1]);
-    let report = f
-        .provider
-        .sync(f.states().await, &options(2), &ignore)
-        .await;
+    let report = super::run(&f.provider.runner, f.states().await, &options(2), &ignore).await;
     assert_eq!(
         report.results,
         vec![
@@ -146,10 +146,7 @@ async fn no_wave_starts_after_a_failure_or_too_near_the_deadline() {
     let f = fleet(3, Limits::default()).await;
     edit_reference(&f.cf);
     f.cf.fail_next("UpdateDistribution", ErrorKind::Other, "InternalError");
-    let report = f
-        .provider
-        .sync(f.states().await, &options(1), &ignore)
-        .await;
+    let report = super::run(&f.provider.runner, f.states().await, &options(1), &ignore).await;
     assert!(
         matches!(report.results[0].1, Synced::Failed(_)),
         "{report:?}"
@@ -162,7 +159,7 @@ async fn no_wave_starts_after_a_failure_or_too_near_the_deadline() {
         ..options(1)
     };
     let updates = f.updates().len();
-    let report = f.provider.sync(f.states().await, &late, &ignore).await;
+    let report = super::run(&f.provider.runner, f.states().await, &late, &ignore).await;
     assert_eq!(report.counts().not_started, 3);
     assert_eq!(f.updates().len(), updates, "nothing was written");
 }
@@ -330,11 +327,13 @@ async fn an_update_that_awaits_a_certificate_is_handed_on_to_the_invoked_functio
     );
     let invoker = Arc::new(crate::aws::fake::FakeInvoker::default());
     let inner = test_support::in_process_provider(&cf, Arc::clone(&acm), clock, Limits::default());
+    let runner = crate::runner::Runner {
+        continuer: crate::runner::Continuer::Invoke(Arc::clone(&invoker) as _),
+        ..(*inner.runner).clone()
+    };
     let provider = Arc::new(crate::handler::Provider {
-        aws: inner.aws.clone(),
-        continuer: crate::handler::Continuer::Invoke(Arc::clone(&invoker) as _),
+        runner: Arc::new(runner),
         http: reqwest::Client::new(),
-        poll_interval: Duration::from_secs(12),
         sync_limits: Limits::default(),
     });
     // A clone whose certificate is requested when none covers its alias (DNS elsewhere).
@@ -359,7 +358,7 @@ async fn an_update_that_awaits_a_certificate_is_handed_on_to_the_invoked_functio
         other => panic!("the Create failed: {other:?}"),
     };
     edit_reference(&cf);
-    let reader = Lifecycle::for_reads(&provider.aws, NOW_MS + 900_000, Duration::ZERO);
+    let reader = Lifecycle::for_reads(&provider.runner.aws, NOW_MS + 900_000, Duration::ZERO);
     let states = reader.states(vec![id.clone()]).await.unwrap();
     // The certificate it used is gone: the sync's Update requests another and awaits it.
     acm.summaries.lock().unwrap().clear();
@@ -369,7 +368,7 @@ async fn an_update_that_awaits_a_certificate_is_handed_on_to_the_invoked_functio
         deadline_ms: NOW_MS + 60_000,
         ..options(1)
     };
-    let report = provider.sync(states, &options, &ignore).await;
+    let report = super::run(&provider.runner, states, &options, &ignore).await;
     assert_eq!(report.results, [(id.clone(), Synced::HandedOff)]);
     assert_eq!(report.counts().handed_off, 1);
     assert_eq!(
@@ -402,7 +401,7 @@ async fn an_update_that_awaits_a_certificate_is_handed_on_to_the_invoked_functio
         }
         other => panic!("the continuation did not finish the Update: {other:?}"),
     }
-    let reader = Lifecycle::for_reads(&provider.aws, NOW_MS + 900_000, Duration::ZERO);
+    let reader = Lifecycle::for_reads(&provider.runner.aws, NOW_MS + 900_000, Duration::ZERO);
     assert!(
         reader.diff(&id).await.unwrap().in_sync(),
         "the sync's Update landed"

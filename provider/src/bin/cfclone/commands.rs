@@ -2,15 +2,14 @@
 //! library (`fleet` for the fleet's commands).
 
 use crate::cli::{Cli, Command};
+use crate::render::{fail, pretty};
 use crate::{fleet, preflight};
 use cfclone::aws::client::Target;
-use cfclone::handler::{Handled, Invocation};
+use cfclone::handler::Handled;
+use cfclone::runner::Invocation;
 use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
-
-/// Exit status of an error (bad input, a failed AWS call).
-pub const ERROR: u8 = 2;
 
 /// Runs one command, writing its output to `out`.
 pub async fn run(cli: Cli, out: &mut impl Write) -> ExitCode {
@@ -104,7 +103,7 @@ async fn invoke(
         Ok(payload) => payload,
         Err(e) => return fail(format!("{} is not JSON: {e}", event.display())),
     };
-    let deadline = provider.aws.clock.now_ms() + timeout * 1000;
+    let deadline = provider.runner.aws.clock.now_ms() + timeout * 1000;
     match provider
         .handle(payload, &Invocation::new(deadline, ""))
         .await
@@ -121,14 +120,4 @@ async fn invoke(
         }
         other => fail(other.summary()),
     }
-}
-
-/// An error, on standard error, with the error exit status.
-pub fn fail(message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("cfclone: {message}");
-    ExitCode::from(ERROR)
-}
-
-pub fn pretty(value: &serde_json::Value) -> String {
-    serde_json::to_string_pretty(value).unwrap_or_default()
 }

@@ -1,8 +1,7 @@
 //! The fleet's commands: `revision`, `diff`, `list` and `sync` (how they print: `render`).
 
 use crate::cli::Output;
-use crate::commands::{ERROR, fail, pretty};
-use crate::render::{diff_text, field_count, table};
+use crate::render::{ERROR, diff_text, fail, field_count, pretty, table};
 use cfclone::handler::Provider;
 use cfclone::lifecycle::Lifecycle;
 use cfclone::report::{clone_state as state_json, sync_state};
@@ -13,14 +12,12 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// The lifecycle over the provider's adapters, for reads, with an hour to spend.
+/// The lifecycle for reads, with an hour to spend.
 pub fn reader(provider: &Provider) -> Lifecycle<'_> {
     let hour = Duration::from_secs(3600).as_millis() as u64;
-    Lifecycle::for_reads(
-        &provider.aws,
-        provider.aws.clock.now_ms() + hour,
-        provider.poll_interval,
-    )
+    provider
+        .runner
+        .reader(provider.runner.aws.clock.now_ms() + hour)
 }
 
 pub async fn revision(
@@ -147,11 +144,11 @@ pub async fn sync(
         wave: options.wave,
         force: options.force,
         may_wait: true,
-        deadline_ms: provider.aws.clock.now_ms() + options.timeout_s * 1000,
+        deadline_ms: provider.runner.aws.clock.now_ms() + options.timeout_s * 1000,
         wave_reserve: Duration::ZERO,
         function: String::new(),
     };
-    let report = provider.sync(states, &options, &print_progress).await;
+    let report = sync::run(&provider.runner, states, &options, &print_progress).await;
     let lines: Vec<(String, String)> = report
         .results
         .iter()
@@ -219,7 +216,7 @@ fn result_text(synced: &Synced) -> String {
             "skipped: edited by hand ({}); --force overwrites it",
             fields.join(", ")
         ),
-        Synced::Failed(reason) => format!("failed: {reason}"),
+        Synced::Failed(failure) => format!("failed: {}", failure.reason()),
         Synced::NotStarted(why) => format!("not started: {why}"),
         Synced::HandedOff => "handed off to a fresh invocation".to_owned(),
     }

@@ -1,9 +1,8 @@
 //! The checks before a clone exists: `plan` (the dry run) and `certificates`.
 
 use crate::cli::Output;
-use crate::commands::{fail, pretty};
 use crate::fleet::reader;
-use crate::render::table;
+use crate::render::{fail, pretty, table};
 use cfclone::handler::Provider;
 use cfclone::lifecycle::Preflight;
 use serde_json::{Value, json};

@@ -2,6 +2,7 @@
 
 use cfclone::lifecycle::CloneState;
 use cfclone::record::Cause;
+use std::process::ExitCode;
 
 pub fn field_count(n: usize) -> String {
     if n == 1 {
@@ -80,4 +81,17 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
         line(row.iter().map(String::as_str).collect());
     }
     text
+}
+
+/// Exit status of an error (bad input, a failed AWS call).
+pub const ERROR: u8 = 2;
+
+/// An error, on standard error, with the error exit status.
+pub fn fail(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("cfclone: {message}");
+    ExitCode::from(ERROR)
+}
+
+pub fn pretty(value: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_default()
 }
