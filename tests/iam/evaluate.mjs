@@ -15,13 +15,13 @@ import { functionOf, loadTemplate, parametersOf, providerRoles, roleStatements }
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** What ClonesApi adds to the provider's role (cdk/construct/lib/api.ts, provider.ts grantApiClones). */
+/** What ClonesApi adds to the provider's role (cdk/construct/lib/api.ts; provider.ts grantApiClones, its statements in provider-policy.ts). */
 export const API_SIDS = ['ApiListDistributions', 'ApiPlanAliases', 'ChangeApiClones', 'UntagApiClones'];
 /** SSM paths the provider owns itself; any other parameter lies under a clone's declared prefix. */
 const OWN_PARAMETER_PATHS = ['/cfclone/records/', '/cfclone/certificates/'];
 /**
  * Features a stack's role has only when one of its clones declares them, each with the
- * statement that marks it (provider.ts certificateRequestStatements) and its calls. Where the
+ * statement that marks it (certificate-policy.ts certificateRequestStatements) and its calls. Where the
  * example app declares none, its role is not the role to judge them by.
  */
 const FEATURES = [
@@ -34,7 +34,7 @@ const FEATURES = [
       arn.includes(':parameter/cfclone/certificates/'),
   },
   {
-    // provider.ts syncClonesOf: the automatic sync lists the account's distributions.
+    // auto-sync.ts syncClonesOf: the automatic sync lists the account's distributions.
     name: 'automatic sync (syncClonesOf)',
     sid: 'ListClones',
     covers: (action, _arn, call) => call.front === 'sync' && action === 'cloudfront:ListDistributions',
