@@ -158,7 +158,7 @@ pub fn parse(payload: Value) -> Result<Call, Problem> {
                 .collect::<Vec<_>>()
         });
     let request: ApiGatewayProxyRequest = serde_json::from_value(payload)
-        .map_err(|e| Problem::bad_request(None, format!("not an API Gateway proxy event: {e}")))?;
+        .map_err(|e| Problem::bad_request(format!("not an API Gateway proxy event: {e}")))?;
     let request_id = request
         .request_context
         .request_id
@@ -183,9 +183,9 @@ pub fn parse(payload: Value) -> Result<Call, Problem> {
         None => None,
         Some(Some(key)) => Some(key),
         Some(None) => {
-            return Err(with_id(Problem::bad_request(
-                Some("Idempotency-Key"),
-                r#"Idempotency-Key: a quoted string of 1 to 64 letters, digits, - and _ ("8e03978e-40d5-43e8-bc93-6894a57f9324"), or the same unquoted"#.into(),
+            return Err(with_id(Problem::property(
+                "Idempotency-Key",
+                r#"a quoted string of 1 to 64 letters, digits, - and _ ("8e03978e-40d5-43e8-bc93-6894a57f9324"), or the same unquoted"#,
             )));
         }
     };
@@ -199,16 +199,13 @@ pub fn parse(payload: Value) -> Result<Call, Problem> {
         None | Some("") => None,
         Some(_) if request.is_base64_encoded => {
             return Err(with_id(Problem::bad_request(
-                None,
                 "the body must be JSON text (application/json), not base64-encoded".into(),
             )));
         }
-        Some(text) => Some(serde_json::from_str(text).map_err(|e| {
-            with_id(Problem::bad_request(
-                None,
-                format!("the body is not JSON: {e}"),
-            ))
-        })?),
+        Some(text) => Some(
+            serde_json::from_str(text)
+                .map_err(|e| with_id(Problem::bad_request(format!("the body is not JSON: {e}"))))?,
+        ),
     };
     Ok(Call {
         route,
@@ -278,7 +275,7 @@ fn route<'a>(
         ["clone_distribution"] if method == "GET" || method == "POST" => {
             let param = |name: &str| {
                 query(name).filter(|v| !v.is_empty()).ok_or_else(|| {
-                    Problem::bad_request(Some(name), format!("{name}: the query parameter is required (clone_distribution?domain=&origin=&ref_dist=)"))
+                    Problem::property(name, "the query parameter is required (clone_distribution?domain=&origin=&ref_dist=)")
                 })
             };
             let route = Route::CloneDistribution {
@@ -327,10 +324,10 @@ fn distribution_id(name: &str, value: &str) -> Result<String, Problem> {
     if crate::properties::is_distribution_id(value) {
         Ok(value.to_owned())
     } else {
-        Err(Problem::bad_request(
-            Some(name),
+        Err(Problem::property(
+            name,
             format!(
-                "{name}: {value:?} is not a CloudFront distribution id (capital letters and digits, as E2QWRUHAPOMQZL)"
+                "{value:?} is not a CloudFront distribution id (capital letters and digits, as E2QWRUHAPOMQZL)"
             ),
         ))
     }
@@ -341,9 +338,9 @@ fn force(value: Option<&str>) -> Result<bool, Problem> {
     match value {
         None | Some("false") => Ok(false),
         Some("true") => Ok(true),
-        Some(other) => Err(Problem::bad_request(
-            Some("force"),
-            format!("force: true or false, not {other:?}"),
+        Some(other) => Err(Problem::property(
+            "force",
+            format!("true or false, not {other:?}"),
         )),
     }
 }
@@ -531,9 +528,7 @@ fn object_body(call: &Call) -> Result<Value, Problem> {
         Some(body @ Value::Object(properties)) => {
             for &name in TEXT_PROPERTIES {
                 if let Some(value) = properties.get(name).filter(|v| !v.is_null() && !v.is_string()) {
-                    return Err(Problem::bad_request(
-                        Some(name),
-                        format!("{name}: expected a JSON string, got {value}"),
+                    return Err(Problem::property(name, format!("expected a JSON string, got {value}"),
                     ));
                 }
             }
@@ -541,9 +536,7 @@ fn object_body(call: &Call) -> Result<Value, Problem> {
                 for (i, tag) in tags.iter().enumerate() {
                     for key in ["Key", "Value"] {
                         if !tag.get(key).is_some_and(Value::is_string) {
-                            return Err(Problem::bad_request(
-                                Some("Tags"),
-                                format!("Tags: item {i}: {key} must be a JSON string"),
+                            return Err(Problem::property("Tags", format!("item {i}: {key} must be a JSON string"),
                             ));
                         }
                     }
@@ -551,9 +544,7 @@ fn object_body(call: &Call) -> Result<Value, Problem> {
             }
             Ok(body.clone())
         }
-        _ => Err(Problem::bad_request(
-            None,
-            "the body must be a JSON object of the resource's properties (ReferenceDistributionId, Aliases, …)".into(),
+        _ => Err(Problem::bad_request("the body must be a JSON object of the resource's properties (ReferenceDistributionId, Aliases, …)".into(),
         )),
     }
 }

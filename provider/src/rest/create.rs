@@ -35,9 +35,7 @@ pub async fn create(
     key: &str,
 ) -> Result<Made, Problem> {
     let Value::Object(mut properties) = properties else {
-        return Err(Problem::bad_request(
-            None,
-            "the body must be a JSON object of the resource's properties (ReferenceDistributionId, Aliases, …)".into(),
+        return Err(Problem::bad_request("the body must be a JSON object of the resource's properties (ReferenceDistributionId, Aliases, …)".into(),
         ));
     };
     for (property, value) in &properties {
@@ -47,10 +45,10 @@ pub async fn create(
     if let Some(Value::Array(tags)) = properties.get("Tags")
         && tags.len() > 47
     {
-        return Err(Problem::bad_request(
-            Some("Tags"),
+        return Err(Problem::property(
+            "Tags",
             format!(
-                "Tags: {} tags given; at most 47 fit next to the three the API's clones carry (ownership and the request's fingerprint)",
+                "{} tags given; at most 47 fit next to the three the API's clones carry (ownership and the request's fingerprint)",
                 tags.len()
             ),
         ));
@@ -77,11 +75,9 @@ pub fn merge(recorded: &Value, changes: &Value) -> Result<Value, Problem> {
     let mut merged = recorded.as_object().cloned().unwrap_or_default();
     for (key, value) in changes.as_object().into_iter().flatten() {
         if key == "ReferenceDistributionId" && Some(value) != merged.get(key) {
-            return Err(Problem::bad_request(
-                Some(key),
-                format!(
-                    "{key}: a clone of another reference is another clone; make it with POST /clones"
-                ),
+            return Err(Problem::property(
+                key,
+                "a clone of another reference is another clone; make it with POST /clones",
             ));
         }
         refuse_waits(key, value)?;
@@ -139,8 +135,5 @@ fn refuse_waits(property: &str, value: &Value) -> Result<(), Problem> {
     if *value == json!(false) || *value == json!("false") || value.is_null() {
         return Ok(());
     }
-    Err(Problem::bad_request(
-        Some(property),
-        format!("{property}: {why}"),
-    ))
+    Err(Problem::property(property, why))
 }

@@ -32,10 +32,21 @@ impl Problem {
         }
     }
 
-    pub fn bad_request(field: Option<&str>, detail: String) -> Self {
+    /// A request the API cannot read (not a field of it).
+    pub fn bad_request(detail: String) -> Self {
+        Self::new(400, detail)
+    }
+
+    /// A field of the request (a property, a parameter, a header) that cannot be used,
+    /// named as every property error is ([`Error::reason`]).
+    pub fn property(name: &str, message: impl Into<String>) -> Self {
+        Self::from_error(&Error::property(name, message))
+    }
+
+    fn on(self, field: &str) -> Self {
         Self {
-            field: field.map(str::to_owned),
-            ..Self::new(400, detail)
+            field: Some(field.to_owned()),
+            ..self
         }
     }
 
@@ -82,9 +93,9 @@ impl Problem {
     pub fn from_error(error: &Error) -> Self {
         let detail = error.reason();
         match error {
-            Error::Property(e) => Self::bad_request(Some(&e.property), detail),
-            Error::Certificate(_) => Self::bad_request(Some("Aliases"), detail),
-            Error::Plan(_) => Self::bad_request(None, detail),
+            Error::Property(e) => Self::bad_request(detail).on(&e.property),
+            Error::Certificate(_) => Self::bad_request(detail).on("Aliases"),
+            Error::Plan(_) => Self::bad_request(detail),
             Error::NoDistribution { .. } | Error::NotOwned(_) | Error::NotAClone { .. } => {
                 Self::not_found(detail)
             }
@@ -107,10 +118,10 @@ impl Problem {
             Error::SsmWrites(_) | Error::Cleanup { .. } | Error::HandOff { .. } => {
                 Self::new(502, detail)
             }
-            Error::NotARequest => Self::bad_request(None, detail),
+            Error::NotARequest => Self::bad_request(detail),
             Error::UnknownMembers {
                 reference: true, ..
-            } => Self::bad_request(Some("ReferenceDistributionId"), detail),
+            } => Self::bad_request(detail).on("ReferenceDistributionId"),
             Error::UnknownMembers { .. } => Self::new(409, detail),
             Error::KeyReused { .. } => Self {
                 field: Some("Idempotency-Key".into()),
