@@ -121,7 +121,7 @@ impl Error {
     pub fn reason(&self) -> String {
         match self {
             Self::Property(e) => format!("{}: {}", e.property, e.message),
-            Self::Plan(e) => e.to_string(),
+            Self::Plan(e) => format!("{}: {e}", e.property()),
             Self::Certificate(e) => format!("Aliases: {e}"),
             Self::Aws(e) => explain(e),
             Self::Write { error, needs } if error.is(ErrorKind::AccessDenied) && !needs.is_empty() => {

@@ -17,20 +17,33 @@ use std::collections::HashSet;
 /// CloudFront's default certificate).
 pub const DEFAULT_MINIMUM_PROTOCOL_VERSION: &str = "TLSv1.2_2021";
 
-/// Why a clone cannot be planned from this reference with these properties.
+/// Why a clone cannot be planned from this reference with these properties (the property
+/// at fault: [`PlanError::property`]; `Error::reason` puts it in front).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PlanError {
     #[error(
-        "ReferenceDistributionId: {0} is a multi-tenant distribution (ConnectionMode=tenant-only); create a CloudFront distribution tenant from it instead of a clone"
+        "{0} is a multi-tenant distribution (ConnectionMode=tenant-only); create a CloudFront distribution tenant from it instead of a clone"
     )]
     MultiTenantReference(String),
-    #[error("ReferenceDistributionId: {id} has no {what}; it cannot be cloned")]
+    #[error("{id} has no {what}; it cannot be cloned")]
     IncompleteReference { id: String, what: &'static str },
-    #[error("{property}: {message}")]
+    #[error("{message}")]
     Property {
         property: &'static str,
         message: String,
     },
+}
+
+impl PlanError {
+    /// The property at fault.
+    pub fn property(&self) -> &'static str {
+        match self {
+            Self::MultiTenantReference(_) | Self::IncompleteReference { .. } => {
+                "ReferenceDistributionId"
+            }
+            Self::Property { property, .. } => property,
+        }
+    }
 }
 
 /// Refuses references that cannot be cloned (checked before any certificate work).

@@ -14,6 +14,11 @@ fn properties(extra: Value) -> Properties {
     Properties::parse(&value, "eu-west-1").unwrap()
 }
 
+/// What CloudFormation is told: the property at fault, then the message.
+fn reason(e: PlanError) -> String {
+    crate::error::Error::from(e).reason()
+}
+
 fn plan_with(extra: Value) -> Result<DistributionConfig, PlanError> {
     plan(
         REFERENCE_ID,
@@ -155,7 +160,7 @@ fn per_origin_overrides_rewrite_each_named_origin() {
 fn an_unknown_origin_id_is_refused_with_the_known_ones() {
     let err =
         plan_with(json!({"Origins": [{"Id": "nope", "DomainName": "a.example.com"}]})).unwrap_err();
-    let text = err.to_string();
+    let text = reason(err);
     assert!(text.starts_with("Origins:"), "{text}");
     assert!(text.contains("api, assets, api-failover"), "{text}");
 }
@@ -207,7 +212,10 @@ fn a_default_behaviour_on_an_origin_group_needs_per_origin_overrides() {
         .target_origin_id = "api-group".into();
     let props = properties(json!({"OriginDomainName": "new.example.com"}));
     let err = plan(REFERENCE_ID, &reference, &props, Some(CERT), "r").unwrap_err();
-    assert!(err.to_string().starts_with("OriginDomainName:"), "{err}");
+    assert!(
+        reason(err.clone()).starts_with("OriginDomainName:"),
+        "{err}"
+    );
     assert!(err.to_string().contains("origin group"), "{err}");
 }
 
@@ -234,7 +242,7 @@ fn a_logging_prefix_needs_logging_on_the_reference() {
     reference.logging.as_mut().unwrap().enabled = false;
     let props = properties(json!({"LoggingPrefix": "shop/"}));
     let err = plan(REFERENCE_ID, &reference, &props, Some(CERT), "r").unwrap_err();
-    assert!(err.to_string().starts_with("LoggingPrefix:"), "{err}");
+    assert!(reason(err.clone()).starts_with("LoggingPrefix:"), "{err}");
 }
 
 #[test]
@@ -313,9 +321,9 @@ fn a_long_alias_keeps_the_default_comment_within_the_limit() {
 #[test]
 fn an_alias_the_reference_holds_is_refused_naming_aliases() {
     // The reference holds www.example.com.
-    let refused = plan_with(json!({"Aliases": ["shop.example.com", "www.example.com"]}))
-        .unwrap_err()
-        .to_string();
+    let refused =
+        plan_with(json!({"Aliases": ["shop.example.com", "www.example.com"]})).unwrap_err();
+    let refused = reason(refused);
     assert!(
         refused.starts_with("Aliases: www.example.com is the reference")
             && refused.contains(REFERENCE_ID),

@@ -95,7 +95,7 @@ impl Problem {
         match error {
             Error::Property(e) => Self::bad_request(detail).on(&e.property),
             Error::Certificate(_) => Self::bad_request(detail).on("Aliases"),
-            Error::Plan(_) => Self::bad_request(detail),
+            Error::Plan(e) => Self::bad_request(detail).on(e.property()),
             Error::NoDistribution { .. } | Error::NotOwned(_) | Error::NotAClone { .. } => {
                 Self::not_found(detail)
             }
