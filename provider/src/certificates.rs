@@ -130,6 +130,40 @@ pub fn name_covers(certificate_name: &str, host: &str) -> bool {
     }
 }
 
+/// The certificate a clone gets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Choice {
+    /// No aliases: CloudFront's default certificate.
+    Default,
+    /// `CertificateArn`, as given.
+    Given(String),
+    /// The ACM certificate found to cover every alias.
+    Found(String),
+    /// None yet: the Create requests one (`CertificateValidation`). Only a dry run plans
+    /// with it.
+    ToBeRequested,
+}
+
+impl Choice {
+    /// What the certificate's ARN reads as in a plan: the ARN, or — for one a Create would
+    /// request — what stands in for it; none for CloudFront's default.
+    pub fn in_plan(&self) -> Option<&str> {
+        match self {
+            Self::Default => None,
+            Self::Given(arn) | Self::Found(arn) => Some(arn),
+            Self::ToBeRequested => Some("(requested by the Create: CertificateValidation)"),
+        }
+    }
+
+    /// The ARN of a certificate that exists.
+    pub fn arn(&self) -> Option<&str> {
+        match self {
+            Self::Given(arn) | Self::Found(arn) => Some(arn),
+            Self::Default | Self::ToBeRequested => None,
+        }
+    }
+}
+
 /// The outcome of matching when nothing fits.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
@@ -298,6 +332,26 @@ mod tests {
 
     fn aliases(names: &[&str]) -> Vec<String> {
         names.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_certificate_to_be_requested_has_no_arn_yet_and_says_so_in_a_plan() {
+        let arn = "arn:aws:acm:us-east-1:123456789012:certificate/shop";
+        for choice in [Choice::Given(arn.into()), Choice::Found(arn.into())] {
+            assert_eq!((choice.arn(), choice.in_plan()), (Some(arn), Some(arn)));
+        }
+        assert_eq!(
+            (Choice::Default.arn(), Choice::Default.in_plan()),
+            (None, None)
+        );
+        let requested = Choice::ToBeRequested;
+        assert_eq!(requested.arn(), None);
+        assert!(
+            requested
+                .in_plan()
+                .unwrap()
+                .contains("CertificateValidation")
+        );
     }
 
     #[test]

@@ -69,7 +69,7 @@ pub fn plan(properties: &Properties, preflight: &Preflight) -> Value {
     json!({
         "referenceDistributionId": properties.reference_distribution_id,
         "referenceRevision": crate::fields::revision(&inputs.reference),
-        "certificateArn": inputs.certificate,
+        "certificateArn": inputs.certificate.in_plan(),
         "changes": changes.iter().map(|c| json!({"field": c.field, "lines": c.lines()})).collect::<Vec<_>>(),
         "permissionsNeeded": crate::permissions::needed(planned),
         "originAccessControlBuckets": crate::plan::origin_access_control_buckets(planned),

@@ -9,6 +9,7 @@
 use super::{Lifecycle, Outcome, WaitDecision, failed, owned_tags};
 use crate::aws::{AwsError, ErrorKind, Requested};
 use crate::certificate_request::{self as cr, Ledger, PROPERTY, Record, Standing, Zone};
+use crate::certificates::Choice;
 use crate::error::Error;
 use crate::event::{Phase, Request};
 use crate::properties::{CertificateValidation, Properties};
@@ -56,8 +57,10 @@ impl Lifecycle<'_> {
                 .certificate(properties, self.aws.certificates.list())
                 .await
             {
-                Ok(Some(arn)) => return Ok(with(arn)),
-                Ok(None) => return Ok(Cow::Borrowed(properties)),
+                Ok(Choice::Given(arn) | Choice::Found(arn)) => return Ok(with(arn)),
+                Ok(Choice::Default | Choice::ToBeRequested) => {
+                    return Ok(Cow::Borrowed(properties));
+                }
                 Err(Error::Certificate(none)) => {
                     info!(why = %none, "no usable certificate covers the aliases; requesting one");
                 }

@@ -244,8 +244,10 @@ impl<'a> Lifecycle<'a> {
             Properties::parse(&record.declared("cfclone"), stack_region(&owner.stack_id))
                 .map_err(Error::Property)?;
         let reference = self.shared_reference(shared, &properties.reference_distribution_id);
-        let listed = self.shared_certificates(shared);
-        let inputs = self.inputs_from(&properties, reference, listed).await?;
+        let certificate = self.certificate(&properties, self.shared_certificates(shared));
+        let inputs = self
+            .inputs_from(&properties, reference, certificate)
+            .await?;
         let planned = inputs.plan(&properties, &clone.config.caller_reference)?;
         let differences = record.causes(fields::changes(&clone.config, &planned));
         Ok(CloneState {

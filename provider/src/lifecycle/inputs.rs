@@ -3,7 +3,7 @@
 
 use super::Lifecycle;
 use crate::aws::{AwsError, Configured, ErrorKind};
-use crate::certificates;
+use crate::certificates::{self, Choice};
 use crate::error::Error;
 use crate::plan;
 use crate::properties::Properties;
@@ -12,10 +12,10 @@ use std::future::Future;
 use tracing::info;
 
 /// What a plan is made from besides the properties: the reference's configuration and the
-/// certificate (none when there are no aliases).
+/// certificate.
 pub struct PlanInputs {
     pub reference: DistributionConfig,
-    pub certificate: Option<String>,
+    pub certificate: Choice,
 }
 
 impl PlanInputs {
@@ -28,7 +28,7 @@ impl PlanInputs {
             &properties.reference_distribution_id,
             &self.reference,
             properties,
-            self.certificate.as_deref(),
+            self.certificate.in_plan(),
             caller_reference,
         )?)
     }
@@ -42,23 +42,22 @@ impl Lifecycle<'_> {
             .aws
             .distributions
             .get_config(&properties.reference_distribution_id);
-        self.inputs_from(properties, reference, self.aws.certificates.list())
-            .await
+        let certificate = self.certificate(properties, self.aws.certificates.list());
+        self.inputs_from(properties, reference, certificate).await
     }
 
-    /// [`Self::inputs`] from these reads of the reference and of the certificate list (a
-    /// fleet's clones share them); the list is awaited only when the aliases need it. A
-    /// reference that sets members this build does not know is refused: a clone made or
-    /// updated from it would lack them.
+    /// [`Self::inputs`] from this read of the reference and this choice of the certificate,
+    /// made at the same time (a fleet's clones share the reads; a dry run plans with a
+    /// certificate to be requested). A reference that sets members this build does not
+    /// know is refused: a clone made or updated from it would lack them.
     pub(super) async fn inputs_from(
         &self,
         properties: &Properties,
         reference: impl Future<Output = Result<Configured, AwsError>>,
-        listed: impl Future<Output = Result<Vec<certificates::Certificate>, AwsError>>,
+        certificate: impl Future<Output = Result<Choice, Error>>,
     ) -> Result<PlanInputs, Error> {
         let reference_id = &properties.reference_distribution_id;
-        let (reference, certificate) =
-            tokio::join!(reference, self.certificate(properties, listed));
+        let (reference, certificate) = tokio::join!(reference, certificate);
         let reference = reference.map_err(|e| {
             if e.is(ErrorKind::NotFound) {
                 Error::property(
@@ -108,17 +107,18 @@ impl Lifecycle<'_> {
     }
 
     /// The explicit `CertificateArn`, or the ACM certificate (us-east-1) that covers every
-    /// alias; none when there are no aliases.
+    /// alias (from `listed`, awaited only then); CloudFront's default when there are no
+    /// aliases.
     pub(super) async fn certificate(
         &self,
         properties: &Properties,
         listed: impl Future<Output = Result<Vec<certificates::Certificate>, AwsError>>,
-    ) -> Result<Option<String>, Error> {
+    ) -> Result<Choice, Error> {
         if properties.aliases.is_empty() {
-            return Ok(None);
+            return Ok(Choice::Default);
         }
         if let Some(arn) = &properties.certificate_arn {
-            return Ok(Some(arn.clone()));
+            return Ok(Choice::Given(arn.clone()));
         }
         let now = (self.aws.clock.now_ms() / 1000) as i64;
         let mut found = listed.await?;
@@ -134,6 +134,6 @@ impl Lifecycle<'_> {
         }
         let chosen = certificates::select(&found, &properties.aliases, now)?;
         info!(certificate_arn = %chosen.arn, "chose the certificate");
-        Ok(Some(chosen.arn.clone()))
+        Ok(Choice::Found(chosen.arn.clone()))
     }
 }

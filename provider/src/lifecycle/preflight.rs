@@ -13,13 +13,11 @@
 use super::{Lifecycle, PlanInputs};
 use crate::aws::{AwsError, Conflict, ErrorKind, Listed};
 use crate::certificate_request as cr;
+use crate::certificates::Choice;
 use crate::error::Error;
 use crate::findings::{self, Finding};
 use crate::properties::Properties;
 use aws_sdk_cloudfront::types::DistributionConfig;
-
-/// The certificate a dry run plans with when a Create would request one.
-pub const TO_BE_REQUESTED: &str = "(requested by the Create: CertificateValidation)";
 
 /// What a dry run found: what the plan read, the configuration, the findings.
 pub struct Preflight {
@@ -40,8 +38,14 @@ impl Lifecycle<'_> {
         let planning = async {
             let (inputs, to_request) = match self.inputs(properties).await {
                 Err(Error::Certificate(_)) if properties.certificate_validation.is_some() => {
-                    let (requested, finding) = self.certificate_to_request(properties).await?;
-                    (self.inputs(&requested).await?, Some(finding))
+                    let finding = self.certificate_to_request(properties).await?;
+                    let reference = self
+                        .aws
+                        .distributions
+                        .get_config(&properties.reference_distribution_id);
+                    let to_be_requested = async { Ok(Choice::ToBeRequested) };
+                    let inputs = self.inputs_from(properties, reference, to_be_requested);
+                    (inputs.await?, Some(finding))
                 }
                 other => (other?, None),
             };
@@ -78,13 +82,9 @@ impl Lifecycle<'_> {
         })
     }
 
-    /// The properties a Create would plan with once it has requested its certificate (its
-    /// ARN not known yet: [`TO_BE_REQUESTED`]), and what the request would meet: no alias
-    /// short enough for a domain name, a zone that is not there, private or holds no alias.
-    async fn certificate_to_request(
-        &self,
-        properties: &Properties,
-    ) -> Result<(Properties, Finding), Error> {
+    /// What requesting the certificate a Create would request would meet: no alias short
+    /// enough for a domain name, a zone that is not there, private or holds no alias.
+    async fn certificate_to_request(&self, properties: &Properties) -> Result<Finding, Error> {
         let names = properties.aliases.clone();
         let problem = match cr::request("", "", &properties.aliases) {
             Err(e) => Some(e.to_string()),
@@ -102,9 +102,7 @@ impl Lifecycle<'_> {
                 }
             }
         };
-        let mut requested = properties.clone();
-        requested.certificate_arn = Some(TO_BE_REQUESTED.to_owned());
-        Ok((requested, Finding::CertificateToRequest { names, problem }))
+        Ok(Finding::CertificateToRequest { names, problem })
     }
 
     /// Each alias of the `planned` clone asked about through the reference: the conflicts
@@ -127,7 +125,7 @@ impl Lifecycle<'_> {
             .as_ref()
             .and_then(|v| v.acm_certificate_arn.as_deref());
         let shares =
-            inputs.certificate.is_some() && reference_certificate == inputs.certificate.as_deref();
+            inputs.certificate.arn().is_some() && reference_certificate == inputs.certificate.arn();
         let mut older: Option<String> = None;
         let mut asked_older = Vec::new();
         let mut answers = Vec::new();

@@ -99,8 +99,8 @@ pub async fn plan(
     let buckets = cfclone::plan::origin_access_control_buckets(&planned);
     let certificate = inputs
         .certificate
-        .clone()
-        .unwrap_or_else(|| "CloudFront's default (no aliases)".into());
+        .in_plan()
+        .unwrap_or("CloudFront's default (no aliases)");
     let _ = match output {
         Output::Json => writeln!(out, "{}", pretty(&report)),
         Output::Table => {

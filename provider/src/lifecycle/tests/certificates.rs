@@ -477,8 +477,8 @@ async fn the_dry_run_says_a_certificate_would_be_requested_and_requests_nothing(
         finding.text()
     );
     assert_eq!(
-        found.inputs.certificate.as_deref(),
-        Some(crate::lifecycle::preflight::TO_BE_REQUESTED)
+        found.inputs.certificate,
+        crate::certificates::Choice::ToBeRequested
     );
     assert_eq!(w.acm.count("RequestCertificate"), 0);
     assert_eq!(w.acm.count("ChangeResourceRecordSets"), 0);
