@@ -507,26 +507,12 @@ async fn sync(
     }
 }
 
-/// The properties `api/openapi.json` types as text. The API takes them as JSON strings (or
-/// null, which leaves one out); the numbers and booleans a CloudFormation request may carry
-/// as text are a client's mistake here.
-const TEXT_PROPERTIES: &[&str] = &[
-    "ReferenceDistributionId",
-    "OriginDomainName",
-    "OriginPath",
-    "CertificateArn",
-    "Comment",
-    "PriceClass",
-    "WebAclId",
-    "LoggingPrefix",
-];
-
 /// The body of a route that takes the resource's properties: a JSON object, its text
 /// properties and tags JSON strings.
 fn object_body(call: &Call) -> Result<Value, Problem> {
     match &call.body {
         Some(body @ Value::Object(properties)) => {
-            for &name in TEXT_PROPERTIES {
+            for &name in crate::properties::TEXT_PROPERTIES {
                 if let Some(value) = properties.get(name).filter(|v| !v.is_null() && !v.is_string()) {
                     return Err(Problem::property(name, format!("expected a JSON string, got {value}"),
                     ));

@@ -39,6 +39,20 @@ pub const PROPERTY_NAMES: &[&str] = &[
     "DeletionMode",
 ];
 
+/// The properties whose value is text (the rest are lists, objects, booleans, numbers). The
+/// REST API takes them as JSON strings (`api/openapi.json` types them so: a test keeps the
+/// two in step); CloudFormation sends every value as text anyway.
+pub const TEXT_PROPERTIES: &[&str] = &[
+    "ReferenceDistributionId",
+    "OriginDomainName",
+    "OriginPath",
+    "CertificateArn",
+    "Comment",
+    "PriceClass",
+    "WebAclId",
+    "LoggingPrefix",
+];
+
 /// The attributes `Fn::GetAtt` can read.
 pub const ATTRIBUTE_NAMES: &[&str] = &[
     "DistributionId",

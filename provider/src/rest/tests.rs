@@ -749,6 +749,30 @@ fn api_events_are_told_from_cloudformation_and_eventbridge_events() {
     ));
 }
 
+/// The properties the OpenAPI document takes are the resource's, and those it types as
+/// strings are the ones the API checks are strings (`properties::TEXT_PROPERTIES`).
+#[test]
+fn the_openapi_document_types_the_resources_own_properties() {
+    let document: Value = serde_json::from_str(include_str!("../../../api/openapi.json")).unwrap();
+    let described = document["components"]["schemas"]["CloneProperties"]["properties"]
+        .as_object()
+        .unwrap();
+    let mut text: Vec<&str> = Vec::new();
+    for (name, schema) in described {
+        assert!(
+            crate::properties::PROPERTY_NAMES.contains(&name.as_str()),
+            "{name} is not a property of the resource"
+        );
+        if schema["type"] == "string" {
+            text.push(name);
+        }
+    }
+    let mut expected = crate::properties::TEXT_PROPERTIES.to_vec();
+    expected.sort_unstable();
+    text.sort_unstable();
+    assert_eq!(text, expected);
+}
+
 /// The OpenAPI document (api/openapi.json) describes exactly these routes, each with the
 /// statuses it answers and the scope it needs.
 #[test]
