@@ -7,6 +7,7 @@ use std::time::Duration;
 
 pub mod aws_limits;
 mod reader;
+mod steps;
 mod validate;
 
 use reader::{Reader, reject_unknown};
@@ -217,143 +218,9 @@ impl Properties {
         })?;
         reject_unknown(map)?;
         let reader = Reader(map);
-
-        let reference_distribution_id =
-            reader.string("ReferenceDistributionId")?.ok_or_else(|| {
-                PropertyError::new(
-                    "ReferenceDistributionId",
-                    "is required: the id (E…) of the distribution to copy",
-                )
-            })?;
-        validate_distribution_id(&reference_distribution_id)?;
-
-        let aliases = reader.string_list("Aliases")?.ok_or_else(|| {
-            PropertyError::new(
-                "Aliases",
-                "is required: the clone's domain names (use [] for none)",
-            )
-        })?;
-        validate_aliases(&aliases)?;
-
-        let origin_domain_name = reader.string("OriginDomainName")?;
-        if let Some(name) = &origin_domain_name {
-            validate_host("OriginDomainName", name)?;
-        }
-        let origin_path = reader.string("OriginPath")?;
-        if let Some(path) = &origin_path {
-            validate_origin_path("OriginPath", path)?;
-        }
-        let origins = reader.origins()?;
-
-        let certificate_arn = reader.string("CertificateArn")?;
-        if let Some(arn) = &certificate_arn {
-            validate_certificate_arn(arn)?;
-            if aliases.is_empty() {
-                return Err(PropertyError::new(
-                    "CertificateArn",
-                    "is set but Aliases is empty; a certificate needs at least one alias",
-                ));
-            }
-        }
-
-        let certificate_validation = reader.certificate_validation()?;
-        if certificate_validation.is_some() {
-            if aliases.is_empty() {
-                return Err(PropertyError::new(
-                    "CertificateValidation",
-                    "is set but Aliases is empty; a certificate is requested for the aliases",
-                ));
-            }
-            if certificate_arn.is_some() {
-                return Err(PropertyError::new(
-                    "CertificateValidation",
-                    "is set together with CertificateArn; give the certificate or let the provider request one, not both",
-                ));
-            }
-        }
-
-        let comment = reader.string("Comment")?;
-        if let Some(comment) = &comment
-            && comment.chars().count() > MAX_COMMENT_CHARS
-        {
-            return Err(PropertyError::new(
-                "Comment",
-                format!(
-                    "is {} characters long; CloudFront allows at most {MAX_COMMENT_CHARS}",
-                    comment.chars().count()
-                ),
-            ));
-        }
-
-        let price_class = reader
-            .string("PriceClass")?
-            .map(|value| match value.as_str() {
-                "PriceClass_100" => Ok(PriceClass::PriceClass100),
-                "PriceClass_200" => Ok(PriceClass::PriceClass200),
-                "PriceClass_All" => Ok(PriceClass::PriceClassAll),
-                other => Err(PropertyError::new(
-                    "PriceClass",
-                    format!(
-                        "`{other}` is not a price class; use PriceClass_100, PriceClass_200 or PriceClass_All"
-                    ),
-                )),
-            })
-            .transpose()?;
-
-        let logging_prefix = reader.string("LoggingPrefix")?;
-        if let Some(prefix) = &logging_prefix
-            && prefix.starts_with('/')
-        {
-            return Err(PropertyError::new(
-                "LoggingPrefix",
-                "must not start with `/` (CloudFront log prefixes are like `logs/shop/`)",
-            ));
-        }
-
-        let tags = reader.tags()?;
-
-        let web_acl_id = reader.string("WebAclId")?;
-        if let Some(id) = &web_acl_id {
-            aws_limits::validate_web_acl_id(id)?;
-        }
-
-        let ssm_prefix = reader.string("SsmParameterPrefix")?;
-        let ssm_regions = reader.string_list("SsmRegions")?;
-        let ssm = match (ssm_prefix, ssm_regions) {
-            (None, Some(_)) => {
-                return Err(PropertyError::new(
-                    "SsmRegions",
-                    "is set but SsmParameterPrefix is not; set a prefix such as /cfclone/shop",
-                ));
-            }
-            (None, None) => None,
-            (Some(prefix), regions) => {
-                validate_ssm_prefix(&prefix)?;
-                let regions = match regions {
-                    Some(regions) if !regions.is_empty() => regions,
-                    _ => vec![stack_region.to_owned()],
-                };
-                validate_regions(&regions)?;
-                aws_limits::validate_ssm_names(&prefix, SSM_PARAMETER_NAMES, &regions)?;
-                Some(SsmOutputs { prefix, regions })
-            }
-        };
-
-        let service_timeout = match reader.string("ServiceTimeout")? {
-            None => MAX_SERVICE_TIMEOUT,
-            Some(text) => match text.trim().parse::<u64>() {
-                Ok(secs) if (1..=MAX_SERVICE_TIMEOUT.as_secs()).contains(&secs) => {
-                    Duration::from_secs(secs)
-                }
-                _ => {
-                    return Err(PropertyError::new(
-                        "ServiceTimeout",
-                        format!("`{text}` is not a number of seconds between 1 and 3600"),
-                    ));
-                }
-            },
-        };
-
+        let (reference_distribution_id, aliases) = reader.required()?;
+        let (origin_domain_name, origin_path, origins) = reader.origin()?;
+        let (certificate_arn, certificate_validation) = reader.certificate(&aliases)?;
         Ok(Self {
             reference_distribution_id,
             aliases,
@@ -362,17 +229,17 @@ impl Properties {
             origins,
             certificate_arn,
             certificate_validation,
-            comment,
+            comment: reader.comment()?,
             enabled: reader.boolean("Enabled")?.unwrap_or(true),
-            price_class,
-            web_acl_id,
-            logging_prefix,
-            tags,
-            ssm,
+            price_class: reader.price_class()?,
+            web_acl_id: reader.web_acl_id()?,
+            logging_prefix: reader.logging_prefix()?,
+            tags: reader.tags()?,
+            ssm: reader.ssm(stack_region)?,
             wait_for_deployment: reader.boolean("WaitForDeployment")?.unwrap_or(false),
             deletion_mode: DeletionMode::parse(reader.string("DeletionMode")?.as_deref())?,
             reference_revision: reader.string("ReferenceRevision")?,
-            service_timeout,
+            service_timeout: reader.service_timeout()?,
         })
     }
 
