@@ -14,9 +14,20 @@ use crate::event::{OWNER_LOGICAL_ID_TAG, OWNER_STACK_TAG, Phase, Request};
 use crate::properties::{DeletionMode, SsmOutputs};
 use tracing::{info, warn};
 
+/// Why a pass over a Delete's steps stopped before its end.
+enum Stop {
+    /// With this answer (or phase to go on with).
+    Answer(Outcome),
+    /// The clone changed under it (`PreconditionFailed`): read it again; counted.
+    Conflict,
+    /// CloudFront is not ready for the delete yet, and a poll interval was waited: try again.
+    Retry,
+}
+
+type Pass<T> = Result<T, Stop>;
+
 impl Lifecycle<'_> {
     pub(super) async fn delete(&self, request: &Request) -> Outcome {
-        let outputs = request.properties.ssm.as_ref();
         let Some(physical_id) = existing_clone(request).map(str::to_owned) else {
             let physical_id = request.physical_resource_id.clone().unwrap_or_default();
             info!(
@@ -38,141 +49,185 @@ impl Lifecycle<'_> {
             return success(physical_id);
         }
 
-        let mut owned_checked = false;
-        let mut conflicts = 0;
+        let mut owned = false;
         let mut not_disabled_waited = false;
+        let mut conflicts = 0;
         while conflicts < MAX_CONFLICT_RETRIES {
-            let clone = match self.aws.distributions.get(&physical_id).await {
-                Ok(d) => d,
-                Err(e) if e.is(ErrorKind::NotFound) => {
-                    return self.deleted(request, &physical_id, outputs).await;
-                }
-                Err(e) => return failed(physical_id, e),
-            };
-            if !owned_checked {
-                match self.aws.distributions.tags(&clone.arn).await {
-                    Ok(tags) if request.owns(&tags) => owned_checked = true,
-                    Ok(_) => {
-                        warn!(
-                            distribution_id = %physical_id,
-                            "the distribution does not carry this resource's ownership tags ({OWNER_STACK_TAG}, {OWNER_LOGICAL_ID_TAG}); it was not created by this resource and is left untouched"
-                        );
-                        return success(physical_id);
-                    }
-                    Err(e) => return failed(physical_id, e),
-                }
-            }
-            let clone = if clone.config.enabled {
-                let mut disabled = clone.config.clone();
-                disabled.enabled = false;
-                match self
-                    .aws
-                    .distributions
-                    .update(&physical_id, disabled, &clone.etag)
-                    .await
-                {
-                    Ok(d) => {
-                        info!(distribution_id = %physical_id, "disabled the clone");
-                        d
-                    }
-                    Err(e) if e.is(ErrorKind::PreconditionFailed) => {
-                        conflicts += 1;
-                        continue;
-                    }
-                    Err(e) if e.is(ErrorKind::NotFound) => {
-                        return self.deleted(request, &physical_id, outputs).await;
-                    }
-                    Err(e) => return failed(physical_id, e),
-                }
-            } else {
-                clone
-            };
-            if request.properties.deletion_mode == DeletionMode::Disable
-                && !self.rolls_back_its_creation(request).await
-            {
-                // Left in place, disabled, as Terraform's retain_on_delete does: its record
-                // stays for the operator's tools, and so does the certificate it still uses;
-                // the stack's outputs describe it no more.
-                info!(distribution_id = %physical_id, "DeletionMode is Disable: the clone is left in place, disabled");
-                if let Some(outcome) = self.remove_outputs(&physical_id, outputs).await {
-                    return outcome;
-                }
-                return success(physical_id);
-            }
-            let ready = |d: &Distribution| !d.config.enabled && d.is_deployed();
-            let clone = if ready(&clone) {
-                clone
-            } else {
-                match self
-                    .wait(&physical_id, "disabled and Deployed", ready)
-                    .await
-                {
-                    Ok(WaitEnd::Ready(d)) => d,
-                    Ok(WaitEnd::Gone) => return self.deleted(request, &physical_id, outputs).await,
-                    Ok(WaitEnd::HandOff) => {
-                        return Outcome::Continue {
-                            phase: Phase::Delete,
-                        };
-                    }
-                    Ok(WaitEnd::GaveUp(d)) => {
-                        let message = format!(
-                            "{physical_id} is disabled but still {} after the resource's ServiceTimeout; delete it by hand once it is Deployed (aws cloudfront delete-distribution --id {physical_id} --if-match <ETag>), then retry the stack deletion",
-                            d.status
-                        );
-                        return failed(physical_id, stuck(message));
-                    }
-                    Err(e) => return failed(physical_id, e),
-                }
-            };
             match self
-                .aws
-                .distributions
-                .delete(&physical_id, &clone.etag)
+                .delete_pass(request, &physical_id, &mut owned, &mut not_disabled_waited)
                 .await
             {
-                Ok(()) => {
-                    info!(distribution_id = %physical_id, "deleted the clone");
-                    return self.deleted(request, &physical_id, outputs).await;
-                }
-                Err(e) if e.is(ErrorKind::NotFound) => {
-                    return self.deleted(request, &physical_id, outputs).await;
-                }
-                Err(e) if e.is(ErrorKind::PreconditionFailed) => {
-                    conflicts += 1;
-                    warn!(distribution_id = %physical_id, error = %e, "the clone changed; reading it again");
-                }
-                Err(e) if e.is(ErrorKind::NotDisabled) => {
-                    // CloudFront can refuse for a while after it reports the disabled
-                    // clone Deployed: not ready yet, so wait a poll interval and retry.
-                    warn!(distribution_id = %physical_id, error = %e, "CloudFront does not take the delete yet; waiting");
-                    match self
-                        .budget
-                        .decide(self.aws.clock.now_ms(), not_disabled_waited)
-                    {
-                        WaitDecision::Poll(pause) => {
-                            self.aws.clock.sleep(pause).await;
-                            not_disabled_waited = true;
-                        }
-                        WaitDecision::HandOff => {
-                            return Outcome::Continue {
-                                phase: Phase::Delete,
-                            };
-                        }
-                        WaitDecision::GiveUp => {
-                            let message = format!(
-                                "CloudFront still answered DistributionNotDisabled for the disabled, Deployed {physical_id} when the resource's ServiceTimeout ran out; delete it by hand (aws cloudfront delete-distribution --id {physical_id} --if-match <ETag>), then retry the stack deletion"
-                            );
-                            return failed(physical_id, stuck(message));
-                        }
-                    }
-                }
-                Err(e) => return failed(physical_id, e),
+                Ok(outcome) | Err(Stop::Answer(outcome)) => return outcome,
+                Err(Stop::Conflict) => conflicts += 1,
+                Err(Stop::Retry) => {}
             }
         }
         let message = format!(
             "{physical_id} kept changing during deletion ({MAX_CONFLICT_RETRIES} conflicts in a row); retry the stack deletion"
         );
         failed(physical_id, stuck(message))
+    }
+
+    /// One pass over the steps of a Delete, from a fresh read of the clone.
+    async fn delete_pass(
+        &self,
+        request: &Request,
+        id: &str,
+        owned: &mut bool,
+        not_disabled_waited: &mut bool,
+    ) -> Pass<Outcome> {
+        let clone = self.read_owned(request, id, owned).await?;
+        let clone = self.disable(request, id, clone).await?;
+        if request.properties.deletion_mode == DeletionMode::Disable
+            && !self.rolls_back_its_creation(request).await
+        {
+            // Left in place, disabled, as Terraform's retain_on_delete does: its record
+            // stays for the operator's tools, and so does the certificate it still uses;
+            // the stack's outputs describe it no more.
+            info!(distribution_id = %id, "DeletionMode is Disable: the clone is left in place, disabled");
+            let outputs = request.properties.ssm.as_ref();
+            let removed = self.remove_outputs(id, outputs).await;
+            return Ok(removed.unwrap_or_else(|| success(id.to_owned())));
+        }
+        let clone = self.disabled_and_deployed(request, id, clone).await?;
+        self.remove_clone(request, id, &clone, not_disabled_waited)
+            .await
+    }
+
+    /// The clone, once its ownership tags say it is this resource's (asked once).
+    async fn read_owned(
+        &self,
+        request: &Request,
+        id: &str,
+        owned: &mut bool,
+    ) -> Pass<Distribution> {
+        let clone = match self.aws.distributions.get(id).await {
+            Ok(d) => d,
+            Err(e) if e.is(ErrorKind::NotFound) => return Err(self.gone(request, id).await),
+            Err(e) => return Err(Stop::Answer(failed(id, e))),
+        };
+        if !*owned {
+            match self.aws.distributions.tags(&clone.arn).await {
+                Ok(tags) if request.owns(&tags) => *owned = true,
+                Ok(_) => {
+                    warn!(
+                        distribution_id = %id,
+                        "the distribution does not carry this resource's ownership tags ({OWNER_STACK_TAG}, {OWNER_LOGICAL_ID_TAG}); it was not created by this resource and is left untouched"
+                    );
+                    return Err(Stop::Answer(success(id.to_owned())));
+                }
+                Err(e) => return Err(Stop::Answer(failed(id, e))),
+            }
+        }
+        Ok(clone)
+    }
+
+    /// The clone disabled (an `UpdateDistribution` unless it is already).
+    async fn disable(
+        &self,
+        request: &Request,
+        id: &str,
+        clone: Distribution,
+    ) -> Pass<Distribution> {
+        if !clone.config.enabled {
+            return Ok(clone);
+        }
+        let mut disabled = clone.config.clone();
+        disabled.enabled = false;
+        match self
+            .aws
+            .distributions
+            .update(id, disabled, &clone.etag)
+            .await
+        {
+            Ok(d) => {
+                info!(distribution_id = %id, "disabled the clone");
+                Ok(d)
+            }
+            Err(e) if e.is(ErrorKind::PreconditionFailed) => Err(Stop::Conflict),
+            Err(e) if e.is(ErrorKind::NotFound) => Err(self.gone(request, id).await),
+            Err(e) => Err(Stop::Answer(failed(id, e))),
+        }
+    }
+
+    /// The disabled clone once CloudFront has deployed it (or the phase to go on with).
+    async fn disabled_and_deployed(
+        &self,
+        request: &Request,
+        id: &str,
+        clone: Distribution,
+    ) -> Pass<Distribution> {
+        let ready = |d: &Distribution| !d.config.enabled && d.is_deployed();
+        if ready(&clone) {
+            return Ok(clone);
+        }
+        match self.wait(id, "disabled and Deployed", ready).await {
+            Ok(WaitEnd::Ready(d)) => Ok(d),
+            Ok(WaitEnd::Gone) => Err(self.gone(request, id).await),
+            Ok(WaitEnd::HandOff) => Err(Stop::Answer(Outcome::Continue {
+                phase: Phase::Delete,
+            })),
+            Ok(WaitEnd::GaveUp(d)) => {
+                let message = format!(
+                    "{id} is disabled but still {} after the resource's ServiceTimeout; delete it by hand once it is Deployed (aws cloudfront delete-distribution --id {id} --if-match <ETag>), then retry the stack deletion",
+                    d.status
+                );
+                Err(Stop::Answer(failed(id, stuck(message))))
+            }
+            Err(e) => Err(Stop::Answer(failed(id, e))),
+        }
+    }
+
+    /// `DeleteDistribution` with the latest ETag, then what follows the clone's removal.
+    /// CloudFront can refuse (`DistributionNotDisabled`) for a while after it reports the
+    /// disabled clone Deployed: not ready yet, so wait a poll interval and try again.
+    async fn remove_clone(
+        &self,
+        request: &Request,
+        id: &str,
+        clone: &Distribution,
+        not_disabled_waited: &mut bool,
+    ) -> Pass<Outcome> {
+        match self.aws.distributions.delete(id, &clone.etag).await {
+            Ok(()) => {
+                info!(distribution_id = %id, "deleted the clone");
+                Err(self.gone(request, id).await)
+            }
+            Err(e) if e.is(ErrorKind::NotFound) => Err(self.gone(request, id).await),
+            Err(e) if e.is(ErrorKind::PreconditionFailed) => {
+                warn!(distribution_id = %id, error = %e, "the clone changed; reading it again");
+                Err(Stop::Conflict)
+            }
+            Err(e) if e.is(ErrorKind::NotDisabled) => {
+                warn!(distribution_id = %id, error = %e, "CloudFront does not take the delete yet; waiting");
+                let now = self.aws.clock.now_ms();
+                match self.budget.decide(now, *not_disabled_waited) {
+                    WaitDecision::Poll(pause) => {
+                        self.aws.clock.sleep(pause).await;
+                        *not_disabled_waited = true;
+                        Err(Stop::Retry)
+                    }
+                    WaitDecision::HandOff => Ok(Outcome::Continue {
+                        phase: Phase::Delete,
+                    }),
+                    WaitDecision::GiveUp => {
+                        let message = format!(
+                            "CloudFront still answered DistributionNotDisabled for the disabled, Deployed {id} when the resource's ServiceTimeout ran out; delete it by hand (aws cloudfront delete-distribution --id {id} --if-match <ETag>), then retry the stack deletion"
+                        );
+                        Ok(failed(id, stuck(message)))
+                    }
+                }
+            }
+            Err(e) => Err(Stop::Answer(failed(id, e))),
+        }
+    }
+
+    /// The clone is gone: what follows (its outputs, record and certificates removed).
+    async fn gone(&self, request: &Request, id: &str) -> Stop {
+        Stop::Answer(
+            self.deleted(request, id, request.properties.ssm.as_ref())
+                .await,
+        )
     }
 
     /// Whether the Delete comes from the stack rolling back the operation that created the
