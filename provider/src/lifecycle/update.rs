@@ -40,78 +40,8 @@ impl Lifecycle<'_> {
         };
         let properties = properties.as_ref();
         for _ in 0..MAX_CONFLICT_RETRIES {
-            // The clone's configuration and the plan's inputs are independent reads.
-            let (current, inputs) = tokio::join!(
-                self.aws.distributions.get_config(&physical_id),
-                self.inputs(properties)
-            );
-            let current = match current {
-                Ok(found) => found,
-                Err(e) if e.is(ErrorKind::NotFound) => {
-                    warn!(distribution_id = %physical_id, "the clone no longer exists; creating it anew");
-                    if let Err(error) = self.forget_record(&physical_id).await {
-                        warn!(%error, distribution_id = %physical_id, "could not remove the vanished clone's record");
-                    }
-                    return self
-                        .create_with(request, properties, physical_id, None)
-                        .await;
-                }
-                Err(e) => return failed(physical_id, e),
-            };
-            let inputs = match inputs {
-                Ok(inputs) => inputs,
-                Err(e) => return failed(physical_id, e),
-            };
-            let planned = match inputs.plan(properties, &current.config.caller_reference) {
-                Ok(planned) => planned,
-                Err(e) => return failed(physical_id, e),
-            };
-            let unchanged = compare::same_configuration(&planned, &current.config);
-            if !unchanged && !current.unknown.is_empty() {
-                let members = current.unknown;
-                return failed(
-                    physical_id.clone(),
-                    Error::UnknownMembers {
-                        distribution_id: physical_id,
-                        reference: false,
-                        members,
-                    },
-                );
-            }
-            let etag = current.etag;
-            let result = if unchanged {
-                info!(distribution_id = %physical_id, "the clone already has this configuration; nothing to send");
-                self.aws.distributions.get(&physical_id).await
-            } else {
-                self.until_consistent(|| {
-                    self.aws
-                        .distributions
-                        .update(&physical_id, planned.clone(), &etag)
-                })
-                .await
-            };
-            match result {
-                Ok(updated) => {
-                    if !unchanged {
-                        info!(distribution_id = %physical_id, "updated the clone in place");
-                    }
-                    if let Err(e) = self
-                        .keep_record(request, properties, &inputs, &updated)
-                        .await
-                    {
-                        return failed(physical_id, e);
-                    }
-                    if let Err(e) = self.update_tags(request, properties, &updated).await {
-                        return failed(physical_id, e);
-                    }
-                    return self.settle(request, properties, updated).await;
-                }
-                Err(e) if e.is(ErrorKind::PreconditionFailed) => {
-                    warn!(distribution_id = %physical_id, "the clone changed while updating it; reading it again");
-                }
-                Err(e) => {
-                    return failed(physical_id, Error::write(e, &planned));
-                }
+            if let Some(outcome) = self.update_pass(request, properties, &physical_id).await {
+                return outcome;
             }
         }
         failed(
@@ -123,6 +53,96 @@ impl Lifecycle<'_> {
                 ),
             },
         )
+    }
+
+    /// One pass of an Update, from fresh reads: plan against the clone's configuration and
+    /// send it if it differs; `None` when the clone changed meanwhile (`PreconditionFailed`).
+    async fn update_pass(
+        &self,
+        request: &Request,
+        properties: &Properties,
+        id: &str,
+    ) -> Option<Outcome> {
+        // The clone's configuration and the plan's inputs are independent reads.
+        let (current, inputs) = tokio::join!(
+            self.aws.distributions.get_config(id),
+            self.inputs(properties)
+        );
+        let current = match current {
+            Ok(found) => found,
+            Err(e) if e.is(ErrorKind::NotFound) => {
+                return Some(self.recreate(request, properties, id).await);
+            }
+            Err(e) => return Some(failed(id, e)),
+        };
+        let planned = match inputs.and_then(|i| {
+            let planned = i.plan(properties, &current.config.caller_reference)?;
+            Ok((i, planned))
+        }) {
+            Ok(planned) => planned,
+            Err(e) => return Some(failed(id, e)),
+        };
+        let (inputs, planned) = planned;
+        let unchanged = compare::same_configuration(&planned, &current.config);
+        if !unchanged && !current.unknown.is_empty() {
+            let error = Error::UnknownMembers {
+                distribution_id: id.to_owned(),
+                reference: false,
+                members: current.unknown,
+            };
+            return Some(failed(id, error));
+        }
+        let result = if unchanged {
+            info!(distribution_id = %id, "the clone already has this configuration; nothing to send");
+            self.aws.distributions.get(id).await
+        } else {
+            let etag = current.etag;
+            self.until_consistent(|| self.aws.distributions.update(id, planned.clone(), &etag))
+                .await
+        };
+        match result {
+            Ok(updated) => {
+                if !unchanged {
+                    info!(distribution_id = %id, "updated the clone in place");
+                }
+                Some(self.updated(request, properties, &inputs, updated).await)
+            }
+            Err(e) if e.is(ErrorKind::PreconditionFailed) => {
+                warn!(distribution_id = %id, "the clone changed while updating it; reading it again");
+                None
+            }
+            Err(e) => Some(failed(id, Error::write(e, &planned))),
+        }
+    }
+
+    /// The clone is gone: its record forgotten, it is made anew.
+    async fn recreate(&self, request: &Request, properties: &Properties, id: &str) -> Outcome {
+        warn!(distribution_id = %id, "the clone no longer exists; creating it anew");
+        if let Err(error) = self.forget_record(id).await {
+            warn!(%error, distribution_id = %id, "could not remove the vanished clone's record");
+        }
+        self.create_with(request, properties, id.to_owned(), None)
+            .await
+    }
+
+    /// After an Update: the record, the tags, then the clone settled.
+    async fn updated(
+        &self,
+        request: &Request,
+        properties: &Properties,
+        inputs: &super::PlanInputs,
+        updated: Distribution,
+    ) -> Outcome {
+        if let Err(e) = self
+            .keep_record(request, properties, inputs, &updated)
+            .await
+        {
+            return failed(updated.id, e);
+        }
+        if let Err(e) = self.update_tags(request, properties, &updated).await {
+            return failed(updated.id, e);
+        }
+        self.settle(request, properties, updated).await
     }
 
     /// `Tags` follow an Update: tags the new properties add or change are set, tags the
