@@ -22,6 +22,8 @@
 //! - A certificate still pending after 72 hours becomes `VALIDATION_TIMED_OUT`; CAA records
 //!   that do not allow Amazon make it `FAILED` with `FailureReason=CAA_ERROR`.
 
+use crate::certificates::CertificateStatus;
+use aws_sdk_acm::types::DomainStatus;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fmt;
@@ -113,7 +115,7 @@ pub fn request(
 pub struct Validation {
     pub domain_name: String,
     /// `PENDING_VALIDATION`, `SUCCESS` or `FAILED`.
-    pub status: String,
+    pub status: DomainStatus,
     /// The CNAME to create: (name, value); `None` while ACM has not said yet.
     pub record: Option<(String, String)>,
 }
@@ -212,26 +214,26 @@ pub enum Standing {
 
 /// The standing of a certificate from its `Status`, `FailureReason` and validations.
 pub fn standing(
-    status: &str,
+    status: &CertificateStatus,
     failure_reason: Option<&str>,
     validations: &[Validation],
 ) -> Standing {
     let pending = || {
         let open: Vec<Validation> = validations
             .iter()
-            .filter(|v| v.status != "SUCCESS")
+            .filter(|v| v.status != DomainStatus::Success)
             .cloned()
             .collect();
         records(&open).unwrap_or_default()
     };
     match status {
-        "ISSUED" => Standing::Issued,
-        "PENDING_VALIDATION" => Standing::Pending(pending()),
-        "VALIDATION_TIMED_OUT" => Standing::Failed(format!(
+        CertificateStatus::Issued => Standing::Issued,
+        CertificateStatus::PendingValidation => Standing::Pending(pending()),
+        CertificateStatus::ValidationTimedOut => Standing::Failed(format!(
             "ACM stopped waiting for validation (72 hours) with these records missing: {}; delete the certificate and update the stack to request a new one",
             missing_text(&pending())
         )),
-        "FAILED" if failure_reason == Some("CAA_ERROR") => Standing::Failed(
+        CertificateStatus::Failed if failure_reason == Some("CAA_ERROR") => Standing::Failed(
             "the domain's CAA records do not allow Amazon to issue certificates: add a CAA record `0 issue \"amazon.com\"` (or remove the CAA records), then update the stack".into(),
         ),
         other => Standing::Failed(format!(

@@ -1,6 +1,8 @@
 //! Choosing the ACM certificate (us-east-1) for a clone's aliases. Everything here is
 //! pure; listing and describing certificates is the adapters' job.
 
+pub use aws_sdk_acm::types::CertificateStatus;
+
 /// What the matcher needs to know about one ACM certificate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Certificate {
@@ -11,7 +13,7 @@ pub struct Certificate {
     /// has to fill them in.
     pub subject_alternative_names: Option<Vec<String>>,
     pub sans_complete: bool,
-    pub status: String,
+    pub status: CertificateStatus,
     pub key_algorithm: String,
     /// Expiry, seconds since the epoch; `None` when ACM did not say.
     pub not_after: Option<i64>,
@@ -86,7 +88,7 @@ impl Certificate {
     /// serves only publicly trusted certificates) and not one CloudFront manages for its
     /// distribution tenants.
     pub fn is_usable(&self, now: i64) -> bool {
-        self.status == "ISSUED"
+        self.status == CertificateStatus::Issued
             && is_cloudfront_key_algorithm(&self.key_algorithm)
             && self.not_after.is_none_or(|t| t > now)
             && self.kind != PRIVATE
@@ -263,7 +265,7 @@ pub fn assess(
 
 /// Why a certificate cannot serve CloudFront at all, if it cannot.
 fn unusable(c: &Certificate, now: i64) -> Option<String> {
-    if c.status != "ISSUED" {
+    if c.status != CertificateStatus::Issued {
         return Some(format!("not issued (status {})", c.status));
     }
     if !is_cloudfront_key_algorithm(&c.key_algorithm) {

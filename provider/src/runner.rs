@@ -130,6 +130,13 @@ impl Runner {
                 phase,
             };
             let invoker = match &self.continuer {
+                Continuer::InProcess if deadline_ms >= invocation.deadline_ms => {
+                    // A further leg would end where this one did: answer rather than begin
+                    // one that can do no more.
+                    let physical_id = fallback_id(&request, next.phase.distribution());
+                    let error = Error::Deadline(request.request_type);
+                    return Ended::Answered(Answer::Failed(Failure::new(physical_id, error)));
+                }
                 Continuer::InProcess => {
                     continuation = Some(next);
                     deadline_ms = invocation.deadline_ms;
@@ -151,7 +158,7 @@ impl Runner {
 
     /// One leg of `request` that answers within `within` and says what it leaves to do: the
     /// API's Create and Update, which answer before CloudFront has deployed. The leg is the
-    /// whole operation's time.
+    /// whole operation's time (the request's `ServiceTimeout` does not shorten it).
     pub async fn one_leg(
         &self,
         request: &Request,
@@ -160,7 +167,8 @@ impl Runner {
     ) -> Outcome {
         let now = self.aws.clock.now_ms();
         let deadline_ms = invocation.deadline_ms.min(now + within.as_millis() as u64);
-        let service_timeout = within.min(request.properties.service_timeout);
+        // The leg is the whole operation: the API's time, whatever ServiceTimeout says.
+        let service_timeout = within;
         let budget = Budget::new(now, now, deadline_ms, service_timeout, self.poll_interval);
         self.leg(request, None, budget, deadline_ms).await
     }

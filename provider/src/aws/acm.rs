@@ -84,7 +84,7 @@ impl Certificates for SdkCertificates {
             domain_name: c.domain_name.unwrap_or_default(),
             subject_alternative_names: Some(c.subject_alternative_names.unwrap_or_default()),
             sans_complete: true,
-            status: c.status.map(|s| s.as_str().to_owned()).unwrap_or_default(),
+            status: c.status.unwrap_or_else(|| "".into()),
             key_algorithm: c
                 .key_algorithm
                 .map(|k| k.as_str().to_owned())
@@ -136,16 +136,13 @@ impl Certificates for SdkCertificates {
             .into_iter()
             .map(|v| Validation {
                 domain_name: v.domain_name,
-                status: v
-                    .validation_status
-                    .map(|s| s.as_str().to_owned())
-                    .unwrap_or_default(),
+                status: v.validation_status.unwrap_or_else(|| "".into()),
                 record: v.resource_record.map(|r| (r.name, r.value)),
             })
             .collect();
         Ok(Requested {
             arn: c.certificate_arn.unwrap_or_else(|| arn.to_owned()),
-            status: c.status.map(|s| s.as_str().to_owned()).unwrap_or_default(),
+            status: c.status.unwrap_or_else(|| "".into()),
             failure_reason: c.failure_reason.map(|r| r.as_str().to_owned()),
             validations,
             in_use_by: c.in_use_by.unwrap_or_default(),
@@ -234,7 +231,7 @@ impl SdkCertificates {
                     domain_name,
                     sans_complete: s.has_additional_subject_alternative_names != Some(true),
                     subject_alternative_names: s.subject_alternative_name_summaries,
-                    status: s.status.map(|s| s.as_str().to_owned()).unwrap_or_default(),
+                    status: s.status.unwrap_or_else(|| "".into()),
                     key_algorithm: s
                         .key_algorithm
                         .map(|k| k.as_str().to_owned())

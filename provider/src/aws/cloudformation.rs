@@ -5,6 +5,7 @@
 use super::client::{classify, missing};
 use super::{AwsError, Stacks};
 use aws_config::{Region, SdkConfig};
+use aws_sdk_cloudformation::types::StackStatus;
 
 /// CloudFormation on the SDK; a client for the stack's region is made when asked (only a
 /// Delete with `DeletionMode: Disable` asks).
@@ -23,7 +24,7 @@ impl SdkStacks {
 
 #[async_trait::async_trait]
 impl Stacks for SdkStacks {
-    async fn status(&self, stack_id: &str) -> Result<String, AwsError> {
+    async fn status(&self, stack_id: &str) -> Result<StackStatus, AwsError> {
         const OP: &str = "DescribeStacks";
         let region = crate::event::stack_region(stack_id).to_owned();
         let config = aws_sdk_cloudformation::config::Builder::from(&self.config)
@@ -40,7 +41,6 @@ impl Stacks for SdkStacks {
             .into_iter()
             .next()
             .and_then(|stack| stack.stack_status)
-            .map(|status| status.as_str().to_owned())
             .ok_or_else(|| missing(OP, "stack status"))
     }
 }

@@ -7,6 +7,7 @@
 use crate::certificate_request::{Record, Request as CertificateRequest, Validation};
 use crate::certificates::Certificate;
 use async_trait::async_trait;
+use aws_sdk_cloudformation::types::StackStatus;
 use aws_sdk_cloudfront::types::DistributionConfig;
 use std::fmt;
 use std::sync::Arc;
@@ -98,8 +99,7 @@ pub struct Conflict {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Requested {
     pub arn: String,
-    /// `PENDING_VALIDATION`, `ISSUED`, `FAILED`, `VALIDATION_TIMED_OUT`, …
-    pub status: String,
+    pub status: crate::certificates::CertificateStatus,
     pub failure_reason: Option<String>,
     pub validations: Vec<Validation>,
     /// The ARNs of the resources (distributions) that use it.
@@ -316,7 +316,7 @@ pub trait SelfInvoke: Send + Sync {
 pub trait Stacks: Send + Sync {
     /// `DescribeStacks` of `stack_id` (the stack's ARN, in its own region): its
     /// `StackStatus` (`ROLLBACK_IN_PROGRESS`, `UPDATE_COMPLETE`, …).
-    async fn status(&self, stack_id: &str) -> Result<String, AwsError>;
+    async fn status(&self, stack_id: &str) -> Result<StackStatus, AwsError>;
 }
 
 /// Time, so that waits can be tested without waiting.

@@ -1,6 +1,7 @@
 //! Route 53 on the SDK: the validation CNAMEs of the certificates the provider requests.
-//! The records serve ACM's validation only, and are only ever upserted (a validation record is the account's for the name, shared by
-//! every certificate that names it, so none is deleted).
+//! The records serve ACM's validation only, and are only ever upserted (a validation record
+//! is the account's for the name, shared by every certificate that names it, so none is
+//! deleted).
 
 use super::client::{classify, missing};
 use super::{AwsError, HostedZone, Zones};

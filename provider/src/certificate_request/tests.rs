@@ -220,8 +220,11 @@ fn the_standing_names_what_is_missing_and_the_way_out() {
             Some(("_a2.api.example.com.", "_v2.acm-validations.aws.")),
         ),
     ];
-    assert_eq!(standing("ISSUED", None, &validations), Standing::Issued);
-    let Standing::Pending(open) = standing("PENDING_VALIDATION", None, &validations) else {
+    assert_eq!(
+        standing(&"ISSUED".into(), None, &validations),
+        Standing::Issued
+    );
+    let Standing::Pending(open) = standing(&"PENDING_VALIDATION".into(), None, &validations) else {
         panic!("pending")
     };
     assert_eq!(open.len(), 1);
@@ -229,19 +232,20 @@ fn the_standing_names_what_is_missing_and_the_way_out() {
         missing_text(&open),
         "_a2.api.example.com. CNAME _v2.acm-validations.aws. (for api.example.com)"
     );
-    let Standing::Failed(timed_out) = standing("VALIDATION_TIMED_OUT", None, &validations) else {
+    let Standing::Failed(timed_out) = standing(&"VALIDATION_TIMED_OUT".into(), None, &validations)
+    else {
         panic!("failed")
     };
     assert!(
         timed_out.contains("_a2.api.example.com.") && !timed_out.contains("_a1."),
         "{timed_out}"
     );
-    let Standing::Failed(caa) = standing("FAILED", Some("CAA_ERROR"), &validations) else {
+    let Standing::Failed(caa) = standing(&"FAILED".into(), Some("CAA_ERROR"), &validations) else {
         panic!("failed")
     };
     assert!(caa.contains("CAA") && caa.contains("amazon.com"), "{caa}");
     assert_eq!(
-        standing("REVOKED", None, &validations),
+        standing(&"REVOKED".into(), None, &validations),
         Standing::Failed("ACM answered REVOKED".into())
     );
 }

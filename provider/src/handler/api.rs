@@ -1,4 +1,4 @@
-//! The REST front's side of the handler: an API Gateway request answered in its own task (a
+//! The REST front's side of the handler: an API Gateway request answered under the guard (a
 //! panic or the approaching deadline becomes a problem document, never a stack trace), and
 //! the API's Delete run as a stack's is, its wait handed on to fresh invocations.
 
@@ -6,7 +6,7 @@ use super::{Handled, Provider};
 use crate::event::Request;
 use crate::guard::{Interrupted, guard};
 use crate::lifecycle::{Answer, reserve};
-use crate::rest::{self, Problem, Reply};
+use crate::rest::{self, OUT_OF_TIME, PANICKED, Problem, Reply};
 use crate::runner::{Ended, Invocation, Run};
 use serde_json::Value;
 use std::time::Duration;
@@ -51,18 +51,8 @@ impl Provider {
         let work = Box::pin(rest::answer(&self.runner, &call, &context, invocation));
         let reply = match guard(Duration::from_millis(limit), work).await {
             Ok(reply) => reply?,
-            Err(Interrupted::Panicked(_)) => {
-                return Err(Problem::internal(
-                    500,
-                    "the provider failed on this request; its log has the details",
-                ));
-            }
-            Err(Interrupted::Deadline) => {
-                return Err(Problem::internal(
-                    504,
-                    "the request did not finish before the function's deadline; try again",
-                ));
-            }
+            Err(Interrupted::Panicked(_)) => return Err(Problem::internal(500, PANICKED)),
+            Err(Interrupted::Deadline) => return Err(Problem::internal(504, OUT_OF_TIME)),
         };
         match reply {
             Reply::Json { status, body } => Ok((status, body)),

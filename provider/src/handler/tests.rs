@@ -327,6 +327,29 @@ async fn a_failed_hand_off_answers_failed_instead() {
 }
 
 #[tokio::test]
+async fn in_process_work_that_outlasts_the_invocation_is_answered_failed() {
+    let s = setup(true);
+    let server = MockServer::start_async().await;
+    let mock = responses(&server).await;
+    let id = create_clone(&s, &server).await;
+    s.cf.deploy_ms.store(10 * 60_000, Ordering::SeqCst);
+    let handled = tokio::time::timeout(
+        Duration::from_secs(20),
+        s.provider.handle(
+            event(&server, "Delete", Some(&id)),
+            &Invocation::new(s.clock.now_ms() + 60_000, FUNCTION_ARN),
+        ),
+    )
+    .await
+    .expect("the runner answers once the invocation's time is out, and begins no more legs");
+    let body = body_of(&handled);
+    assert_eq!(body["Status"], "FAILED", "{body}");
+    assert_eq!(body["PhysicalResourceId"], id.as_str());
+    assert!(s.invoker.payloads.lock().unwrap().is_empty());
+    assert_eq!(mock.calls_async().await, 2);
+}
+
+#[tokio::test]
 async fn in_process_the_wait_simply_continues() {
     let s = setup(true);
     let server = MockServer::start_async().await;

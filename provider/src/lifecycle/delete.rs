@@ -12,6 +12,7 @@ use crate::aws::{Distribution, ErrorKind};
 use crate::error::Error;
 use crate::event::{OWNER_LOGICAL_ID_TAG, OWNER_STACK_TAG, Phase, Request};
 use crate::properties::{DeletionMode, SsmOutputs};
+use aws_sdk_cloudformation::types::StackStatus;
 use tracing::{info, warn};
 
 /// Why a pass over a Delete's steps stopped before its end.
@@ -242,10 +243,10 @@ impl Lifecycle<'_> {
             return false; // the REST API's clones: no stack to ask
         }
         match self.aws.stacks.status(stack).await {
-            Ok(status) if ROLLBACK_STATUSES.contains(&status.as_str()) => {
+            Ok(status) if ROLLBACK_STATUSES.contains(&status) => {
                 info!(
                     stack,
-                    status,
+                    status = status.as_str(),
                     "the stack is rolling back the operation that created the clone: it is deleted, not left disabled (as RetainExceptOnCreate)"
                 );
                 true
@@ -253,7 +254,7 @@ impl Lifecycle<'_> {
             Ok(status) => {
                 info!(
                     stack,
-                    status,
+                    status = status.as_str(),
                     "the stack is not rolling back a creation: DeletionMode Disable applies"
                 );
                 false
@@ -310,9 +311,9 @@ impl Lifecycle<'_> {
 /// `ROLLBACK_IN_PROGRESS`, removing a stack's resources after its creation failed or was
 /// cancelled; `UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS`, removing the new resources
 /// of a failed update once the stack is back to its previous state.
-pub const ROLLBACK_STATUSES: [&str; 2] = [
-    "ROLLBACK_IN_PROGRESS",
-    "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS",
+pub const ROLLBACK_STATUSES: [StackStatus; 2] = [
+    StackStatus::RollbackInProgress,
+    StackStatus::UpdateRollbackCompleteCleanupInProgress,
 ];
 
 fn stuck(message: String) -> Error {

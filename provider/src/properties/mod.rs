@@ -221,6 +221,14 @@ impl Properties {
         let (reference_distribution_id, aliases) = reader.required()?;
         let (origin_domain_name, origin_path, origins) = reader.origin()?;
         let (certificate_arn, certificate_validation) = reader.certificate(&aliases)?;
+        // In this order, so that of several bad properties the same one is named first.
+        let comment = reader.comment()?;
+        let price_class = reader.price_class()?;
+        let logging_prefix = reader.logging_prefix()?;
+        let tags = reader.tags()?;
+        let web_acl_id = reader.web_acl_id()?;
+        let ssm = reader.ssm(stack_region)?;
+        let service_timeout = reader.service_timeout()?;
         Ok(Self {
             reference_distribution_id,
             aliases,
@@ -229,17 +237,17 @@ impl Properties {
             origins,
             certificate_arn,
             certificate_validation,
-            comment: reader.comment()?,
+            comment,
             enabled: reader.boolean("Enabled")?.unwrap_or(true),
-            price_class: reader.price_class()?,
-            web_acl_id: reader.web_acl_id()?,
-            logging_prefix: reader.logging_prefix()?,
-            tags: reader.tags()?,
-            ssm: reader.ssm(stack_region)?,
+            price_class,
+            web_acl_id,
+            logging_prefix,
+            tags,
+            ssm,
             wait_for_deployment: reader.boolean("WaitForDeployment")?.unwrap_or(false),
             deletion_mode: DeletionMode::parse(reader.string("DeletionMode")?.as_deref())?,
             reference_revision: reader.string("ReferenceRevision")?,
-            service_timeout: reader.service_timeout()?,
+            service_timeout,
         })
     }
 

@@ -106,6 +106,14 @@ pub async fn run(
             in_progress: false,
         }),
         Outcome::Done(Answer::Failed(failure)) => {
+            // As API Gateway would answer a request past its time.
+            match failure.error {
+                Error::Deadline(_) => {
+                    return Err(Problem::internal(504, super::problem::OUT_OF_TIME));
+                }
+                Error::Panicked(_) => return Err(Problem::internal(500, super::problem::PANICKED)),
+                _ => {}
+            }
             let mut problem = Problem::from_error(&failure.error);
             if !failure.physical_id.starts_with(NOT_CREATED_PREFIX) {
                 problem.distribution_id = Some(failure.physical_id);

@@ -20,6 +20,12 @@ pub struct Problem {
     pub request_id: String,
 }
 
+/// What a request the provider could not finish in time is told (504).
+pub const OUT_OF_TIME: &str =
+    "the request did not finish before the function's deadline; try again";
+/// What a request the provider failed on (a panic) is told (500): the details are logged.
+pub const PANICKED: &str = "the provider failed on this request; its log has the details";
+
 impl Problem {
     fn new(status: u16, detail: String) -> Self {
         Self {

@@ -587,7 +587,7 @@ async fn deletes_a_clone_the_api_made_and_refuses_a_stacks() {
             .0,
         403
     );
-    // In process (no deadline to beat), the Delete runs to its end: disabled, then deleted.
+    // In process, the Delete runs to its end (within the invocation): disabled, then deleted.
     let (status, _, deleted) =
         call(&api, event("DELETE", &format!("/clones/{id}"), WRITE, None)).await;
     assert_eq!(

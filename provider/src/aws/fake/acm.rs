@@ -225,7 +225,9 @@ impl Certificates for FakeAcm {
                 }
             })
             .collect();
-        let issued = validations.iter().all(|v| v.status == "SUCCESS");
+        let issued = validations
+            .iter()
+            .all(|v| v.status == aws_sdk_acm::types::DomainStatus::Success);
         if issued && !lock(&self.details).contains_key(arn) {
             // ACM lists the domain name among the SANs too.
             let sans: Vec<&str> = names.iter().map(String::as_str).collect();

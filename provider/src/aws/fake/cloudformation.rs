@@ -4,6 +4,7 @@
 
 use super::lock;
 use crate::aws::{AwsError, ErrorKind, Stacks};
+use aws_sdk_cloudformation::types::StackStatus;
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
@@ -29,7 +30,7 @@ impl FakeCloudFormation {
 
 #[async_trait::async_trait]
 impl Stacks for FakeCloudFormation {
-    async fn status(&self, stack_id: &str) -> Result<String, AwsError> {
+    async fn status(&self, stack_id: &str) -> Result<StackStatus, AwsError> {
         lock(&self.asked).push(stack_id.to_owned());
         if *lock(&self.deny) {
             return Err(AwsError::new(
@@ -38,14 +39,17 @@ impl Stacks for FakeCloudFormation {
                 "not authorized to perform cloudformation:DescribeStacks",
             ));
         }
-        lock(&self.statuses).get(stack_id).cloned().ok_or_else(|| {
-            let mut error = AwsError::new(
-                "DescribeStacks",
-                ErrorKind::Other,
-                format!("Stack with id {stack_id} does not exist"),
-            );
-            error.code = Some("ValidationError".into());
-            error
-        })
+        let status = lock(&self.statuses).get(stack_id).cloned();
+        status
+            .map(|s| StackStatus::from(s.as_str()))
+            .ok_or_else(|| {
+                let mut error = AwsError::new(
+                    "DescribeStacks",
+                    ErrorKind::Other,
+                    format!("Stack with id {stack_id} does not exist"),
+                );
+                error.code = Some("ValidationError".into());
+                error
+            })
     }
 }

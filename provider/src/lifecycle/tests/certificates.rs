@@ -200,7 +200,11 @@ async fn validated(w: &World, arn: &str) -> (String, String) {
         .iter()
         .find(|v| v.domain_name == "new.example.com")
         .unwrap();
-    assert_eq!(v.status, "SUCCESS", "the shared record validates {arn}");
+    assert_eq!(
+        v.status.as_str(),
+        "SUCCESS",
+        "the shared record validates {arn}"
+    );
     v.record.clone().unwrap()
 }
 

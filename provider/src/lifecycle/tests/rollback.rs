@@ -31,7 +31,8 @@ async fn delete_while(w: &World, status: Option<&str>) -> bool {
 
 #[tokio::test]
 async fn a_delete_while_the_stack_rolls_back_its_creation_deletes_the_clone_despite_disable() {
-    for status in ROLLBACK_STATUSES {
+    for status in ROLLBACK_STATUSES.map(|s| s.as_str().to_owned()) {
+        let status = status.as_str();
         let w = world();
         assert!(!delete_while(&w, Some(status)).await, "{status}: deleted");
         assert!(w.clones().is_empty(), "{status}");
