@@ -28,7 +28,7 @@ mod owned;
 mod problem;
 
 pub use create::API_BUDGET;
-pub use problem::{OUT_OF_TIME, PANICKED, Problem};
+pub use problem::Problem;
 
 /// The scope every read needs.
 pub const READ_SCOPE: &str = "clones/read";

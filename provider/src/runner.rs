@@ -38,6 +38,14 @@ impl Invocation {
             function: function.into(),
         }
     }
+
+    /// When a first leg begun at `now_ms` ends: the invocation's deadline, or earlier when
+    /// it must answer `within` (an API request).
+    fn first_leg_deadline(&self, now_ms: u64, within: Option<Duration>) -> u64 {
+        within.map_or(self.deadline_ms, |within| {
+            self.deadline_ms.min(now_ms + within.as_millis() as u64)
+        })
+    }
 }
 
 /// How unfinished work goes on.
@@ -105,9 +113,7 @@ impl Runner {
             answer_within,
         } = run;
         let now = self.aws.clock.now_ms();
-        let mut deadline_ms = answer_within.map_or(invocation.deadline_ms, |within| {
-            invocation.deadline_ms.min(now + within.as_millis() as u64)
-        });
+        let mut deadline_ms = invocation.first_leg_deadline(now, answer_within);
         let service_timeout = request.properties.service_timeout;
         loop {
             let now = self.aws.clock.now_ms();
@@ -166,7 +172,7 @@ impl Runner {
         within: Duration,
     ) -> Outcome {
         let now = self.aws.clock.now_ms();
-        let deadline_ms = invocation.deadline_ms.min(now + within.as_millis() as u64);
+        let deadline_ms = invocation.first_leg_deadline(now, Some(within));
         // The leg is the whole operation: the API's time, whatever ServiceTimeout says.
         let service_timeout = within;
         let budget = Budget::new(now, now, deadline_ms, service_timeout, self.poll_interval);

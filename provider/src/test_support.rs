@@ -256,14 +256,12 @@ pub fn plan_of(
 
 /// The provider over in-memory AWS, continuing in process: CloudFront `cf`, ACM `acm`, an
 /// empty SSM, the clock of `cf`'s choosing.
-pub type FakeProvider = crate::handler::Provider;
-
 pub fn in_process_provider(
     cf: &std::sync::Arc<crate::aws::fake::FakeCloudFront>,
     acm: std::sync::Arc<crate::aws::fake::FakeAcm>,
     clock: std::sync::Arc<crate::aws::fake::FakeClock>,
     sync_limits: crate::sync::Limits,
-) -> std::sync::Arc<FakeProvider> {
+) -> std::sync::Arc<crate::handler::Provider> {
     let runner = crate::runner::Runner {
         aws: crate::aws::fake::adapters(
             std::sync::Arc::clone(cf),

@@ -68,7 +68,7 @@ export function grantOriginAccess(
     throw new CfcloneError(
       `cfclone: ${path} grantOriginAccess: the bucket ${bucket.node.path} is imported, so its policy ` +
         'cannot be changed here; add the statement yourself (s3:GetObject on its objects for the service principal ' +
-        "cloudfront.amazonaws.com where AWS:SourceArn is the clone's ARN; see the README)",
+        "cloudfront.amazonaws.com where AWS:SourceArn is the clone's ARN; see docs/iam.md, Origin access control)",
     );
   }
   if (encryptionKey === undefined) return { bucketPolicyStatement };
@@ -85,7 +85,7 @@ export function grantOriginAccess(
     throw new CfcloneError(
       `cfclone: ${path} grantOriginAccess: the key ${encryptionKey.node.path} is imported, so its policy ` +
         'cannot be changed here; add the statement yourself (kms:Decrypt for the service principal ' +
-        "cloudfront.amazonaws.com where AWS:SourceArn is the clone's ARN; see the README)",
+        "cloudfront.amazonaws.com where AWS:SourceArn is the clone's ARN; see docs/iam.md, Origin access control)",
     );
   }
   return { bucketPolicyStatement, keyPolicyStatement };

@@ -4,9 +4,9 @@
 
 use super::{Handled, Provider};
 use crate::event::Request;
-use crate::guard::{Interrupted, guard};
+use crate::guard::guard;
 use crate::lifecycle::{Answer, reserve};
-use crate::rest::{self, OUT_OF_TIME, PANICKED, Problem, Reply};
+use crate::rest::{self, Problem, Reply};
 use crate::runner::{Ended, Invocation, Run};
 use serde_json::Value;
 use std::time::Duration;
@@ -51,8 +51,7 @@ impl Provider {
         let work = Box::pin(rest::answer(&self.runner, &call, &context, invocation));
         let reply = match guard(Duration::from_millis(limit), work).await {
             Ok(reply) => reply?,
-            Err(Interrupted::Panicked(_)) => return Err(Problem::internal(500, PANICKED)),
-            Err(Interrupted::Deadline) => return Err(Problem::internal(504, OUT_OF_TIME)),
+            Err(interrupted) => return Err(Problem::interrupted(&interrupted)),
         };
         match reply {
             Reply::Json { status, body } => Ok((status, body)),

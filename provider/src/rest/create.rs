@@ -10,6 +10,7 @@
 use super::{Context, Problem};
 use crate::error::Error;
 use crate::event::{NOT_CREATED_PREFIX, Owner, Request, RequestType};
+use crate::guard::Interrupted;
 use crate::lifecycle::{Answer, Outcome};
 use crate::runner::{Invocation, Runner};
 use serde_json::{Value, json};
@@ -107,12 +108,13 @@ pub async fn run(
         }),
         Outcome::Done(Answer::Failed(failure)) => {
             // As API Gateway would answer a request past its time.
-            match failure.error {
-                Error::Deadline(_) => {
-                    return Err(Problem::internal(504, super::problem::OUT_OF_TIME));
-                }
-                Error::Panicked(_) => return Err(Problem::internal(500, super::problem::PANICKED)),
-                _ => {}
+            let interrupted = match &failure.error {
+                Error::Deadline(_) => Some(Interrupted::Deadline),
+                Error::Panicked(detail) => Some(Interrupted::Panicked(detail.clone())),
+                _ => None,
+            };
+            if let Some(interrupted) = interrupted {
+                return Err(Problem::interrupted(&interrupted));
             }
             let mut problem = Problem::from_error(&failure.error);
             if !failure.physical_id.starts_with(NOT_CREATED_PREFIX) {

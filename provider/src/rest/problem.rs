@@ -4,6 +4,7 @@
 
 use super::aws_status;
 use crate::error::Error;
+use crate::guard::Interrupted;
 use serde_json::{Value, json};
 
 /// A failed request, as the client reads it.
@@ -21,10 +22,9 @@ pub struct Problem {
 }
 
 /// What a request the provider could not finish in time is told (504).
-pub const OUT_OF_TIME: &str =
-    "the request did not finish before the function's deadline; try again";
+const OUT_OF_TIME: &str = "the request did not finish before the function's deadline; try again";
 /// What a request the provider failed on (a panic) is told (500): the details are logged.
-pub const PANICKED: &str = "the provider failed on this request; its log has the details";
+const PANICKED: &str = "the provider failed on this request; its log has the details";
 
 impl Problem {
     fn new(status: u16, detail: String) -> Self {
@@ -133,6 +133,15 @@ impl Problem {
                 field: Some("Idempotency-Key".into()),
                 ..Self::new(422, detail)
             },
+        }
+    }
+
+    /// Work the provider could not finish (a panic, the deadline), without its details, as
+    /// API Gateway would answer a request past its time.
+    pub fn interrupted(interrupted: &Interrupted) -> Self {
+        match interrupted {
+            Interrupted::Panicked(_) => Self::internal(500, PANICKED),
+            Interrupted::Deadline => Self::internal(504, OUT_OF_TIME),
         }
     }
 

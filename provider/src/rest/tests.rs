@@ -16,10 +16,10 @@ const NOW_MS: u64 = 1_800_000_000_000;
 const STACK: &str = "arn:aws:cloudformation:eu-west-1:123456789012:stack/shop/1111";
 const FUNCTION: &str = "arn:aws:lambda:eu-west-1:123456789012:function:cfclone";
 
-use crate::test_support::FakeProvider;
+use crate::handler::Provider;
 
 struct Api {
-    provider: Arc<FakeProvider>,
+    provider: Arc<Provider>,
     cf: Arc<FakeCloudFront>,
     clone: String,
 }

@@ -15,10 +15,10 @@ use std::sync::Arc;
 const NOW_MS: u64 = 1_800_000_000_000;
 const STACK: &str = "arn:aws:cloudformation:eu-west-1:123456789012:stack/shop/1111";
 
-use crate::test_support::FakeProvider;
+use crate::handler::Provider;
 
 struct Fleet {
-    provider: Arc<FakeProvider>,
+    provider: Arc<Provider>,
     cf: Arc<FakeCloudFront>,
     clones: Vec<String>,
 }
