@@ -42,6 +42,7 @@ CERTIFICATE = "certificate"      # ACM: the body's CertificateArn
 NEW_CERTIFICATE = "new-certificate"    # ACM: the certificate the call requests
 PARAMETER = "parameter"          # SSM: the body's Name
 PARAMETERS = "parameters"        # SSM: each of the body's Names
+PARAMETER_PATH = "parameter-path"  # SSM: the body's Path, as a parameter ARN
 HOSTED_ZONE = "hosted-zone"      # Route 53: the {Id} of the path
 STACK = "stack"                  # CloudFormation: the StackName parameter
 
@@ -80,6 +81,10 @@ ACTIONS: dict[tuple[str, str], list[tuple[str, str, bool]]] = {
     ("ssm", "GetParameter"): [("ssm:GetParameter", PARAMETER, False)],
     ("ssm", "DeleteParameter"): [("ssm:DeleteParameter", PARAMETER, False)],
     ("ssm", "DeleteParameters"): [("ssm:DeleteParameters", PARAMETERS, False)],
+    # Authorised on the path itself (the Service Authorization Reference: resource type
+    # `parameter`; the Systems Manager User Guide's path policies name
+    # `parameter/<path>`, without a trailing wildcard, for GetParametersByPath).
+    ("ssm", "GetParametersByPath"): [("ssm:GetParametersByPath", PARAMETER_PATH, False)],
     ("route53", "GetHostedZone"): [("route53:GetHostedZone", HOSTED_ZONE, False)],
     ("route53", "ChangeResourceRecordSets"): [
         ("route53:ChangeResourceRecordSets", HOSTED_ZONE, False)],
@@ -246,6 +251,10 @@ def _resources(kind: str, request: _Request, account: str) -> list[str]:
         return ["*"]
     if kind == CERTIFICATE and request.json.get("CertificateArn"):
         return [request.json["CertificateArn"]]
+    if kind == PARAMETER_PATH:
+        path = request.json.get("Path")
+        return ([f"arn:{partition}:ssm:{request.region}:{account}:parameter/{path.strip('/')}"]
+                if isinstance(path, str) else [])
     if kind in (PARAMETER, PARAMETERS):
         names = request.json.get("Names") if kind == PARAMETERS else [request.json.get("Name")]
         return [f"arn:{partition}:ssm:{request.region}:{account}:parameter/{n.lstrip('/')}"

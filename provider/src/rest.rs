@@ -414,7 +414,7 @@ pub async fn answer(
                 json!({"distributionId": made.distribution_id, "domainName": made.domain_name}),
             )
         }
-        Route::SyncClone { id, force } => sync(runner, &reader, calling, id, *force, &key).await?,
+        Route::SyncClone { id, force } => sync(runner, calling, id, *force, &key).await?,
         Route::CreateClone => {
             let made = create::create(runner, calling, object_body(call)?, &key).await?;
             let status = if made.in_progress { 202 } else { 201 };
@@ -467,12 +467,14 @@ async fn plan(
 /// `POST /clones/{id}/sync`: the clone's own Update, when the sync decision says so.
 async fn sync(
     runner: &Runner,
-    reader: &Lifecycle<'_>,
     (context, invocation): (&Context, &Invocation),
     id: &str,
     force: bool,
     key: &str,
 ) -> Result<(u16, Value), Problem> {
+    // The Update plans on the reads of the diff that decided it.
+    let runner = &runner.for_fleet();
+    let reader = runner.reader(context.deadline_ms);
     let (owner, record) = reader.owned(id, &context.owner).await.map_err(failed)?;
     let state = reader.diff(id).await.map_err(failed)?;
     let fields: Vec<&str> = state

@@ -5,7 +5,7 @@
 //! [`Outcome::Continue`] goes on in process or is handed to a fresh invocation of the
 //! provider's own function, as the [`Continuer`] says.
 
-use crate::aws::{Adapters, AwsError, ErrorKind, SelfInvoke};
+use crate::aws::{Adapters, AwsError, ErrorKind, Memo, SelfInvoke};
 use crate::error::{Error, Failure};
 use crate::event::{Continuation, Phase, Request};
 use crate::guard::guard;
@@ -99,6 +99,16 @@ pub enum Ended {
 }
 
 impl Runner {
+    /// This runner for one fleet operation, whose clones share their reads: over the
+    /// [`Memo`] bundle, so each reference and the certificate list are read once, and a
+    /// clone's Update plans on the read that decided it.
+    pub fn for_fleet(&self) -> Runner {
+        Runner {
+            aws: Memo::over(&self.aws),
+            ..self.clone()
+        }
+    }
+
     /// The lifecycle for reads (plan, list, diff, a clone's owner), with until
     /// `deadline_ms` to spend: every AWS read a front needs goes through it.
     pub fn reader(&self, deadline_ms: u64) -> Lifecycle<'_> {

@@ -36,10 +36,10 @@ pub async fn provider_for(in_lambda: bool, target: &client::Target) -> Provider 
         .map_or(DEFAULT_POLL_INTERVAL, Duration::from_millis);
     let runner = Runner {
         aws: Adapters {
-            distributions: Arc::new(SdkDistributions::new(&config)),
-            certificates: Arc::new(SdkCertificates::new(&config)),
-            zones: Arc::new(SdkZones::new(&config)),
-            parameters: Arc::new(SdkParameters::new(&config)),
+            distributions: Arc::new(SdkDistributions::new(&config, target.connect)),
+            certificates: Arc::new(SdkCertificates::new(&config, target.connect)),
+            zones: Arc::new(SdkZones::new(&config, target.connect)),
+            parameters: Arc::new(SdkParameters::new(&config, target.connect)),
             clock: Arc::new(SystemClock),
             stacks: Arc::new(SdkStacks::new(&config)),
         },

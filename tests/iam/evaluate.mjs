@@ -33,12 +33,6 @@ const FEATURES = [
       ['acm:RequestCertificate', 'acm:AddTagsToCertificate', 'acm:ListTagsForCertificate', 'acm:DeleteCertificate'].includes(action) ||
       arn.includes(':parameter/cfclone/certificates/'),
   },
-  {
-    // auto-sync.ts syncClonesOf: the automatic sync lists the account's distributions.
-    name: 'automatic sync (syncClonesOf)',
-    sid: 'ListClones',
-    covers: (action, _arn, call) => call.front === 'sync' && action === 'cloudfront:ListDistributions',
-  },
 ];
 
 /** A shipped role: where its template is, and how it is granted for one call. */

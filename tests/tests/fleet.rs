@@ -666,3 +666,33 @@ async fn an_edit_of_the_reference_syncs_its_clones_automatically_but_not_a_hand_
         "{handled}"
     );
 }
+
+/// An endpoint that refuses the connection: the CLI says so at once, naming what it could
+/// not reach and the way out, and does not retry (a retry would be a refusal again).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_endpoint_fails_the_cli_at_once_naming_it() {
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let endpoint = format!("http://127.0.0.1:{closed}");
+    let started = std::time::Instant::now();
+    let output = cfclone_e2e::cli_command(&cfclone_e2e::cli_binary(), &endpoint, "eu-west-1", 10)
+        .env("RUST_LOG", "debug")
+        .args(["list"])
+        .output()
+        .await
+        .expect("the CLI runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    eprintln!("refused after {:?}", started.elapsed());
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("GetParametersByPath failed")
+            && stderr.contains("could not connect to the endpoint")
+            && stderr.contains("AWS_ENDPOINT_URL"),
+        "{stderr}"
+    );
+    // The SDK logs each attempt it makes at debug level: one, not eight.
+    let attempts = stderr.matches("beginning attempt #").count();
+    assert_eq!(attempts, 1, "{stderr}");
+}

@@ -53,15 +53,12 @@ export class AutoSync {
     return rule;
   }
 
-  /** What the first rule needs: listing the clones, and the stack whose clones are synced. */
+  /**
+   * What the first rule needs: the stack whose clones are synced. The clones are found
+   * through cfclone's index (the records, which the provider's role reads already), not
+   * by listing the account's distributions.
+   */
   private enable(): void {
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'ListClones',
-        actions: ['cloudfront:ListDistributions'],
-        resources: ['*'],
-      }),
-    );
     // Only the clones of this stack: its role may change no others.
     this.fn.addEnvironment('CFCLONE_SYNC_STACKS', Aws.STACK_ID);
   }

@@ -74,6 +74,13 @@ export function providerStatements(ssmParameterPrefixes: string[]): iam.PolicySt
       actions: ['ssm:PutParameter', 'ssm:GetParameter', 'ssm:DeleteParameters'],
       resources: [`arn:${Aws.PARTITION}:ssm:us-east-1:${Aws.ACCOUNT_ID}:parameter${CLONE_RECORD_PREFIX}/*`],
     }),
+    // cfclone's index of its clones (the automatic sync, GET /clones): the records read a
+    // page at a time, GetParametersByPath, which is authorized on the path itself.
+    new iam.PolicyStatement({
+      sid: 'CloneIndex',
+      actions: ['ssm:GetParametersByPath'],
+      resources: [`arn:${Aws.PARTITION}:ssm:us-east-1:${Aws.ACCOUNT_ID}:parameter${CLONE_RECORD_PREFIX}`],
+    }),
   ];
 }
 

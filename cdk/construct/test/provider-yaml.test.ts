@@ -155,7 +155,7 @@ describe('examples/provider.yaml', () => {
     const conditions = new Set(templateStatements().flatMap((s) => (s.condition === undefined ? [] : [s.condition])));
     assert.deepEqual(
       [...conditions].sort(),
-      [...optional.map(([c]) => c), 'HasAutomaticSync', 'RequestsCertificates', 'HasValidationZones', 'ServesRestApi'].sort(),
+      [...optional.map(([c]) => c), 'RequestsCertificates', 'HasValidationZones', 'ServesRestApi'].sort(),
     );
   });
 

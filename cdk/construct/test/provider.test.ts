@@ -92,6 +92,13 @@ describe('ClonedDistributionProvider', () => {
     assert.deepEqual(records[0].Resource, {
       'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:us-east-1:', { Ref: 'AWS::AccountId' }, ':parameter/cfclone/records/*']],
     });
+    // The index: GetParametersByPath is authorized on the path itself, not on what lies under it.
+    const index = statements(Template.fromStack(stack)).filter((s) => s.Sid === 'CloneIndex');
+    assert.equal(index.length, 1);
+    assert.deepEqual(actionsOf(index[0]), ['ssm:GetParametersByPath']);
+    assert.deepEqual(index[0].Resource, {
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:us-east-1:', { Ref: 'AWS::AccountId' }, ':parameter/cfclone/records']],
+    });
   });
 
   it('grants no CloudFront action beyond those, and no wildcard action at all', () => {
@@ -140,7 +147,9 @@ describe('ClonedDistributionProvider', () => {
     new ClonedDistribution(stack, 'NoSsm', { ...shop, aliases: ['nossm.example.com'], ssmParameterPrefix: undefined });
     const template = Template.fromStack(stack);
 
-    const ssm = statements(template).filter((s) => s.Sid !== 'CloneRecords' && actionsOf(s).some((a) => a.startsWith('ssm:')));
+    const ssm = statements(template).filter(
+      (s) => s.Sid !== 'CloneRecords' && s.Sid !== 'CloneIndex' && actionsOf(s).some((a) => a.startsWith('ssm:')),
+    );
     assert.deepEqual(
       ssm.map((s) => s.Resource),
       [ssmUnder('/cfclone/shop'), ssmUnder('/cfclone/blog')],

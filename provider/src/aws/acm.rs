@@ -10,6 +10,7 @@ use aws_sdk_acm::operation::request_certificate::RequestCertificateError;
 use aws_smithy_runtime_api::client::interceptors::context::InterceptorContext;
 use aws_smithy_runtime_api::client::orchestrator::OrchestratorError;
 use aws_smithy_runtime_api::client::retries::classifiers::{ClassifyRetry, RetryAction};
+use super::client::{Connect, UnreachableIsFinal};
 
 /// The region CloudFront takes its ACM certificates from.
 pub const CERTIFICATE_REGION: &str = "us-east-1";
@@ -21,11 +22,14 @@ pub struct SdkCertificates {
 }
 
 impl SdkCertificates {
-    pub fn new(sdk: &SdkConfig) -> Self {
-        let config = aws_sdk_acm::config::Builder::from(sdk)
+    pub fn new(sdk: &SdkConfig, connect: Connect) -> Self {
+        let mut config = aws_sdk_acm::config::Builder::from(sdk)
             .region(Region::new(CERTIFICATE_REGION))
-            .retry_classifier(QuotaIsFinal)
-            .build();
+            .retry_classifier(QuotaIsFinal);
+        if connect == Connect::FailFast {
+            config = config.retry_classifier(UnreachableIsFinal);
+        }
+        let config = config.build();
         Self {
             client: aws_sdk_acm::Client::from_conf(config),
         }

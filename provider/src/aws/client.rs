@@ -10,6 +10,12 @@ use aws_config::{BehaviorVersion, SdkConfig};
 use aws_sdk_cloudfront::config::{ConfigBag, HttpClient, RuntimeComponents, SharedHttpClient};
 use aws_sdk_cloudfront::error::{BoxError, ProvideErrorMetadata, SdkError};
 use aws_smithy_runtime_api::client::connector_metadata::ConnectorMetadata;
+use aws_smithy_runtime_api::client::dns::ResolveDnsError;
+use aws_smithy_runtime_api::client::interceptors::context::InterceptorContext;
+use aws_smithy_runtime_api::client::orchestrator::OrchestratorError;
+use aws_smithy_runtime_api::client::retries::classifiers::{
+    ClassifyRetry, RetryAction, RetryClassifierPriority,
+};
 use aws_smithy_runtime_api::client::http::{HttpConnectorSettings, SharedHttpConnector};
 use std::time::Duration;
 
@@ -45,11 +51,71 @@ pub const MAX_BACKOFF: Duration = Duration::from_secs(10);
 /// of loading the system's bundle *and* every file of its certificate directory again.
 /// `None` keeps the SDK's default client.
 /// Where the CLI's `--region` and `--profile` point the SDK (the environment and the shared
-/// config files otherwise, as for the AWS CLI).
+/// config files otherwise, as for the AWS CLI), and how it meets an endpoint it cannot reach.
 #[derive(Debug, Clone, Default)]
 pub struct Target {
     pub region: Option<String>,
     pub profile: Option<String>,
+    pub connect: Connect,
+}
+
+/// How a call meets an endpoint that refuses the connection or whose name does not resolve.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Connect {
+    /// Retried like any transient failure (the provider: a stack's operation is worth it).
+    #[default]
+    Retry,
+    /// Final at once (the CLI, as an operator expects: a wrong endpoint or no network is
+    /// said in a second, not after eight attempts).
+    FailFast,
+}
+
+/// A refused connection, an unreachable host or a name that does not resolve is final:
+/// the SDK's transient-error classifier would retry it. A connection reset mid-call, or a
+/// timeout, is still retried.
+#[derive(Debug)]
+pub struct UnreachableIsFinal;
+
+impl ClassifyRetry for UnreachableIsFinal {
+    fn classify_retry(&self, ctx: &InterceptorContext) -> RetryAction {
+        let unreachable = ctx
+            .output_or_error()
+            .and_then(Result::err)
+            .and_then(OrchestratorError::as_connector_error)
+            .is_some_and(|e| unreachable(e));
+        if unreachable {
+            RetryAction::RetryForbidden
+        } else {
+            RetryAction::NoActionIndicated
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        "an unreachable endpoint is final"
+    }
+
+    fn priority(&self) -> RetryClassifierPriority {
+        RetryClassifierPriority::run_after(RetryClassifierPriority::transient_error_classifier())
+    }
+}
+
+/// Whether a connector error, or one of its sources, says the endpoint cannot be reached.
+pub(crate) fn unreachable(error: &(dyn std::error::Error + 'static)) -> bool {
+    use std::io::ErrorKind as Io;
+    let mut source = Some(error);
+    while let Some(e) = source {
+        let refused = e.downcast_ref::<std::io::Error>().is_some_and(|io| {
+            matches!(
+                io.kind(),
+                Io::ConnectionRefused | Io::HostUnreachable | Io::NetworkUnreachable
+            )
+        });
+        if refused || e.is::<ResolveDnsError>() || e.to_string().starts_with("dns error") {
+            return true;
+        }
+        source = e.source();
+    }
+    false
 }
 
 pub async fn load_config(trust_roots: Option<&[u8]>, target: &Target) -> SdkConfig {
@@ -155,6 +221,14 @@ where
                 message,
             }
         }
+        _ if unreachable(&err) => AwsError::new(
+            operation,
+            ErrorKind::Transport,
+            format!(
+                "could not connect to the endpoint ({}); check the network, and AWS_ENDPOINT_URL if it is set",
+                error_chain(&err)
+            ),
+        ),
         _ => AwsError::new(operation, ErrorKind::Transport, error_chain(&err)),
     }
 }

@@ -5,6 +5,7 @@ use super::unknown::{self, RawResponse};
 use super::{AwsError, Configured, Conflict, Distribution, Distributions, Listed};
 use aws_config::SdkConfig;
 use aws_sdk_cloudfront::types::{DistributionConfig, DistributionConfigWithTags, Tag, Tags};
+use super::client::{Connect, UnreachableIsFinal};
 
 /// CloudFront on the SDK.
 #[derive(Debug, Clone)]
@@ -18,15 +19,17 @@ impl SdkDistributions {
     /// refilled over time) would stop retrying throttles after a burst, and CloudFront's
     /// control plane throttles bursts as a matter of course. [`MAX_ATTEMPTS`](super::client::MAX_ATTEMPTS) still bounds
     /// every call.
-    pub fn new(config: &SdkConfig) -> Self {
+    pub fn new(config: &SdkConfig, connect: Connect) -> Self {
         use aws_sdk_cloudfront::config::retry::{RetryPartition, TokenBucket};
-        let config = aws_sdk_cloudfront::config::Builder::from(config)
-            .retry_partition(
-                RetryPartition::custom("cfclone-cloudfront")
-                    .token_bucket(TokenBucket::unlimited())
-                    .build(),
-            )
-            .build();
+        let mut config = aws_sdk_cloudfront::config::Builder::from(config).retry_partition(
+            RetryPartition::custom("cfclone-cloudfront")
+                .token_bucket(TokenBucket::unlimited())
+                .build(),
+        );
+        if connect == Connect::FailFast {
+            config = config.retry_classifier(UnreachableIsFinal);
+        }
+        let config = config.build();
         Self {
             client: aws_sdk_cloudfront::Client::from_conf(config),
         }

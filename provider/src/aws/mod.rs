@@ -18,6 +18,7 @@ pub mod client;
 pub mod cloudformation;
 pub mod cloudfront;
 pub mod lambda;
+pub mod memo;
 pub mod route53;
 pub mod ssm;
 pub mod tls;
@@ -30,6 +31,7 @@ pub use acm::SdkCertificates;
 pub use cloudformation::SdkStacks;
 pub use cloudfront::SdkDistributions;
 pub use lambda::SdkSelfInvoke;
+pub use memo::Memo;
 pub use route53::SdkZones;
 pub use ssm::SdkParameters;
 
@@ -301,6 +303,9 @@ pub trait Parameters: Send + Sync {
     async fn put(&self, region: &str, name: &str, value: &str) -> Result<(), AwsError>;
     async fn get(&self, region: &str, name: &str) -> Result<Option<String>, AwsError>;
     async fn delete(&self, region: &str, names: &[String]) -> Result<(), AwsError>;
+    /// `GetParametersByPath` (not recursive), every page: the name and value of each
+    /// parameter directly under `path` (cfclone's index of its clones, the records).
+    async fn under(&self, region: &str, path: &str) -> Result<Vec<(String, String)>, AwsError>;
 }
 
 /// An asynchronous invocation of the provider's own function (continuations).

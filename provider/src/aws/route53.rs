@@ -8,6 +8,7 @@ use super::{AwsError, HostedZone, Zones};
 use crate::certificate_request::Record;
 use aws_config::SdkConfig;
 use aws_sdk_route53::types::{
+use super::client::{Connect, UnreachableIsFinal};
     Change, ChangeAction, ChangeBatch, ResourceRecord, ResourceRecordSet, RrType,
 };
 
@@ -21,9 +22,13 @@ pub struct SdkZones {
 }
 
 impl SdkZones {
-    pub fn new(sdk: &SdkConfig) -> Self {
+    pub fn new(sdk: &SdkConfig, connect: Connect) -> Self {
+        let mut config = aws_sdk_route53::config::Builder::from(sdk);
+        if connect == Connect::FailFast {
+            config = config.retry_classifier(UnreachableIsFinal);
+        }
         Self {
-            route53: aws_sdk_route53::Client::new(sdk),
+            route53: aws_sdk_route53::Client::from_conf(config.build()),
         }
     }
 }

@@ -5,18 +5,21 @@ use super::{AwsError, ErrorKind, Parameters};
 use aws_config::{Region, SdkConfig};
 use std::collections::HashMap;
 use std::sync::Mutex;
+use super::client::{Connect, UnreachableIsFinal};
 
 /// SSM Parameter Store on the SDK, one client per region, made on first use.
 #[derive(Debug)]
 pub struct SdkParameters {
     config: SdkConfig,
+    connect: Connect,
     clients: Mutex<HashMap<String, aws_sdk_ssm::Client>>,
 }
 
 impl SdkParameters {
-    pub fn new(config: &SdkConfig) -> Self {
+    pub fn new(config: &SdkConfig, connect: Connect) -> Self {
         Self {
             config: config.clone(),
+            connect,
             clients: Mutex::new(HashMap::new()),
         }
     }
@@ -26,10 +29,12 @@ impl SdkParameters {
         clients
             .entry(region.to_owned())
             .or_insert_with(|| {
-                let config = aws_sdk_ssm::config::Builder::from(&self.config)
-                    .region(Region::new(region.to_owned()))
-                    .build();
-                aws_sdk_ssm::Client::from_conf(config)
+                let mut config = aws_sdk_ssm::config::Builder::from(&self.config)
+                    .region(Region::new(region.to_owned()));
+                if self.connect == Connect::FailFast {
+                    config = config.retry_classifier(UnreachableIsFinal);
+                }
+                aws_sdk_ssm::Client::from_conf(config.build())
             })
             .clone()
     }
@@ -77,5 +82,36 @@ impl Parameters for SdkParameters {
             .await
             .map_err(|e| classify("DeleteParameters", e))?;
         Ok(())
+    }
+
+    async fn under(&self, region: &str, path: &str) -> Result<Vec<(String, String)>, AwsError> {
+        const OP: &str = "GetParametersByPath";
+        let mut found = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            // Ten a page, SSM's most; a page may come back short, or empty, with a
+            // NextToken: only its absence ends the listing.
+            let out = self
+                .client(region)
+                .get_parameters_by_path()
+                .path(path)
+                .recursive(false)
+                .max_results(10)
+                .set_next_token(token.take())
+                .send()
+                .await
+                .map_err(|e| classify(OP, e))?;
+            found.extend(
+                out.parameters
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter_map(|p| Some((p.name?, p.value?))),
+            );
+            match out.next_token.filter(|t| !t.is_empty()) {
+                Some(next) => token = Some(next),
+                None => break,
+            }
+        }
+        Ok(found)
     }
 }

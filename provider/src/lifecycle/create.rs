@@ -1,6 +1,7 @@
 //! Create: plan, create the clone with its ownership tags (or adopt the one an earlier
 //! delivery of the same request made), then settle it.
 
+use super::ssm::Before;
 use super::{Lifecycle, Outcome, failed, owned_tags};
 use crate::aws::{AwsError, Distribution, ErrorKind};
 use crate::error::Error;
@@ -68,15 +69,7 @@ impl Lifecycle<'_> {
             }
         };
         let id = created.id.clone();
-        let rest = async {
-            if let Err(e) = self
-                .keep_record(request, properties, &inputs, &created)
-                .await
-            {
-                return failed(created.id.clone(), e);
-            }
-            self.settle(request, properties, created).await
-        };
+        let rest = self.record_and_settle(request, properties, &inputs, created, &Before::Unknown);
         self.guarded(request, id, rest).await
     }
 

@@ -12,13 +12,14 @@ use crate::event::{
 };
 use crate::fields;
 use crate::properties::Properties;
-use crate::record::{Cause, Difference, Record, parameter_name};
+use crate::record::{Cause, Difference, RECORD_PREFIX, RECORD_REGION, Record, parameter_name};
 use futures_util::future::{BoxFuture, FutureExt, Shared};
 use futures_util::{StreamExt, stream};
 use serde_json::json;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
+use tracing::warn;
 
 /// How many clones are read at the same time.
 const READ_CONCURRENCY: usize = 8;
@@ -263,9 +264,83 @@ impl<'a> Lifecycle<'a> {
         })
     }
 
-    /// Every clone cfclone manages (the distributions with its ownership tags), of
-    /// `reference` only when given, each with its differences; read a few at a time.
+    /// Every clone in cfclone's index, of `reference` only when given, each with its
+    /// differences. The index is the clones' records (`/cfclone/records/<id>` in us-east-1,
+    /// read in pages of ten): the cost grows with the clones, not with the account's
+    /// distributions. A record whose distribution is gone, or no longer carries cfclone's
+    /// ownership tags, is passed over (and logged). Clones made before cfclone kept records
+    /// have none: [`Self::scan`] finds them.
     pub async fn list(&self, reference: Option<&str>) -> Result<Vec<CloneState>, Error> {
+        let indexed: Vec<_> = self
+            .records()
+            .await?
+            .into_iter()
+            .filter(|(_, record)| reference.is_none_or(|r| record.reference_distribution_id == r))
+            .map(|(id, record)| (id, None, Some(record)))
+            .collect();
+        let mut clones = self.states_found(indexed).await?;
+        clones.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(clones)
+    }
+
+    /// Every clone's record, with the clone's id: cfclone's index of its clones.
+    pub async fn records(&self) -> Result<Vec<(String, Record)>, Error> {
+        let found = self
+            .aws
+            .parameters
+            .under(RECORD_REGION, RECORD_PREFIX)
+            .await
+            .map_err(|error| Error::Record {
+                name: format!("{RECORD_PREFIX}/"),
+                error,
+            })?;
+        found
+            .into_iter()
+            .map(|(name, text)| {
+                let id = name.rsplit('/').next().unwrap_or_default().to_owned();
+                let record = Record::parse(&text).map_err(|message| Error::Stuck {
+                    operation: "GetParametersByPath",
+                    message: format!("{name}: {message}"),
+                })?;
+                Ok((id, record))
+            })
+            .collect()
+    }
+
+    /// The states of clones the index names; one whose distribution is gone, or which no
+    /// longer carries the ownership tags, is passed over.
+    async fn states_found(
+        &self,
+        clones: Vec<(String, Option<Tags>, Option<Record>)>,
+    ) -> Result<Vec<CloneState>, Error> {
+        let shared = SharedReads::default();
+        let shared = &shared;
+        let read: Vec<Result<CloneState, Error>> = stream::iter(clones)
+            .map(|(id, tags, record)| async move {
+                self.diff_sharing(&id, tags, record, shared).await
+            })
+            .buffered(READ_CONCURRENCY)
+            .collect()
+            .await;
+        let mut found = Vec::new();
+        for state in read {
+            match state {
+                Ok(state) => found.push(state),
+                Err(Error::NoDistribution { id, .. }) => {
+                    warn!(distribution_id = %id, record = %parameter_name(&id), "the index names a distribution that is gone; passed over");
+                }
+                Err(Error::NotOwned(why)) => warn!(%why, "passed over"),
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(found)
+    }
+
+    /// Every clone cfclone manages found the slow way, by the ownership tags of every
+    /// distribution of the account (`ListDistributions`, then `ListTagsForResource` of
+    /// each): what finds clones made before cfclone kept records. Of `reference` only
+    /// when given; a clone without a record is named, with the way to give it one.
+    pub async fn scan(&self, reference: Option<&str>) -> Result<Vec<CloneState>, Error> {
         let all = self.aws.distributions.list().await?;
         let tagged: Vec<Result<(Listed, Tags), Error>> = stream::iter(all)
             .map(|listed| async move {

@@ -1,5 +1,9 @@
 //! Finishing a Create or Update: the SSM parameters in every region that needs them (and
 //! the old ones an Update no longer covers removed), and the attributes of the answer.
+//! A parameter is written only when its value changes: an in-place Update knows what the
+//! old properties wrote (the clone's id and domain name stay, its reference and certificate
+//! were read before the write), so a sync that changes no output writes none. A parameter
+//! removed by hand is written again by the next Update that changes its value.
 
 use super::{Answer, Lifecycle, NO_CERTIFICATE, Outcome, failed};
 use crate::aws::{AwsError, Distribution};
@@ -16,9 +20,13 @@ impl Lifecycle<'_> {
         request: &Request,
         properties: &Properties,
         clone: &Distribution,
+        before: &Before,
     ) -> Outcome {
+        let written = before.written(request, clone);
         if let Some(outputs) = &properties.ssm
-            && let Err(writes) = self.write_parameters(outputs, properties, clone).await
+            && let Err(writes) = self
+                .write_parameters(outputs, properties, clone, &written)
+                .await
         {
             return failed(clone.id.clone(), Error::SsmWrites(writes));
         }
@@ -60,43 +68,47 @@ impl Lifecycle<'_> {
         })
     }
 
-    /// One region's parameters one after another (SSM's write quota is per region), the
-    /// regions at the same time.
+    /// Every parameter whose value changes, all at the same time (one round, however many
+    /// regions: 4 a region is far below SSM's write rate).
     async fn write_parameters(
         &self,
         outputs: &SsmOutputs,
         properties: &Properties,
         clone: &Distribution,
+        written: &Written,
     ) -> Result<(), Vec<SsmWrite>> {
-        let certificate = clone.certificate_arn().unwrap_or(NO_CERTIFICATE);
-        let values = [
-            clone.id.as_str(),
-            clone.domain_name.as_str(),
-            properties.reference_distribution_id.as_str(),
-            certificate,
-        ];
+        let values = output_values(
+            clone,
+            &properties.reference_distribution_id,
+            clone.certificate_arn(),
+        );
         let names = outputs.names();
-        let written = futures_util::future::join_all(outputs.regions.iter().map(|region| {
-            let (names, values) = (&names, &values);
-            async move {
-                for (name, value) in names.iter().zip(values) {
-                    if let Err(error) = self.aws.parameters.put(region, name, value).await {
-                        return Err(SsmWrite {
-                            name: name.clone(),
-                            region: region.clone(),
-                            error,
-                        });
-                    }
-                }
-                Ok(())
-            }
-        }))
+        let puts: Vec<(&String, &String, &String)> = outputs
+            .regions
+            .iter()
+            .flat_map(|region| names.iter().zip(&values).map(move |(n, v)| (region, n, v)))
+            .filter(|(region, name, value)| !written.holds(region, name, value))
+            .collect();
+        let count = puts.len();
+        let answers = futures_util::future::join_all(puts.into_iter().map(
+            |(region, name, value)| async move {
+                self.aws
+                    .parameters
+                    .put(region, name, value)
+                    .await
+                    .map_err(|error| SsmWrite {
+                        name: name.clone(),
+                        region: region.clone(),
+                        error,
+                    })
+            },
+        ))
         .await;
-        let failures: Vec<SsmWrite> = written.into_iter().filter_map(Result::err).collect();
+        let failures: Vec<SsmWrite> = answers.into_iter().filter_map(Result::err).collect();
         if !failures.is_empty() {
             return Err(failures);
         }
-        info!(prefix = %outputs.prefix, regions = ?outputs.regions, "wrote the SSM parameters");
+        info!(prefix = %outputs.prefix, regions = ?outputs.regions, written = count, "the SSM parameters hold the clone's values");
         Ok(())
     }
 
@@ -120,6 +132,70 @@ impl Lifecycle<'_> {
             None => {}
         }
         Ok(())
+    }
+}
+
+/// The values of the four outputs, in the order of [`SsmOutputs::names`], for `clone` of
+/// reference `reference_id` serving `certificate` (`None`: CloudFront's).
+fn output_values(clone: &Distribution, reference_id: &str, certificate: Option<&str>) -> [String; 4] {
+    [
+        clone.id.clone(),
+        clone.domain_name.clone(),
+        reference_id.to_owned(),
+        certificate.unwrap_or(NO_CERTIFICATE).to_owned(),
+    ]
+}
+
+/// What the clone served before this request wrote it, when that is known: its certificate
+/// (an in-place Update read it), from which the outputs the old properties wrote follow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Before {
+    /// A new clone, or one whose earlier state is not at hand (a resumed wait): every
+    /// output is written.
+    Unknown,
+    /// The clone, updated in place, served this certificate before (`None`: CloudFront's).
+    Served { certificate: Option<String> },
+}
+
+/// The outputs the old properties wrote: (region, name) → value.
+#[derive(Debug, Default)]
+struct Written(BTreeMap<(String, String), String>);
+
+impl Written {
+    fn holds(&self, region: &str, name: &str, value: &str) -> bool {
+        self.0
+            .get(&(region.to_owned(), name.to_owned()))
+            .is_some_and(|held| held == value)
+    }
+}
+
+impl Before {
+    /// What the old properties' outputs hold, for a clone updated in place.
+    fn written(&self, request: &Request, clone: &Distribution) -> Written {
+        let Self::Served { certificate } = self else {
+            return Written::default();
+        };
+        let Some(old) = request.old_properties.as_ref() else {
+            return Written::default();
+        };
+        let (Some(outputs), Some(reference)) = (&old.ssm, &old.reference_distribution_id) else {
+            return Written::default();
+        };
+        // Updated in place: the id and the domain name are the ones the old outputs hold.
+        let values = output_values(clone, reference, certificate.as_deref());
+        let names = outputs.names();
+        Written(
+            outputs
+                .regions
+                .iter()
+                .flat_map(|region| {
+                    names
+                        .iter()
+                        .zip(&values)
+                        .map(move |(name, value)| ((region.clone(), name.clone()), value.clone()))
+                })
+                .collect(),
+        )
     }
 }
 

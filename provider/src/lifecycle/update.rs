@@ -1,6 +1,7 @@
 //! Update: plan against the clone's own configuration (its `CallerReference` kept), send
 //! it only if it differs, retry conflicting changes, let `Tags` follow, then settle.
 
+use super::ssm::Before;
 use super::{Lifecycle, MAX_CONFLICT_RETRIES, Outcome, existing_clone, failed};
 use crate::aws::{AwsError, Distribution, ErrorKind};
 use crate::compare;
@@ -92,6 +93,13 @@ impl Lifecycle<'_> {
             };
             return Some(failed(id, error));
         }
+        let before = Before::Served {
+            certificate: current
+                .config
+                .viewer_certificate
+                .as_ref()
+                .and_then(|v| v.acm_certificate_arn.clone()),
+        };
         let result = if unchanged {
             info!(distribution_id = %id, "the clone already has this configuration; nothing to send");
             self.aws.distributions.get(id).await
@@ -105,7 +113,10 @@ impl Lifecycle<'_> {
                 if !unchanged {
                     info!(distribution_id = %id, "updated the clone in place");
                 }
-                Some(self.updated(request, properties, &inputs, updated).await)
+                Some(
+                    self.updated(request, properties, &inputs, updated, &before)
+                        .await,
+                )
             }
             Err(e) if e.is(ErrorKind::PreconditionFailed) => {
                 warn!(distribution_id = %id, "the clone changed while updating it; reading it again");
@@ -125,24 +136,24 @@ impl Lifecycle<'_> {
             .await
     }
 
-    /// After an Update: the record, the tags, then the clone settled.
+    /// After an Update: the tags, and at the same time the record and the clone settled.
     async fn updated(
         &self,
         request: &Request,
         properties: &Properties,
         inputs: &super::PlanInputs,
         updated: Distribution,
+        before: &Before,
     ) -> Outcome {
-        if let Err(e) = self
-            .keep_record(request, properties, inputs, &updated)
-            .await
-        {
-            return failed(updated.id, e);
+        let id = updated.id.clone();
+        let (tagged, outcome) = tokio::join!(
+            self.update_tags(request, properties, &updated),
+            self.record_and_settle(request, properties, inputs, updated, before)
+        );
+        match tagged {
+            Ok(()) => outcome,
+            Err(e) => failed(id, e),
         }
-        if let Err(e) = self.update_tags(request, properties, &updated).await {
-            return failed(updated.id, e);
-        }
-        self.settle(request, properties, updated).await
     }
 
     /// `Tags` follow an Update: tags the new properties add or change are set, tags the

@@ -1,6 +1,8 @@
 //! Waiting for CloudFront, within the invocation's and the operation's time, and settling a
 //! created or updated clone: wait for it to deploy when asked, then finish.
 
+use super::inputs::PlanInputs;
+use super::ssm::Before;
 use super::{Lifecycle, Outcome, WaitDecision, failed};
 use crate::aws::{AwsError, Distribution, ErrorKind};
 use crate::error::Error;
@@ -19,12 +21,39 @@ pub(super) enum WaitEnd {
 }
 
 impl Lifecycle<'_> {
+    /// After a write: the clone's record kept, then the clone settled. With no deployment
+    /// to wait for, the record and the SSM outputs are written at the same time (one
+    /// round); else the record first, so that a clone never waits without one.
+    pub(super) async fn record_and_settle(
+        &self,
+        request: &Request,
+        properties: &Properties,
+        inputs: &PlanInputs,
+        clone: Distribution,
+        before: &Before,
+    ) -> Outcome {
+        let record = self.keep_record(request, properties, inputs, &clone);
+        if properties.wait_for_deployment && !clone.is_deployed() {
+            if let Err(e) = record.await {
+                return failed(clone.id, e);
+            }
+            return self.settle(request, properties, clone, before).await;
+        }
+        let (recorded, outcome) =
+            tokio::join!(record, self.finish(request, properties, &clone, before));
+        match recorded {
+            Ok(()) => outcome,
+            Err(e) => failed(clone.id, e),
+        }
+    }
+
     /// Waits for deployment when asked, then writes the SSM parameters and answers.
     pub(super) async fn settle(
         &self,
         request: &Request,
         properties: &Properties,
         clone: Distribution,
+        before: &Before,
     ) -> Outcome {
         let clone = if properties.wait_for_deployment && !clone.is_deployed() {
             match self.wait(&clone.id, "Deployed", |d| d.is_deployed()).await {
@@ -59,7 +88,7 @@ impl Lifecycle<'_> {
         } else {
             clone
         };
-        self.finish(request, properties, &clone).await
+        self.finish(request, properties, &clone, before).await
     }
 
     /// Picks up a wait for deployment that an earlier invocation handed on.
@@ -89,7 +118,8 @@ impl Lifecycle<'_> {
             }
             Err(e) => return failed(distribution_id, e),
         }
-        self.settle(request, properties, clone).await
+        self.settle(request, properties, clone, &Before::Unknown)
+            .await
     }
 
     /// Polls `id` every poll interval until `ready`, or until this invocation must hand

@@ -113,6 +113,7 @@ pub async fn run(
         reference,
         cause, "syncing the clones of an edited reference"
     );
+    let runner = &runner.for_fleet();
     // Time kept free to log and return (a fifth of the invocation, 1 to 10 s).
     let now = runner.aws.clock.now_ms();
     let deadline_ms = invocation

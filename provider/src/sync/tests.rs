@@ -407,3 +407,26 @@ async fn an_update_that_awaits_a_certificate_is_handed_on_to_the_invoked_functio
         "the sync's Update landed"
     );
 }
+
+#[tokio::test]
+async fn a_synced_clone_costs_its_read_its_owner_its_update_and_its_record() {
+    let f = fleet(4, Limits::default()).await;
+    edit_reference(&f.cf);
+    let before = f.cf.calls().len();
+    let runner = f.provider.runner.for_fleet();
+    let reader = runner.reader(NOW_MS + 900_000);
+    let states = reader.list(Some(REFERENCE_ID)).await.unwrap();
+    assert_eq!(states.len(), 4);
+    let report = super::run(&runner, states, &options(2), &ignore).await;
+    assert_eq!(report.counts().updated, 4, "{report:?}");
+    let calls = f.cf.calls()[before..].to_vec();
+    let count = |op: &str| calls.iter().filter(|c| c.starts_with(op)).count();
+    // Shared by the whole sync: the reference's configuration, read once.
+    assert_eq!(count("GetDistributionConfig"), 1, "{calls:?}");
+    // Each clone: its read, its owner's tags, its update (and its record, in SSM).
+    assert_eq!(count("GetDistribution "), 4, "{calls:?}");
+    assert_eq!(count("ListTagsForResource"), 4, "{calls:?}");
+    assert_eq!(count("UpdateDistribution"), 4, "{calls:?}");
+    assert_eq!(calls.len(), 13, "nothing else: {calls:?}");
+    assert_eq!(count("ListDistributions"), 0, "the account is not listed");
+}

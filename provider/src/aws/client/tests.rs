@@ -82,3 +82,26 @@ fn transport_errors_read_as_their_causes_without_a_debug_dump() {
         "dispatch failure: io error: client error (Connect): dns error: failed to lookup address"
     );
 }
+
+#[test]
+fn a_refused_connection_is_unreachable_and_a_reset_one_is_not() {
+    use std::io::{Error, ErrorKind};
+    #[derive(Debug)]
+    struct Wrapped(Error);
+    impl std::fmt::Display for Wrapped {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("io error")
+        }
+    }
+    impl std::error::Error for Wrapped {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.0)
+        }
+    }
+    for kind in [ErrorKind::ConnectionRefused, ErrorKind::HostUnreachable] {
+        assert!(super::unreachable(&Wrapped(Error::from(kind))), "{kind:?}");
+    }
+    for kind in [ErrorKind::ConnectionReset, ErrorKind::TimedOut, ErrorKind::BrokenPipe] {
+        assert!(!super::unreachable(&Wrapped(Error::from(kind))), "{kind:?}");
+    }
+}

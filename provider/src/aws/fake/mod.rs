@@ -80,6 +80,8 @@ pub struct FakeSsm {
     pub puts: Mutex<Vec<String>>,
     /// Each put of an output takes this long (real time) before it answers.
     pub stall_puts: Mutex<Option<Duration>>,
+    /// Pages of `GetParametersByPath` answered.
+    pub path_reads: Mutex<usize>,
 }
 
 impl FakeSsm {
@@ -145,6 +147,24 @@ impl Parameters for FakeSsm {
             values.remove(&(region.to_owned(), name.clone()));
         }
         Ok(())
+    }
+
+    async fn under(&self, region: &str, path: &str) -> Result<Vec<(String, String)>, AwsError> {
+        let values = lock(&self.values);
+        let mut found = Vec::new();
+        for ((r, name), value) in values.iter() {
+            let direct = name
+                .strip_prefix(path)
+                .and_then(|rest| rest.strip_prefix('/'))
+                .is_some_and(|leaf| !leaf.is_empty() && !leaf.contains('/'));
+            if r == region && direct {
+                found.push((name.clone(), value.clone()));
+            }
+        }
+        // One call per page of ten, as SSM answers.
+        let pages = found.len().div_ceil(10).max(1);
+        *lock(&self.path_reads) += pages;
+        Ok(found)
     }
 }
 

@@ -58,12 +58,19 @@ pub enum Output {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// List every clone cfclone manages (by its ownership tags), with its reference, owner,
-    /// aliases, status and whether it is in sync.
+    /// List every clone cfclone manages, with its reference, owner, aliases, status and
+    /// whether it is in sync. Clones are found through cfclone's index, their records
+    /// (`/cfclone/records/` in us-east-1, read in pages of ten), and each is read once: the
+    /// cost grows with the clones, not with the account's distributions.
     List {
         /// Only the clones of this reference distribution.
         #[arg(long, value_name = "DISTRIBUTION_ID")]
         reference: Option<String>,
+        /// Find the clones by the ownership tags of every distribution in the account
+        /// instead (one ListTagsForResource each): this also finds a clone made by a
+        /// cfclone older than its records, and names it with the way to give it one.
+        #[arg(long)]
+        scan: bool,
     },
     /// Show, field by field, what a sync would change on a clone now, split into "the
     /// reference moved on" and "edited by hand" (drift). Exit 0 in sync, 1 differences,

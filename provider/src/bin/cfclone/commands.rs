@@ -26,6 +26,7 @@ pub async fn run(cli: Cli, out: &mut impl Write) -> ExitCode {
     let target = Target {
         region: cli.global.region.clone(),
         profile: cli.global.profile.clone(),
+        connect: cfclone::aws::client::Connect::FailFast,
     };
     let provider = Arc::new(cfclone::setup::provider_for(false, &target).await);
     let output = cli.global.output;
@@ -59,8 +60,8 @@ pub async fn run(cli: Cli, out: &mut impl Write) -> ExitCode {
             preflight::certificates(&provider, &aliases, output, out).await
         }
         Command::Diff { clone } => fleet::diff(&provider, &clone, output, out).await,
-        Command::List { reference } => {
-            fleet::list(&provider, reference.as_deref(), output, out).await
+        Command::List { reference, scan } => {
+            fleet::list(&provider, reference.as_deref(), scan, output, out).await
         }
         Command::Sync {
             clones,

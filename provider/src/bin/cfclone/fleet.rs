@@ -66,10 +66,17 @@ pub async fn diff(
 pub async fn list(
     provider: &Provider,
     reference: Option<&str>,
+    scan: bool,
     output: Output,
     out: &mut impl Write,
 ) -> ExitCode {
-    let clones = match reader(provider).list(reference).await {
+    let reader = reader(provider);
+    let clones = if scan {
+        reader.scan(reference).await
+    } else {
+        reader.list(reference).await
+    };
+    let clones = match clones {
         Ok(clones) => clones,
         Err(e) => return fail(e.reason()),
     };
@@ -127,7 +134,11 @@ pub async fn sync(
     output: Output,
     out: &mut impl Write,
 ) -> ExitCode {
-    let lifecycle = reader(provider);
+    // One bundle for the whole sync: the reference and the certificates are read once, and
+    // each clone's Update plans on the read that decided it.
+    let runner = provider.runner.for_fleet();
+    let hour = Duration::from_secs(3600).as_millis() as u64;
+    let lifecycle = runner.reader(runner.aws.clock.now_ms() + hour);
     let states = match (clones.is_empty(), reference) {
         (true, None) => {
             return fail("name the clones to sync (CLONE_ID ...) or --reference DISTRIBUTION_ID");
@@ -148,7 +159,7 @@ pub async fn sync(
         wave_reserve: Duration::ZERO,
         function: String::new(),
     };
-    let report = sync::run(&provider.runner, states, &options, &print_progress).await;
+    let report = sync::run(&runner, states, &options, &print_progress).await;
     let lines: Vec<(String, String)> = report
         .results
         .iter()
