@@ -8,12 +8,17 @@
 //! pretty `Debug` with absent (`None`) members left out, so a newer SDK that knows one more
 //! optional member reads the same. The SDK hides two members in `Debug` (`Comment`, and the
 //! values of origin custom headers); both are written out here, a header value as a digest
-//! (it is often a shared secret between CloudFront and the origin).
+//! (it is often a shared secret between CloudFront and the origin). These texts are what a
+//! clone's record digests, so they stay as they are; a change is *shown* in CloudFront's own
+//! vocabulary ([`Change::lines`], module `aws`).
 
 use aws_sdk_cloudfront::types::{DistributionConfig, Origin, ViewerCertificate};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fmt::Debug;
+
+mod aws;
+mod names;
 
 /// Field name → its text.
 pub type Fields = BTreeMap<String, String>;
@@ -151,12 +156,13 @@ pub struct Change {
 }
 
 impl Change {
-    /// The change as lines: `-` what goes, `+` what comes, unchanged lines of a long field
-    /// left out (a line diff of the two texts).
+    /// The change as lines in CloudFront's vocabulary: `-` what goes, `+` what comes, one
+    /// leaf a line (`+ DefaultCacheBehavior.Compress: false`), unchanged leaves left out (a
+    /// line diff of the two sides rendered by `aws::rendered`).
     pub fn lines(&self) -> Vec<String> {
-        let before = self.before.as_deref().unwrap_or("");
-        let after = self.after.as_deref().unwrap_or("");
-        let diff = similar::TextDiff::from_lines(before, after);
+        let before = aws::rendered(&self.field, self.before.as_deref());
+        let after = aws::rendered(&self.field, self.after.as_deref());
+        let diff = similar::TextDiff::from_lines(&before, &after);
         diff.iter_all_changes()
             .filter_map(|change| {
                 let sign = match change.tag() {

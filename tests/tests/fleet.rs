@@ -409,7 +409,9 @@ async fn plan_shows_what_a_clone_would_get_and_writes_nothing() {
         table.stdout
     );
     assert!(
-        table.stdout.contains("+ ") && table.stdout.contains("shop.example.com"),
+        table
+            .stdout
+            .contains("+ Aliases.Items: [\"shop.example.com\"]"),
         "{}",
         table.stdout
     );
