@@ -443,8 +443,11 @@ async fn plan_shows_what_a_clone_would_get_and_writes_nothing() {
     let _ = std::fs::remove_file(file);
 }
 
+/// In an account of 102 distributions and one clone, `list` costs what the clone needs:
+/// the index's one page, the clone, its tags, the reference and the certificates; `--scan`
+/// reads every page of the account and every distribution's tags, and finds the same clone.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn list_reads_every_page_and_finds_a_clone_past_the_first_hundred() {
+async fn list_finds_the_clones_through_the_index_not_the_account() {
     let h = Harness::start().await;
     let reference = h.seed_reference().await;
     for _ in 0..100 {
@@ -456,22 +459,52 @@ async fn list_reads_every_page_and_finds_a_clone_past_the_first_hundred() {
         .await;
     let response = h.send(&create).await.only();
     assert_eq!(response.status, "SUCCESS", "{}", response.reason());
-    h.moto.clear_calls().await;
+    let listed_ids = |run: &cfclone_e2e::CliRun| -> Vec<String> {
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        run.json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["distributionId"].as_str().unwrap().to_owned())
+            .collect()
+    };
 
+    h.moto.clear_calls().await;
     let list = h.cli(&["list", "--output", "json"]).await;
-    assert_eq!(list.code, 0, "{}", list.stderr);
-    let listed = list.json();
-    let ids: Vec<&str> = listed
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["distributionId"].as_str().unwrap())
+    assert_eq!(listed_ids(&list), [response.physical_resource_id.as_str()]);
+    let operations: Vec<String> = h
+        .moto
+        .calls()
+        .await
+        .into_iter()
+        .map(|c| c.operation)
         .collect();
-    assert_eq!(ids, [response.physical_resource_id.as_str()]);
+    let mut sorted = operations.clone();
+    sorted.sort();
+    assert_eq!(
+        sorted,
+        [
+            "GetDistribution",
+            "GetDistributionConfig",
+            "GetParametersByPath",
+            "ListCertificates",
+            "ListTagsForResource"
+        ],
+        "one clone, five calls, whatever the account holds: {operations:?}"
+    );
+
+    h.moto.clear_calls().await;
+    let scan = h.cli(&["list", "--scan", "--output", "json"]).await;
+    assert_eq!(listed_ids(&scan), [response.physical_resource_id.as_str()]);
     assert_eq!(
         h.moto.count("ListDistributions").await,
         2,
         "102 distributions are two pages"
+    );
+    assert_eq!(
+        h.moto.count("ListTagsForResource").await,
+        102,
+        "each one's tags, once"
     );
 }
 

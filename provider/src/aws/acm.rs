@@ -1,5 +1,6 @@
 //! ACM in us-east-1 on the SDK.
 
+use super::client::{Connect, UnreachableIsFinal};
 use super::client::{classify, missing};
 use super::{AwsError, Certificates, Requested};
 use crate::certificate_request::{Request, Validation};
@@ -10,7 +11,6 @@ use aws_sdk_acm::operation::request_certificate::RequestCertificateError;
 use aws_smithy_runtime_api::client::interceptors::context::InterceptorContext;
 use aws_smithy_runtime_api::client::orchestrator::OrchestratorError;
 use aws_smithy_runtime_api::client::retries::classifiers::{ClassifyRetry, RetryAction};
-use super::client::{Connect, UnreachableIsFinal};
 
 /// The region CloudFront takes its ACM certificates from.
 pub const CERTIFICATE_REGION: &str = "us-east-1";

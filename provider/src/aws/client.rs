@@ -11,12 +11,12 @@ use aws_sdk_cloudfront::config::{ConfigBag, HttpClient, RuntimeComponents, Share
 use aws_sdk_cloudfront::error::{BoxError, ProvideErrorMetadata, SdkError};
 use aws_smithy_runtime_api::client::connector_metadata::ConnectorMetadata;
 use aws_smithy_runtime_api::client::dns::ResolveDnsError;
+use aws_smithy_runtime_api::client::http::{HttpConnectorSettings, SharedHttpConnector};
 use aws_smithy_runtime_api::client::interceptors::context::InterceptorContext;
 use aws_smithy_runtime_api::client::orchestrator::OrchestratorError;
 use aws_smithy_runtime_api::client::retries::classifiers::{
     ClassifyRetry, RetryAction, RetryClassifierPriority,
 };
-use aws_smithy_runtime_api::client::http::{HttpConnectorSettings, SharedHttpConnector};
 use std::time::Duration;
 
 /// The retry policy for every AWS call: the SDK's *standard* mode (exponential backoff

@@ -1,11 +1,11 @@
 //! CloudFront on the SDK.
 
+use super::client::{Connect, UnreachableIsFinal};
 use super::client::{classify, missing};
 use super::unknown::{self, RawResponse};
 use super::{AwsError, Configured, Conflict, Distribution, Distributions, Listed};
 use aws_config::SdkConfig;
 use aws_sdk_cloudfront::types::{DistributionConfig, DistributionConfigWithTags, Tag, Tags};
-use super::client::{Connect, UnreachableIsFinal};
 
 /// CloudFront on the SDK.
 #[derive(Debug, Clone)]

@@ -3,12 +3,11 @@
 //! is the account's for the name, shared by every certificate that names it, so none is
 //! deleted).
 
-use super::client::{classify, missing};
+use super::client::{Connect, UnreachableIsFinal, classify, missing};
 use super::{AwsError, HostedZone, Zones};
 use crate::certificate_request::Record;
 use aws_config::SdkConfig;
 use aws_sdk_route53::types::{
-use super::client::{Connect, UnreachableIsFinal};
     Change, ChangeAction, ChangeBatch, ResourceRecord, ResourceRecordSet, RrType,
 };
 

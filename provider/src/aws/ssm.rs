@@ -1,11 +1,11 @@
 //! SSM Parameter Store on the SDK.
 
 use super::client::classify;
+use super::client::{Connect, UnreachableIsFinal};
 use super::{AwsError, ErrorKind, Parameters};
 use aws_config::{Region, SdkConfig};
 use std::collections::HashMap;
 use std::sync::Mutex;
-use super::client::{Connect, UnreachableIsFinal};
 
 /// SSM Parameter Store on the SDK, one client per region, made on first use.
 #[derive(Debug)]

@@ -315,13 +315,14 @@ impl<'a> Lifecycle<'a> {
     ) -> Result<Vec<CloneState>, Error> {
         let shared = SharedReads::default();
         let shared = &shared;
-        let read: Vec<Result<CloneState, Error>> = stream::iter(clones)
-            .map(|(id, tags, record)| async move {
-                self.diff_sharing(&id, tags, record, shared).await
-            })
-            .buffered(READ_CONCURRENCY)
-            .collect()
-            .await;
+        let read: Vec<Result<CloneState, Error>> =
+            stream::iter(clones)
+                .map(|(id, tags, record)| async move {
+                    self.diff_sharing(&id, tags, record, shared).await
+                })
+                .buffered(READ_CONCURRENCY)
+                .collect()
+                .await;
         let mut found = Vec::new();
         for state in read {
             match state {

@@ -137,7 +137,11 @@ impl Lifecycle<'_> {
 
 /// The values of the four outputs, in the order of [`SsmOutputs::names`], for `clone` of
 /// reference `reference_id` serving `certificate` (`None`: CloudFront's).
-fn output_values(clone: &Distribution, reference_id: &str, certificate: Option<&str>) -> [String; 4] {
+fn output_values(
+    clone: &Distribution,
+    reference_id: &str,
+    certificate: Option<&str>,
+) -> [String; 4] {
     [
         clone.id.clone(),
         clone.domain_name.clone(),

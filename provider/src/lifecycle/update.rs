@@ -145,9 +145,9 @@ impl Lifecycle<'_> {
         updated: Distribution,
         before: &Before,
     ) -> Outcome {
-        let id = updated.id.clone();
+        let (id, arn) = (updated.id.clone(), updated.arn.clone());
         let (tagged, outcome) = tokio::join!(
-            self.update_tags(request, properties, &updated),
+            self.update_tags(request, properties, &arn, &id),
             self.record_and_settle(request, properties, inputs, updated, before)
         );
         match tagged {
@@ -163,7 +163,8 @@ impl Lifecycle<'_> {
         &self,
         request: &Request,
         properties: &Properties,
-        clone: &Distribution,
+        arn: &str,
+        id: &str,
     ) -> Result<(), AwsError> {
         let old = request
             .old_properties
@@ -172,7 +173,7 @@ impl Lifecycle<'_> {
         if old == properties.tags {
             return Ok(());
         }
-        let current = self.aws.distributions.tags(&clone.arn).await?;
+        let current = self.aws.distributions.tags(arn).await?;
         let set: Vec<(String, String)> = properties
             .tags
             .iter()
@@ -187,15 +188,12 @@ impl Lifecycle<'_> {
             .filter(|key| !key.starts_with(properties::RESERVED_TAG_PREFIX))
             .collect();
         if !set.is_empty() {
-            self.aws.distributions.tag(&clone.arn, set.clone()).await?;
+            self.aws.distributions.tag(arn, set.clone()).await?;
         }
         if !remove.is_empty() {
-            self.aws
-                .distributions
-                .untag(&clone.arn, remove.clone())
-                .await?;
+            self.aws.distributions.untag(arn, remove.clone()).await?;
         }
-        info!(distribution_id = %clone.id, set = set.len(), removed = remove.len(), "updated the clone's tags");
+        info!(distribution_id = %id, set = set.len(), removed = remove.len(), "updated the clone's tags");
         Ok(())
     }
 }

@@ -79,7 +79,7 @@ fn transport_errors_read_as_their_causes_without_a_debug_dump() {
     assert!(error.is(ErrorKind::Transport));
     assert_eq!(
         error.message,
-        "dispatch failure: io error: client error (Connect): dns error: failed to lookup address"
+        "could not connect to the endpoint (dispatch failure: io error: client error (Connect): dns error: failed to lookup address); check the network, and AWS_ENDPOINT_URL if it is set"
     );
 }
 
@@ -101,7 +101,11 @@ fn a_refused_connection_is_unreachable_and_a_reset_one_is_not() {
     for kind in [ErrorKind::ConnectionRefused, ErrorKind::HostUnreachable] {
         assert!(super::unreachable(&Wrapped(Error::from(kind))), "{kind:?}");
     }
-    for kind in [ErrorKind::ConnectionReset, ErrorKind::TimedOut, ErrorKind::BrokenPipe] {
+    for kind in [
+        ErrorKind::ConnectionReset,
+        ErrorKind::TimedOut,
+        ErrorKind::BrokenPipe,
+    ] {
         assert!(!super::unreachable(&Wrapped(Error::from(kind))), "{kind:?}");
     }
 }

@@ -308,14 +308,22 @@ async fn bad_properties_on_update_keep_the_physical_id() {
 #[tokio::test]
 async fn an_update_writes_only_the_outputs_whose_values_change() {
     let w = world();
-    let outputs = json!({"SsmParameterPrefix": "/cfclone/shop", "SsmRegions": ["eu-west-1", "us-west-2"]});
+    let outputs =
+        json!({"SsmParameterPrefix": "/cfclone/shop", "SsmRegions": ["eu-west-1", "us-west-2"]});
     let (first, id) = created(&w, props(outputs.clone())).await;
-    assert_eq!(w.ssm.puts.lock().unwrap().len(), 8, "a Create writes them all");
+    assert_eq!(
+        w.ssm.puts.lock().unwrap().len(),
+        8,
+        "a Create writes them all"
+    );
 
     // A new origin changes the clone, not one of its outputs.
     let mut moved = props(outputs.clone());
     moved["OriginDomainName"] = json!("shop-api-2.example.net");
-    success(w.run(&update(&id, moved.clone(), first.properties.raw.clone())).await);
+    success(
+        w.run(&update(&id, moved.clone(), first.properties.raw.clone()))
+            .await,
+    );
     assert_eq!(w.cf.count("UpdateDistribution"), 1);
     assert_eq!(w.ssm.puts.lock().unwrap().len(), 8, "nothing written again");
 
@@ -333,7 +341,9 @@ async fn an_update_writes_only_the_outputs_whose_values_change() {
         "{puts:?}"
     );
     assert_eq!(
-        w.ssm.value("us-west-2", "/cfclone/shop/certificate-arn").as_deref(),
+        w.ssm
+            .value("us-west-2", "/cfclone/shop/certificate-arn")
+            .as_deref(),
         Some("arn:aws:acm:us-east-1:123456789012:certificate/other")
     );
 }
