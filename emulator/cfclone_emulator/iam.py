@@ -81,9 +81,10 @@ ACTIONS: dict[tuple[str, str], list[tuple[str, str, bool]]] = {
     ("ssm", "GetParameter"): [("ssm:GetParameter", PARAMETER, False)],
     ("ssm", "DeleteParameter"): [("ssm:DeleteParameter", PARAMETER, False)],
     ("ssm", "DeleteParameters"): [("ssm:DeleteParameters", PARAMETERS, False)],
-    # Authorised on the path itself (the Service Authorization Reference: resource type
-    # `parameter`; the Systems Manager User Guide's path policies name
-    # `parameter/<path>`, without a trailing wildcard, for GetParametersByPath).
+    # Authorised on the path itself, as given: botocore's ssm model of GetParametersByPath
+    # ("authorized against the ssm:GetParametersByPath action for the path that you specify
+    # in the request. It isn't authorized against the individual parameters that it
+    # returns"); resource type `parameter` (the Service Authorization Reference).
     ("ssm", "GetParametersByPath"): [("ssm:GetParametersByPath", PARAMETER_PATH, False)],
     ("route53", "GetHostedZone"): [("route53:GetHostedZone", HOSTED_ZONE, False)],
     ("route53", "ChangeResourceRecordSets"): [
@@ -253,7 +254,7 @@ def _resources(kind: str, request: _Request, account: str) -> list[str]:
         return [request.json["CertificateArn"]]
     if kind == PARAMETER_PATH:
         path = request.json.get("Path")
-        return ([f"arn:{partition}:ssm:{request.region}:{account}:parameter/{path.strip('/')}"]
+        return ([f"arn:{partition}:ssm:{request.region}:{account}:parameter/{path.lstrip('/')}"]
                 if isinstance(path, str) else [])
     if kind in (PARAMETER, PARAMETERS):
         names = request.json.get("Names") if kind == PARAMETERS else [request.json.get("Name")]

@@ -473,7 +473,7 @@ async fn sync(
     key: &str,
 ) -> Result<(u16, Value), Problem> {
     // The Update plans on the reads of the diff that decided it.
-    let runner = &runner.for_fleet();
+    let runner = &runner.for_fleet(context.deadline_ms);
     let reader = runner.reader(context.deadline_ms);
     let (owner, record) = reader.owned(id, &context.owner).await.map_err(failed)?;
     let state = reader.diff(id).await.map_err(failed)?;

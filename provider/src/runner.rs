@@ -5,7 +5,7 @@
 //! [`Outcome::Continue`] goes on in process or is handed to a fresh invocation of the
 //! provider's own function, as the [`Continuer`] says.
 
-use crate::aws::{Adapters, AwsError, ErrorKind, Memo, SelfInvoke};
+use crate::aws::{Adapters, AwsError, ErrorKind, Memo, Pace, Paced, SelfInvoke};
 use crate::error::{Error, Failure};
 use crate::event::{Continuation, Phase, Request};
 use crate::guard::guard;
@@ -99,12 +99,14 @@ pub enum Ended {
 }
 
 impl Runner {
-    /// This runner for one fleet operation, whose clones share their reads: over the
-    /// [`Memo`] bundle, so each reference and the certificate list are read once, and a
-    /// clone's Update plans on the read that decided it.
-    pub fn for_fleet(&self) -> Runner {
+    /// This runner for one fleet operation, ending by `deadline_ms`, whose clones share
+    /// their reads and CloudFront's budget: over the [`Memo`] bundle, so each reference and
+    /// the certificate list are read once and a clone's Update plans on the read that
+    /// decided it, and over [`Paced`], so the clones' CloudFront calls back off as one.
+    pub fn for_fleet(&self, deadline_ms: u64) -> Runner {
+        let paced = Paced::over(&self.aws, Pace::default(), deadline_ms);
         Runner {
-            aws: Memo::over(&self.aws),
+            aws: Memo::over(&paced),
             ..self.clone()
         }
     }

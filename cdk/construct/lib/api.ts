@@ -93,9 +93,9 @@ export class ClonesApi extends Construct {
   constructor(scope: Construct, id: string, props: ClonesApiProps) {
     super(scope, id);
     const provider = props.provider ?? ClonedDistributionProvider.getOrCreate(this);
-    // What the API reads beyond a stack's clones: GET /clones lists the account's
-    // distributions (ListDistributions has no resource-level permissions); POST /plan lists
-    // them too (the quota) and asks CloudFront about each alias (ListDomainConflicts, and
+    // What the API reads beyond a stack's clones (GET /clones reads cfclone's index, which
+    // every provider role reads): POST /plan lists the account's distributions (the quota;
+    // ListDistributions has no resource-level permissions) and asks CloudFront about each alias (ListDomainConflicts, and
     // ListConflictingAliases when that is denied or unknown, on the reference named:
     // resource type distribution).
     provider.role.addToPrincipalPolicy(

@@ -145,8 +145,8 @@ export function acknowledgeProviderWildcards(provider: Construct, logGroup: logs
     {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'acm:ListCertificates, cloudfront:CreateDistribution and cloudfront:ListDistributions (automatic ' +
-        'sync and the REST API only) support no resource-level permissions (CreateDistribution only creates new distributions)',
+        'acm:ListCertificates, cloudfront:CreateDistribution and cloudfront:ListDistributions (the ' +
+        'REST API only) support no resource-level permissions (CreateDistribution only creates new distributions)',
     },
     {
       id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudformation:<AWS::Region>:<AWS::AccountId>:stack/<AWS::StackName>/*]',

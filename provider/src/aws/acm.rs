@@ -27,7 +27,7 @@ impl SdkCertificates {
             .region(Region::new(CERTIFICATE_REGION))
             .retry_classifier(QuotaIsFinal);
         if connect == Connect::FailFast {
-            config = config.retry_classifier(UnreachableIsFinal);
+            config = config.retry_classifier(UnreachableIsFinal::default());
         }
         let config = config.build();
         Self {

@@ -17,6 +17,8 @@ use aws_smithy_runtime_api::client::orchestrator::OrchestratorError;
 use aws_smithy_runtime_api::client::retries::classifiers::{
     ClassifyRetry, RetryAction, RetryClassifierPriority,
 };
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 /// The retry policy for every AWS call: the SDK's *standard* mode (exponential backoff
@@ -65,25 +67,34 @@ pub enum Connect {
     /// Retried like any transient failure (the provider: a stack's operation is worth it).
     #[default]
     Retry,
-    /// Final at once (the CLI, as an operator expects: a wrong endpoint or no network is
-    /// said in a second, not after eight attempts).
+    /// Final at once until the endpoint has answered (the CLI, as an operator expects: a
+    /// wrong endpoint or no network is said in a second, not after eight attempts; a blip in
+    /// the middle of a long sync is still retried).
     FailFast,
 }
 
-/// A refused connection, an unreachable host or a name that does not resolve is final:
-/// the SDK's transient-error classifier would retry it. A connection reset mid-call, or a
-/// timeout, is still retried.
-#[derive(Debug)]
-pub struct UnreachableIsFinal;
+/// Until the endpoint has answered once, a refused connection, an unreachable host or a name
+/// that does not resolve is final: the SDK's transient-error classifier would retry it eight
+/// times. Once the endpoint has answered (anything: an error is an answer too), such a
+/// failure is a blip in a working network and is retried as before; so is a connection reset
+/// mid-call, or a timeout, always. One per service client.
+#[derive(Debug, Clone, Default)]
+pub struct UnreachableIsFinal {
+    answered: Arc<AtomicBool>,
+}
 
 impl ClassifyRetry for UnreachableIsFinal {
     fn classify_retry(&self, ctx: &InterceptorContext) -> RetryAction {
+        if ctx.response().is_some() {
+            self.answered.store(true, Ordering::Relaxed);
+            return RetryAction::NoActionIndicated;
+        }
         let unreachable = ctx
             .output_or_error()
             .and_then(Result::err)
             .and_then(OrchestratorError::as_connector_error)
             .is_some_and(|e| unreachable(e));
-        if unreachable {
+        if unreachable && !self.answered.load(Ordering::Relaxed) {
             RetryAction::RetryForbidden
         } else {
             RetryAction::NoActionIndicated
@@ -91,7 +102,7 @@ impl ClassifyRetry for UnreachableIsFinal {
     }
 
     fn name(&self) -> &'static str {
-        "an unreachable endpoint is final"
+        "an endpoint never reached is final"
     }
 
     fn priority(&self) -> RetryClassifierPriority {

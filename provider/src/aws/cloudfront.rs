@@ -27,7 +27,7 @@ impl SdkDistributions {
                 .build(),
         );
         if connect == Connect::FailFast {
-            config = config.retry_classifier(UnreachableIsFinal);
+            config = config.retry_classifier(UnreachableIsFinal::default());
         }
         let config = config.build();
         Self {

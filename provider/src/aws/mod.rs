@@ -19,6 +19,7 @@ pub mod cloudformation;
 pub mod cloudfront;
 pub mod lambda;
 pub mod memo;
+pub mod paced;
 pub mod route53;
 pub mod ssm;
 pub mod tls;
@@ -32,6 +33,7 @@ pub use cloudformation::SdkStacks;
 pub use cloudfront::SdkDistributions;
 pub use lambda::SdkSelfInvoke;
 pub use memo::Memo;
+pub use paced::{Pace, Paced};
 pub use route53::SdkZones;
 pub use ssm::SdkParameters;
 

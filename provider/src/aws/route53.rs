@@ -24,7 +24,7 @@ impl SdkZones {
     pub fn new(sdk: &SdkConfig, connect: Connect) -> Self {
         let mut config = aws_sdk_route53::config::Builder::from(sdk);
         if connect == Connect::FailFast {
-            config = config.retry_classifier(UnreachableIsFinal);
+            config = config.retry_classifier(UnreachableIsFinal::default());
         }
         Self {
             route53: aws_sdk_route53::Client::from_conf(config.build()),

@@ -32,7 +32,7 @@ impl SdkParameters {
                 let mut config = aws_sdk_ssm::config::Builder::from(&self.config)
                     .region(Region::new(region.to_owned()));
                 if self.connect == Connect::FailFast {
-                    config = config.retry_classifier(UnreachableIsFinal);
+                    config = config.retry_classifier(UnreachableIsFinal::default());
                 }
                 aws_sdk_ssm::Client::from_conf(config.build())
             })

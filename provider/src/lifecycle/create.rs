@@ -69,7 +69,14 @@ impl Lifecycle<'_> {
             }
         };
         let id = created.id.clone();
-        let rest = self.record_and_settle(request, properties, &inputs, created, &Before::Unknown);
+        let rest = self.record_and_settle(
+            request,
+            properties,
+            &inputs,
+            created,
+            &Before::Unknown,
+            async { Ok(()) },
+        );
         self.guarded(request, id, rest).await
     }
 

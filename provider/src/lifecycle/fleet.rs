@@ -294,17 +294,16 @@ impl<'a> Lifecycle<'a> {
                 name: format!("{RECORD_PREFIX}/"),
                 error,
             })?;
-        found
-            .into_iter()
-            .map(|(name, text)| {
-                let id = name.rsplit('/').next().unwrap_or_default().to_owned();
-                let record = Record::parse(&text).map_err(|message| Error::Stuck {
-                    operation: "GetParametersByPath",
-                    message: format!("{name}: {message}"),
-                })?;
-                Ok((id, record))
-            })
-            .collect()
+        // One record that cannot be read (a newer cfclone's, a stray parameter) does not
+        // stop the others: it is passed over, and logged.
+        let read = found.into_iter().filter_map(|(name, text)| {
+            let id = name.rsplit('/').next().unwrap_or_default().to_owned();
+            Record::parse(&text)
+                .map_err(|why| warn!(record = %name, %why, "passed over"))
+                .ok()
+                .map(|record| (id, record))
+        });
+        Ok(read.collect())
     }
 
     /// The states of clones the index names; one whose distribution is gone, or which no

@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use tracing::{info, warn};
 
 impl Lifecycle<'_> {
+    /// The SSM outputs written, then [`Self::conclude`].
     pub(super) async fn finish(
         &self,
         request: &Request,
@@ -22,14 +23,37 @@ impl Lifecycle<'_> {
         clone: &Distribution,
         before: &Before,
     ) -> Outcome {
-        let written = before.written(request, clone);
-        if let Some(outputs) = &properties.ssm
-            && let Err(writes) = self
-                .write_parameters(outputs, properties, clone, &written)
-                .await
-        {
-            return failed(clone.id.clone(), Error::SsmWrites(writes));
+        if let Err(e) = self.outputs(request, properties, clone, before).await {
+            return failed(clone.id.clone(), e);
         }
+        self.conclude(request, properties, clone).await
+    }
+
+    /// The SSM outputs whose values change, in every region of the properties.
+    pub(super) async fn outputs(
+        &self,
+        request: &Request,
+        properties: &Properties,
+        clone: &Distribution,
+        before: &Before,
+    ) -> Result<(), Error> {
+        let Some(outputs) = &properties.ssm else {
+            return Ok(());
+        };
+        let written = before.written(request, clone);
+        self.write_parameters(outputs, properties, clone, &written)
+            .await
+            .map_err(Error::SsmWrites)
+    }
+
+    /// Once the outputs are written: the old ones the properties no longer cover removed,
+    /// certificates no longer used tidied, and the answer.
+    pub(super) async fn conclude(
+        &self,
+        request: &Request,
+        properties: &Properties,
+        clone: &Distribution,
+    ) -> Outcome {
         // Parameters of the previous properties that the new ones no longer cover.
         if let Some(old) = request
             .old_properties

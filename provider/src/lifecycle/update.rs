@@ -8,6 +8,7 @@ use crate::compare;
 use crate::error::Error;
 use crate::event::Request;
 use crate::properties::{self, Properties};
+use aws_sdk_cloudfront::types::DistributionConfig;
 use tracing::{info, warn};
 
 impl Lifecycle<'_> {
@@ -40,8 +41,14 @@ impl Lifecycle<'_> {
             Err(outcome) => return outcome,
         };
         let properties = properties.as_ref();
+        // What the clone served when this request first read it: what the outputs of the
+        // old properties hold, unless an earlier attempt failed after its write.
+        let mut first_read: Option<Option<String>> = None;
         for _ in 0..MAX_CONFLICT_RETRIES {
-            if let Some(outcome) = self.update_pass(request, properties, &physical_id).await {
+            if let Some(outcome) = self
+                .update_pass(request, properties, &physical_id, &mut first_read)
+                .await
+            {
                 return outcome;
             }
         }
@@ -63,6 +70,7 @@ impl Lifecycle<'_> {
         request: &Request,
         properties: &Properties,
         id: &str,
+        first_read: &mut Option<Option<String>>,
     ) -> Option<Outcome> {
         // The clone's configuration and the plan's inputs are independent reads.
         let (current, inputs) = tokio::join!(
@@ -93,13 +101,7 @@ impl Lifecycle<'_> {
             };
             return Some(failed(id, error));
         }
-        let before = Before::Served {
-            certificate: current
-                .config
-                .viewer_certificate
-                .as_ref()
-                .and_then(|v| v.acm_certificate_arn.clone()),
-        };
+        let before = before(&current.config, first_read, unchanged);
         let result = if unchanged {
             info!(distribution_id = %id, "the clone already has this configuration; nothing to send");
             self.aws.distributions.get(id).await
@@ -136,7 +138,7 @@ impl Lifecycle<'_> {
             .await
     }
 
-    /// After an Update: the tags, and at the same time the record and the clone settled.
+    /// After an Update: the tags and the record at the same time, then the clone settled.
     async fn updated(
         &self,
         request: &Request,
@@ -146,14 +148,13 @@ impl Lifecycle<'_> {
         before: &Before,
     ) -> Outcome {
         let (id, arn) = (updated.id.clone(), updated.arn.clone());
-        let (tagged, outcome) = tokio::join!(
-            self.update_tags(request, properties, &arn, &id),
-            self.record_and_settle(request, properties, inputs, updated, before)
-        );
-        match tagged {
-            Ok(()) => outcome,
-            Err(e) => failed(id, e),
-        }
+        let tags = async {
+            self.update_tags(request, properties, &arn, &id)
+                .await
+                .map_err(Error::from)
+        };
+        self.record_and_settle(request, properties, inputs, updated, before, tags)
+            .await
     }
 
     /// `Tags` follow an Update: tags the new properties add or change are set, tags the
@@ -195,5 +196,26 @@ impl Lifecycle<'_> {
         }
         info!(distribution_id = %id, set = set.len(), removed = remove.len(), "updated the clone's tags");
         Ok(())
+    }
+}
+
+/// What the outputs of the old properties hold, as far as this request knows: written for
+/// the certificate the clone served when the request first read it. A pass that sends
+/// nothing may follow an attempt that wrote the clone and not its outputs (a redelivered
+/// event, an answer lost in transit), so then every output is written.
+fn before(
+    current: &DistributionConfig,
+    first_read: &mut Option<Option<String>>,
+    unchanged: bool,
+) -> Before {
+    let served = current
+        .viewer_certificate
+        .as_ref()
+        .and_then(|v| v.acm_certificate_arn.clone());
+    let certificate = first_read.get_or_insert(served).clone();
+    if unchanged {
+        Before::Unknown
+    } else {
+        Before::Served { certificate }
     }
 }

@@ -8,6 +8,7 @@ use crate::aws::{AwsError, Distribution, ErrorKind};
 use crate::error::Error;
 use crate::event::{Phase, Request};
 use crate::properties::Properties;
+use std::future::Future;
 use tracing::{info, warn};
 
 /// How a wait ended.
@@ -21,9 +22,11 @@ pub(super) enum WaitEnd {
 }
 
 impl Lifecycle<'_> {
-    /// After a write: the clone's record kept, then the clone settled. With no deployment
-    /// to wait for, the record and the SSM outputs are written at the same time (one
-    /// round); else the record first, so that a clone never waits without one.
+    /// After a write: the clone's record kept and `alongside` done (an Update's tags), then
+    /// the clone settled. With no deployment to wait for, the record, `alongside` and the SSM
+    /// outputs are one round; else the record and `alongside` first, so that a clone never
+    /// waits without its record. Nothing else (old outputs removed, certificates tidied)
+    /// happens unless all of them succeeded.
     pub(super) async fn record_and_settle(
         &self,
         request: &Request,
@@ -31,20 +34,22 @@ impl Lifecycle<'_> {
         inputs: &PlanInputs,
         clone: Distribution,
         before: &Before,
+        alongside: impl Future<Output = Result<(), Error>>,
     ) -> Outcome {
         let record = self.keep_record(request, properties, inputs, &clone);
         if properties.wait_for_deployment && !clone.is_deployed() {
-            if let Err(e) = record.await {
+            let (recorded, done) = tokio::join!(record, alongside);
+            if let Err(e) = recorded.and(done) {
                 return failed(clone.id, e);
             }
             return self.settle(request, properties, clone, before).await;
         }
-        let (recorded, outcome) =
-            tokio::join!(record, self.finish(request, properties, &clone, before));
-        match recorded {
-            Ok(()) => outcome,
-            Err(e) => failed(clone.id, e),
+        let outputs = self.outputs(request, properties, &clone, before);
+        let (recorded, done, written) = tokio::join!(record, alongside, outputs);
+        if let Err(e) = recorded.and(done).and(written) {
+            return failed(clone.id, e);
         }
+        self.conclude(request, properties, &clone).await
     }
 
     /// Waits for deployment when asked, then writes the SSM parameters and answers.
@@ -172,3 +177,4 @@ impl Lifecycle<'_> {
         }
     }
 }
+

@@ -113,13 +113,13 @@ pub async fn run(
         reference,
         cause, "syncing the clones of an edited reference"
     );
-    let runner = &runner.for_fleet();
     // Time kept free to log and return (a fifth of the invocation, 1 to 10 s).
     let now = runner.aws.clock.now_ms();
     let deadline_ms = invocation
         .deadline_ms
         .saturating_sub(reserve(now, invocation.deadline_ms).as_millis() as u64);
     let wave_reserve = WAVE_RESERVE.min(Duration::from_millis(deadline_ms.saturating_sub(now) / 4));
+    let runner = &runner.for_fleet(deadline_ms);
     let reader = runner.reader(deadline_ms);
     let mut clones = match reader.list(Some(&reference)).await {
         Ok(clones) => clones,

@@ -413,7 +413,7 @@ async fn a_synced_clone_costs_its_read_its_owner_its_update_and_its_record() {
     let f = fleet(4, Limits::default()).await;
     edit_reference(&f.cf);
     let before = f.cf.calls().len();
-    let runner = f.provider.runner.for_fleet();
+    let runner = f.provider.runner.for_fleet(NOW_MS + 900_000);
     let reader = runner.reader(NOW_MS + 900_000);
     let states = reader.list(Some(REFERENCE_ID)).await.unwrap();
     assert_eq!(states.len(), 4);
@@ -429,4 +429,39 @@ async fn a_synced_clone_costs_its_read_its_owner_its_update_and_its_record() {
     assert_eq!(count("UpdateDistribution"), 4, "{calls:?}");
     assert_eq!(calls.len(), 13, "nothing else: {calls:?}");
     assert_eq!(count("ListDistributions"), 0, "the account is not listed");
+}
+
+#[tokio::test]
+async fn a_sync_under_sustained_throttling_fails_no_clone_for_it() {
+    let f = fleet(8, Limits::default()).await;
+    edit_reference(&f.cf);
+    // More throttles than the SDK's attempts would absorb, on the calls every clone makes.
+    for _ in 0..12 {
+        f.cf.fail_next("UpdateDistribution", ErrorKind::Throttled, "Rate exceeded");
+        f.cf.fail_next("GetDistribution", ErrorKind::Throttled, "Rate exceeded");
+    }
+    let deadline_ms = NOW_MS + 7_200_000;
+    let runner = f.provider.runner.for_fleet(deadline_ms);
+    let states = runner
+        .reader(deadline_ms)
+        .list(Some(REFERENCE_ID))
+        .await
+        .unwrap();
+    assert_eq!(
+        states.len(),
+        8,
+        "the reads were made again after each pause"
+    );
+    let options = Options {
+        deadline_ms,
+        ..options(4)
+    };
+    let report = super::run(&runner, states, &options, &ignore).await;
+    let counts = report.counts();
+    assert_eq!((counts.updated, counts.failed), (8, 0), "{report:?}");
+    assert_eq!(
+        f.updates().len(),
+        8 + 12,
+        "each throttled update made again, once more"
+    );
 }

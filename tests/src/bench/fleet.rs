@@ -51,7 +51,11 @@ pub const SYNC_CONFIG_THROTTLES: u32 = 3;
 
 /// One run of the `cfclone` CLI against `endpoint`: seconds from spawn to exit, exit
 /// status, standard output.
-async fn cli(bench: &Bench, endpoint: &str, args: &[&str]) -> Result<(f64, i32, String), String> {
+pub(super) async fn cli(
+    bench: &Bench,
+    endpoint: &str,
+    args: &[&str],
+) -> Result<(f64, i32, String), String> {
     let started = Instant::now();
     let output = crate::cli_command(&bench.config.cli, endpoint, super::REGION, POLL_MS)
         .args(args)

@@ -23,6 +23,8 @@ pub mod provider;
 pub mod proxy;
 pub mod report;
 pub mod results;
+pub mod scale;
+pub mod scale_report;
 pub mod sections;
 pub mod system;
 pub mod table;

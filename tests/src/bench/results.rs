@@ -38,6 +38,8 @@ pub struct Results {
     pub burst: Option<Burst>,
     #[serde(default)]
     pub fleet: Option<Fleet>,
+    #[serde(default)]
+    pub scale: Option<Scale>,
     pub other_work: Option<OtherWork>,
 }
 
@@ -276,4 +278,46 @@ pub struct CliRuns {
     pub calls: BTreeMap<String, u32>,
     /// The calls of one more run as rounds (calls of a round were in flight together).
     pub rounds: Vec<Vec<String>>,
+}
+
+/// The fleet at scale ([`super::scale`]).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Scale {
+    pub latency_ms: u64,
+    pub wave: usize,
+    pub rows: Vec<ScaleRow>,
+}
+
+/// One fleet in its account.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ScaleRow {
+    pub clones: usize,
+    /// Distributions in the account, the clones included.
+    pub account: usize,
+    /// `cfclone list --reference`: through the index.
+    pub list: ScaleList,
+    /// `cfclone list --reference --scan`: every distribution's tags.
+    pub scan: ScaleList,
+    pub sync: ScaleSync,
+    pub throttled_sync: ScaleSync,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ScaleList {
+    pub seconds: f64,
+    pub calls: CallsByStatus,
+    pub rounds: usize,
+    /// Clones listed.
+    pub listed: usize,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ScaleSync {
+    pub seconds: f64,
+    pub exit_code: i32,
+    /// Throttles armed.
+    pub armed: u64,
+    pub calls: CallsByStatus,
+    pub updated: usize,
+    pub failed: usize,
 }

@@ -16,6 +16,7 @@ pub fn all(r: &Results, out: &mut Vec<String>) {
     super::control::throttled(r, out);
     super::control::burst(r, out);
     super::fleet_report::section(r, out);
+    super::scale_report::section(r, out);
     super::control::notes(out);
 }
 

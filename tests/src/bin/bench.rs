@@ -8,11 +8,11 @@
 //!       [--cli PATH] [--fleet N] [--provider-env KEY=VALUE]… [--only PHASE,…]
 //! bench --render RESULTS_JSON --out FILE     (the report of an earlier run, measuring nothing)
 //!
-//! Phases: calls, cold, warm, match, teardown, latency, throttled, burst, fleet.
+//! Phases: calls, cold, warm, match, teardown, latency, throttled, burst, fleet, scale.
 //! --cli: the `cfclone` CLI (default: `cfclone` beside --binary, else target/release/cfclone).
 
 use cfclone_e2e::bench::results::{Counts, Results};
-use cfclone_e2e::bench::{Bench, Config, faults, fleet, log, measure, report, system};
+use cfclone_e2e::bench::{Bench, Config, faults, fleet, log, measure, report, scale, system};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -156,6 +156,9 @@ async fn measure_all(
     }
     if phases("fleet") {
         r.fleet = Some(fleet::fleet(bench).await?);
+    }
+    if phases("scale") {
+        r.scale = Some(scale::scale(bench).await?);
     }
     Ok(())
 }

@@ -136,9 +136,9 @@ pub async fn sync(
 ) -> ExitCode {
     // One bundle for the whole sync: the reference and the certificates are read once, and
     // each clone's Update plans on the read that decided it.
-    let runner = provider.runner.for_fleet();
-    let hour = Duration::from_secs(3600).as_millis() as u64;
-    let lifecycle = runner.reader(runner.aws.clock.now_ms() + hour);
+    let deadline_ms = provider.runner.aws.clock.now_ms() + options.timeout_s * 1000;
+    let runner = provider.runner.for_fleet(deadline_ms);
+    let lifecycle = runner.reader(deadline_ms);
     let states = match (clones.is_empty(), reference) {
         (true, None) => {
             return fail("name the clones to sync (CLONE_ID ...) or --reference DISTRIBUTION_ID");
@@ -155,7 +155,7 @@ pub async fn sync(
         wave: options.wave,
         force: options.force,
         may_wait: true,
-        deadline_ms: provider.runner.aws.clock.now_ms() + options.timeout_s * 1000,
+        deadline_ms,
         wave_reserve: Duration::ZERO,
         function: String::new(),
     };

@@ -347,3 +347,33 @@ async fn an_update_writes_only_the_outputs_whose_values_change() {
         Some("arn:aws:acm:us-east-1:123456789012:certificate/other")
     );
 }
+
+#[tokio::test]
+async fn a_redelivered_update_writes_the_outputs_its_first_delivery_could_not() {
+    let w = world();
+    let outputs = json!({"SsmParameterPrefix": "/cfclone/shop", "SsmRegions": ["us-west-2"]});
+    let (first, id) = created(&w, props(outputs.clone())).await;
+    let mut certified = props(outputs);
+    certified["CertificateArn"] = json!("arn:aws:acm:us-east-1:123456789012:certificate/other");
+    *w.ssm.fail_puts.lock().unwrap() = true;
+    failure(
+        w.run(&update(
+            &id,
+            certified.clone(),
+            first.properties.raw.clone(),
+        ))
+        .await,
+    );
+    *w.ssm.fail_puts.lock().unwrap() = false;
+    // The clone has the certificate already; the outputs do not.
+    success(
+        w.run(&update(&id, certified, first.properties.raw.clone()))
+            .await,
+    );
+    assert_eq!(
+        w.ssm
+            .value("us-west-2", "/cfclone/shop/certificate-arn")
+            .as_deref(),
+        Some("arn:aws:acm:us-east-1:123456789012:certificate/other")
+    );
+}
