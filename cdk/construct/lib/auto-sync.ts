@@ -3,7 +3,6 @@
 import { Aws, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { CfcloneError } from './errors';
@@ -14,7 +13,6 @@ export class AutoSync {
 
   constructor(
     private readonly provider: Construct,
-    private readonly role: iam.IRole,
     private readonly fn: lambda.Function,
   ) {}
 

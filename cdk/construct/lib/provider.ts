@@ -94,7 +94,7 @@ export class ClonedDistributionProvider extends Construct {
     });
     selfInvokePolicy(this, this.role, this.function);
     acknowledgeProviderWildcards(this, this.logGroup, this.function);
-    this.autoSync = new AutoSync(this, this.role, this.function);
+    this.autoSync = new AutoSync(this, this.function);
   }
 
   /**

@@ -5,7 +5,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ClonedDistribution } from '../lib/cloned-distribution';
 import { newApp, newStack } from './helpers';
-import { shop, statements, actionsOf, statementGranting } from './provider-helpers';
+import { shop, statements, actionsOf } from './provider-helpers';
 
 describe('automatic sync', () => {
   it('adds one rule per reference on its successful UpdateDistribution, and lists clones of this stack only', () => {
