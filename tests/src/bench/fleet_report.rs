@@ -18,7 +18,7 @@ pub fn plan_floor(f: &Fleet) -> (u32, usize) {
 }
 
 /// Calls by operation and the throttled ones: (all calls, throttled, by operation).
-fn totals(calls: &CallsByStatus) -> (u32, u32, BTreeMap<String, u32>) {
+pub(super) fn totals(calls: &CallsByStatus) -> (u32, u32, BTreeMap<String, u32>) {
     let mut by_op = BTreeMap::new();
     let (mut all, mut throttled) = (0, 0);
     for (op, statuses) in calls {

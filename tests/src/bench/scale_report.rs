@@ -1,8 +1,8 @@
 //! BENCHMARKS.md's section 11: the fleet at scale ([`super::scale`]).
 
+use super::fleet_report::totals;
 use super::report::calls_text;
-use super::results::{CallsByStatus, Results, ScaleList, ScaleRow, ScaleSync};
-use std::collections::BTreeMap;
+use super::results::{Results, ScaleList, ScaleRow, ScaleSync};
 
 /// What a sync reads once for all its clones: the index's pages, the reference's
 /// configuration, the certificates.
@@ -14,22 +14,6 @@ const SHARED: [&str; 3] = [
 /// The calls a synced clone needs beyond the shared reads: its read, its ownership tags,
 /// its update, its record.
 pub const PER_CLONE_FLOOR: u32 = 4;
-
-/// (all calls, throttled answers, calls by operation).
-fn totals(calls: &CallsByStatus) -> (u32, u32, BTreeMap<String, u32>) {
-    let mut by_op = BTreeMap::new();
-    let (mut all, mut throttled) = (0, 0);
-    for (op, statuses) in calls {
-        for (status, n) in statuses {
-            all += n;
-            if *status >= 400 {
-                throttled += n;
-            }
-            *by_op.entry(op.clone()).or_insert(0) += n;
-        }
-    }
-    (all, throttled, by_op)
-}
 
 fn listing(l: &ScaleList) -> String {
     let (all, _, by_op) = totals(&l.calls);
