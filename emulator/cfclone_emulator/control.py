@@ -11,6 +11,12 @@ Served by the emulator's own process under /_cfclone/, a path no AWS service use
          403, …, otherwise 400), and a stock message. `count` absent: 1; -1: until cleared.
          Each matching AWS request uses one up and is answered with the error in the
          service's own wire shape (wire.error_response) without reaching moto.
+         With "rate": n (calls a second) instead of a count, the fault is a token bucket
+         that holds "burst" calls (default: one second's worth) and refills at n a second:
+         a matching call that finds a token takes it and goes through; one that finds none
+         is answered with the error, until cleared. AWS publishes no such rate for
+         CloudFront; this is a test's setting, so that backing off spares calls as it does
+         on AWS (a count-based fault is met by whichever calls come first).
   GET    /_cfclone/faults   the faults still armed, with what is left of their counts
   DELETE /_cfclone/faults   clears them
   POST   /_cfclone/latency  {"ms": 50}: wait that long before answering every AWS call
@@ -84,7 +90,14 @@ class State:
             "message": spec.get("message") or wire.default_message(code),
             "count": int(spec.get("count", 1)),
         }
-        if fault["count"] == 0 or fault["count"] < -1:
+        if "rate" in spec:
+            rate = float(spec["rate"])
+            burst = float(spec.get("burst") or max(rate, 1.0))
+            if rate <= 0 or burst < 1:
+                raise ValueError('"rate" is positive and "burst" at least 1')
+            fault.update(count=-1, rate=rate, burst=burst, tokens=burst,
+                         refilled=time.monotonic(), passed=0, refused=0)
+        elif fault["count"] == 0 or fault["count"] < -1:
             raise ValueError('"count" is a positive number, or -1 for until cleared')
         with self.lock:
             self.faults.append(fault)
@@ -94,6 +107,8 @@ class State:
         with self.lock:
             for fault in self.faults:
                 if fault["service"] == service and fault["operation"] in (None, operation):
+                    if "rate" in fault and _take_token(fault):
+                        continue
                     if fault["count"] > 0:
                         fault["count"] -= 1
                         if fault["count"] == 0:
@@ -109,6 +124,20 @@ class State:
             self.calls.append(call)
             self.journal.append(call)
         return call
+
+
+def _take_token(fault: dict) -> bool:
+    """Whether the rate fault's bucket lets this call through (a token taken), counting
+    what it passed and refused."""
+    now = time.monotonic()
+    fault["tokens"] = min(fault["burst"], fault["tokens"] + (now - fault["refilled"]) * fault["rate"])
+    fault["refilled"] = now
+    if fault["tokens"] >= 1:
+        fault["tokens"] -= 1
+        fault["passed"] += 1
+        return True
+    fault["refused"] += 1
+    return False
 
 
 def _status_line(status: int) -> str:

@@ -146,11 +146,7 @@ impl Error {
                     .collect::<Vec<_>>()
                     .join("; ")
             ),
-            Self::Record { name, error } => format!(
-                "keeping the clone's record {name} (us-east-1): {}; the provider's role needs ssm:PutParameter, ssm:GetParameter and ssm:DeleteParameters on arn:aws:ssm:us-east-1:ACCOUNT:parameter{}/*",
-                explain(error),
-                crate::record::RECORD_PREFIX
-            ),
+            Self::Record { name, error } => record_failure(name, error),
             Self::Cleanup { what, error } => format!("{what}: {}", explain(error)),
             Self::NotAdoptable(error) => format!(
                 "{error}; the existing distribution's id was not given, so it cannot be adopted"
@@ -241,6 +237,26 @@ pub fn panic_detail(payload: Box<dyn std::any::Any + Send>) -> String {
         .map(|s| (*s).to_owned())
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "panic".into())
+}
+
+/// A failure to keep, read or remove a clone's record (or, through `GetParametersByPath`,
+/// the records of them all), and the permission it needs when it was denied.
+fn record_failure(name: &str, error: &AwsError) -> String {
+    use crate::record::RECORD_PREFIX;
+    let (doing, resource) = match error.operation {
+        "PutParameter" => ("keeping the clone's record", format!("{RECORD_PREFIX}/*")),
+        "DeleteParameters" => ("removing the clone's record", format!("{RECORD_PREFIX}/*")),
+        "GetParametersByPath" => ("reading the clones' records", RECORD_PREFIX.to_owned()),
+        _ => ("reading the clone's record", format!("{RECORD_PREFIX}/*")),
+    };
+    let mut text = format!("{doing} {name} (us-east-1): {}", explain(error));
+    if error.is(ErrorKind::AccessDenied) {
+        text.push_str(&format!(
+            "; the provider's role needs ssm:{} on arn:aws:ssm:us-east-1:ACCOUNT:parameter{resource}",
+            error.operation
+        ));
+    }
+    text
 }
 
 /// An AWS failure as a reason, with the way out where we know it.

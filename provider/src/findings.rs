@@ -242,11 +242,16 @@ pub fn in_account<'a>(
 }
 
 /// The quotas the clone would reach or pass (within 10% counts): `distributions` is how
-/// many the account has before the clone.
-pub fn quotas(distributions: usize, planned: &DistributionConfig) -> Vec<Finding> {
+/// many the account has before the clone, when it was listed (else that quota is not
+/// checked).
+pub fn quotas(distributions: Option<usize>, planned: &DistributionConfig) -> Vec<Finding> {
     let count = |quantity: Option<i32>| quantity.map_or(0, |q| q.max(0) as usize);
     let used = [
-        (DISTRIBUTIONS_PER_ACCOUNT, distributions + 1),
+        // Not listed: 0 stands for "not checked" and finds nothing.
+        (
+            DISTRIBUTIONS_PER_ACCOUNT,
+            distributions.map_or(0, |n| n + 1),
+        ),
         (
             ALIASES_PER_DISTRIBUTION,
             count(planned.aliases.as_ref().map(|a| a.quantity)),

@@ -64,6 +64,7 @@ pub fn plan(properties: &Properties, preflight: &Preflight) -> Value {
         inputs,
         planned,
         findings,
+        distributions,
     } = preflight;
     let changes = crate::fields::changes(&inputs.reference, planned);
     json!({
@@ -75,5 +76,6 @@ pub fn plan(properties: &Properties, preflight: &Preflight) -> Value {
         "originAccessControlBuckets": crate::plan::origin_access_control_buckets(planned),
         "findings": findings.iter().map(|f| json!({"kind": f.kind(), "blocks": f.blocks(), "text": f.text()})).collect::<Vec<_>>(),
         "blocked": findings.iter().any(|f| f.blocks()),
+        "accountDistributions": distributions,
     })
 }

@@ -15,7 +15,7 @@
 use crate::aws::ErrorKind;
 use crate::error::Error;
 use crate::event::{Request, RequestType};
-use crate::lifecycle::{Lifecycle, SyncDecision};
+use crate::lifecycle::{Lifecycle, Listing, SyncDecision};
 use crate::properties::Properties;
 use crate::report;
 use crate::runner::{Invocation, Runner};
@@ -458,7 +458,7 @@ async fn plan(
         Properties::parse(&declared, &context.region).map_err(|e| failed(Error::Property(e)))?;
     let caller_reference = format!("cfclone-api-plan-{}", call.request_id);
     let preflight = reader
-        .preflight(&properties, &caller_reference)
+        .preflight(&properties, &caller_reference, Listing::WhenNeeded)
         .await
         .map_err(failed)?;
     Ok((200, report::plan(&properties, &preflight)))

@@ -546,9 +546,9 @@ async fn diff_and_plan_make_only_the_reads_they_need() {
     assert_eq!(plan.code, 0, "{}", plan.stderr);
     assert_eq!(
         operations(h.moto.calls().await),
-        // The plan's two reads and the findings' listing of the account's distributions,
-        // read together; the alias is asked about through the reference only when it
-        // carries the clone's certificate (it does not here).
+        // The plan's two reads, then the account's distributions listed: the alias can be
+        // asked about through the reference only when it carries the clone's certificate
+        // (it does not here), so this account's are looked through instead.
         [
             "GetDistributionConfig",
             "ListCertificates",
@@ -723,7 +723,9 @@ async fn an_unreachable_endpoint_fails_the_cli_at_once_naming_it() {
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(
         stderr.contains("GetParametersByPath failed")
-            && stderr.contains("could not connect to the endpoint")
+            && stderr.contains(&format!(
+                "could not connect to the endpoint URL \"{endpoint}/\""
+            ))
             && stderr.contains("AWS_ENDPOINT_URL"),
         "{stderr}"
     );

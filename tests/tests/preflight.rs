@@ -1,8 +1,9 @@
 //! `cfclone plan`'s findings on the strict emulator, the real binary: an alias another
-//! distribution or distribution tenant already holds, in this account (found in
-//! `ListDistributions`) and in another one (found by `ListDomainConflicts` through the
-//! reference, which CloudFront answers only when the reference's certificate covers the
-//! alias; `ListConflictingAliases`, which misses tenants, when it is denied).
+//! distribution or distribution tenant already holds, in this account or another one
+//! (found by `ListDomainConflicts` through the reference, which CloudFront answers only
+//! when the reference's certificate covers the alias; `ListConflictingAliases`, which
+//! misses tenants, when it is denied). The account's `ListDistributions` names this
+//! account's holders, and stands in when the reference cannot be asked through.
 
 use aws_sdk_cloudfront::types::Aliases;
 use cfclone_e2e::aws::Aws;
@@ -177,6 +178,37 @@ async fn an_alias_in_use_in_another_account_is_found_through_the_reference() {
         "one question per alias"
     );
     assert_eq!(h.moto.count("ListConflictingAliases").await, 0);
+    assert_eq!(h.moto.count("ListDistributions").await, 1, "to name ours");
+
+    // Nothing in the way: the plan's reads, then the question; the account is not listed.
+    h.moto.clear_calls().await;
+    let free = h
+        .cli(&[
+            "plan",
+            "--reference",
+            &reference,
+            "--alias",
+            "free.shop.example.com",
+        ])
+        .await;
+    assert_eq!(free.code, 0, "{}\n{}", free.stdout, free.stderr);
+    let mut operations: Vec<String> = h
+        .moto
+        .calls()
+        .await
+        .into_iter()
+        .map(|c| c.operation)
+        .collect();
+    operations.sort();
+    assert_eq!(
+        operations,
+        [
+            "GetDistributionConfig",
+            "ListCertificates",
+            "ListDomainConflicts"
+        ]
+    );
+    assert!(free.stdout.contains("--list-account"), "{}", free.stdout);
 }
 
 /// A distribution tenant's id as CloudFront makes them (the aws-cli example's shape).

@@ -1,6 +1,6 @@
 //! ACM in us-east-1 on the SDK.
 
-use super::client::{Connect, UnreachableIsFinal};
+use super::client::{Connect, NamesTheEndpoint, UnreachableIsFinal};
 use super::client::{classify, missing};
 use super::{AwsError, Certificates, Requested};
 use crate::certificate_request::{Request, Validation};
@@ -25,7 +25,8 @@ impl SdkCertificates {
     pub fn new(sdk: &SdkConfig, connect: Connect) -> Self {
         let mut config = aws_sdk_acm::config::Builder::from(sdk)
             .region(Region::new(CERTIFICATE_REGION))
-            .retry_classifier(QuotaIsFinal);
+            .retry_classifier(QuotaIsFinal)
+            .interceptor(NamesTheEndpoint);
         if connect == Connect::FailFast {
             config = config.retry_classifier(UnreachableIsFinal::default());
         }

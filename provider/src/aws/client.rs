@@ -7,8 +7,12 @@ use super::{AwsError, ErrorKind, error_chain};
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, SdkConfig};
+use aws_sdk_cloudfront::config::Intercept;
+use aws_sdk_cloudfront::config::interceptors::{
+    BeforeTransmitInterceptorContextRef, FinalizerInterceptorContextMut,
+};
 use aws_sdk_cloudfront::config::{ConfigBag, HttpClient, RuntimeComponents, SharedHttpClient};
-use aws_sdk_cloudfront::error::{BoxError, ProvideErrorMetadata, SdkError};
+use aws_sdk_cloudfront::error::{BoxError, ConnectorError, ProvideErrorMetadata, SdkError};
 use aws_smithy_runtime_api::client::connector_metadata::ConnectorMetadata;
 use aws_smithy_runtime_api::client::dns::ResolveDnsError;
 use aws_smithy_runtime_api::client::http::{HttpConnectorSettings, SharedHttpConnector};
@@ -17,6 +21,7 @@ use aws_smithy_runtime_api::client::orchestrator::OrchestratorError;
 use aws_smithy_runtime_api::client::retries::classifiers::{
     ClassifyRetry, RetryAction, RetryClassifierPriority,
 };
+use aws_smithy_types::config_bag::{Storable, StoreReplace};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -110,6 +115,94 @@ impl ClassifyRetry for UnreachableIsFinal {
     }
 }
 
+/// Names the endpoint in a failure to reach it, as the AWS CLI does (`Could not connect to
+/// the endpoint URL: "…"`): hyper's connect error says only why. The connector error is
+/// wrapped, its kind kept, before the retry classifiers see it; [`unreachable`] still finds
+/// the cause among the wrapper's sources.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NamesTheEndpoint;
+
+impl Intercept for NamesTheEndpoint {
+    fn name(&self) -> &'static str {
+        "names the endpoint it could not reach"
+    }
+
+    fn read_before_transmit(
+        &self,
+        context: &BeforeTransmitInterceptorContextRef<'_>,
+        _components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        // The request is the connector's once sent: its URL is kept with the attempt's state.
+        let url = AttemptUrl(endpoint_url(context.request().uri()));
+        cfg.interceptor_state().store_put(url);
+        Ok(())
+    }
+
+    fn modify_before_attempt_completion(
+        &self,
+        context: &mut FinalizerInterceptorContextMut<'_>,
+        _components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let Some(AttemptUrl(url)) = cfg.load::<AttemptUrl>().cloned() else {
+            return Ok(());
+        };
+        let Some(slot) = context.output_or_error_mut() else {
+            return Ok(());
+        };
+        let Err(error) = slot else { return Ok(()) };
+        let Some(cause) = error.as_connector_error().filter(|e| unreachable(*e)) else {
+            return Ok(());
+        };
+        let (io, timeout, kind) = (cause.is_io(), cause.is_timeout(), cause.as_other());
+        let wrapped: BoxError = Box::new(EndpointUnreachable {
+            url,
+            cause: error_chain(cause),
+        });
+        *error = OrchestratorError::connector(if io {
+            ConnectorError::io(wrapped)
+        } else if timeout {
+            ConnectorError::timeout(wrapped)
+        } else {
+            ConnectorError::other(wrapped, kind)
+        });
+        Ok(())
+    }
+}
+
+/// The URL an attempt was sent to.
+#[derive(Debug, Clone)]
+struct AttemptUrl(String);
+
+impl Storable for AttemptUrl {
+    type Storer = StoreReplace<Self>;
+}
+
+/// The URL a request went to, without its query.
+fn endpoint_url(uri: &str) -> String {
+    uri.split('?').next().unwrap_or(uri).to_owned()
+}
+
+/// A failure to reach `url`, and why (the connector's error, said).
+#[derive(Debug)]
+struct EndpointUnreachable {
+    url: String,
+    cause: String,
+}
+
+impl std::fmt::Display for EndpointUnreachable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "could not connect to the endpoint URL \"{}\" ({})",
+            self.url, self.cause
+        )
+    }
+}
+
+impl std::error::Error for EndpointUnreachable {}
+
 /// Whether a connector error, or one of its sources, says the endpoint cannot be reached.
 pub(crate) fn unreachable(error: &(dyn std::error::Error + 'static)) -> bool {
     use std::io::ErrorKind as Io;
@@ -121,7 +214,11 @@ pub(crate) fn unreachable(error: &(dyn std::error::Error + 'static)) -> bool {
                 Io::ConnectionRefused | Io::HostUnreachable | Io::NetworkUnreachable
             )
         });
-        if refused || e.is::<ResolveDnsError>() || e.to_string().starts_with("dns error") {
+        if refused
+            || e.is::<ResolveDnsError>()
+            || e.is::<EndpointUnreachable>()
+            || e.to_string().starts_with("dns error")
+        {
             return true;
         }
         source = e.source();
@@ -236,12 +333,26 @@ where
             operation,
             ErrorKind::Transport,
             format!(
-                "could not connect to the endpoint ({}); check the network, and AWS_ENDPOINT_URL if it is set",
-                error_chain(&err)
+                "{}; check the network, and AWS_ENDPOINT_URL if it is set",
+                unreachable_chain(&err)
             ),
         ),
         _ => AwsError::new(operation, ErrorKind::Transport, error_chain(&err)),
     }
+}
+
+/// A failure to connect, said from the endpoint on: `could not connect to the endpoint URL
+/// "…" (<causes>)` (the SDK's "dispatch failure" and "io error" layers left out), or, with
+/// no URL known, `could not connect to the endpoint (<causes>)`.
+fn unreachable_chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut source = Some(err);
+    while let Some(e) = source {
+        if let Some(named) = e.downcast_ref::<EndpointUnreachable>() {
+            return named.to_string();
+        }
+        source = e.source();
+    }
+    format!("could not connect to the endpoint ({})", error_chain(err))
 }
 
 pub(crate) fn missing(operation: &'static str, what: &str) -> AwsError {

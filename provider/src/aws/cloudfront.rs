@@ -1,6 +1,6 @@
 //! CloudFront on the SDK.
 
-use super::client::{Connect, UnreachableIsFinal};
+use super::client::{Connect, NamesTheEndpoint, UnreachableIsFinal};
 use super::client::{classify, missing};
 use super::unknown::{self, RawResponse};
 use super::{AwsError, Configured, Conflict, Distribution, Distributions, Listed};
@@ -21,11 +21,13 @@ impl SdkDistributions {
     /// every call.
     pub fn new(config: &SdkConfig, connect: Connect) -> Self {
         use aws_sdk_cloudfront::config::retry::{RetryPartition, TokenBucket};
-        let mut config = aws_sdk_cloudfront::config::Builder::from(config).retry_partition(
-            RetryPartition::custom("cfclone-cloudfront")
-                .token_bucket(TokenBucket::unlimited())
-                .build(),
-        );
+        let mut config = aws_sdk_cloudfront::config::Builder::from(config)
+            .retry_partition(
+                RetryPartition::custom("cfclone-cloudfront")
+                    .token_bucket(TokenBucket::unlimited())
+                    .build(),
+            )
+            .interceptor(NamesTheEndpoint);
         if connect == Connect::FailFast {
             config = config.retry_classifier(UnreachableIsFinal::default());
         }

@@ -3,7 +3,7 @@
 //! is the account's for the name, shared by every certificate that names it, so none is
 //! deleted).
 
-use super::client::{Connect, UnreachableIsFinal, classify, missing};
+use super::client::{Connect, NamesTheEndpoint, UnreachableIsFinal, classify, missing};
 use super::{AwsError, HostedZone, Zones};
 use crate::certificate_request::Record;
 use aws_config::SdkConfig;
@@ -22,7 +22,7 @@ pub struct SdkZones {
 
 impl SdkZones {
     pub fn new(sdk: &SdkConfig, connect: Connect) -> Self {
-        let mut config = aws_sdk_route53::config::Builder::from(sdk);
+        let mut config = aws_sdk_route53::config::Builder::from(sdk).interceptor(NamesTheEndpoint);
         if connect == Connect::FailFast {
             config = config.retry_classifier(UnreachableIsFinal::default());
         }

@@ -1,7 +1,7 @@
 //! SSM Parameter Store on the SDK.
 
 use super::client::classify;
-use super::client::{Connect, UnreachableIsFinal};
+use super::client::{Connect, NamesTheEndpoint, UnreachableIsFinal};
 use super::{AwsError, ErrorKind, Parameters};
 use aws_config::{Region, SdkConfig};
 use std::collections::HashMap;
@@ -30,7 +30,8 @@ impl SdkParameters {
             .entry(region.to_owned())
             .or_insert_with(|| {
                 let mut config = aws_sdk_ssm::config::Builder::from(&self.config)
-                    .region(Region::new(region.to_owned()));
+                    .region(Region::new(region.to_owned()))
+                    .interceptor(NamesTheEndpoint);
                 if self.connect == Connect::FailFast {
                     config = config.retry_classifier(UnreachableIsFinal::default());
                 }

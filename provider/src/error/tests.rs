@@ -89,3 +89,29 @@ fn every_reason_names_its_property_or_operation_first() {
         assert_eq!(error.reason(), reason);
     }
 }
+
+#[test]
+fn a_record_failure_says_what_was_done_and_names_the_permission_only_when_denied() {
+    let record = |operation, kind| Error::Record {
+        name: "/cfclone/records/".into(),
+        error: AwsError::new(operation, kind, "no"),
+    };
+    let denied = record("GetParametersByPath", ErrorKind::AccessDenied).reason();
+    assert!(
+        denied.starts_with("reading the clones' records /cfclone/records/ (us-east-1)")
+            && denied.ends_with(
+                "needs ssm:GetParametersByPath on arn:aws:ssm:us-east-1:ACCOUNT:parameter/cfclone/records"
+            ),
+        "{denied}"
+    );
+    let put = record("PutParameter", ErrorKind::AccessDenied).reason();
+    assert!(
+        put.starts_with("keeping the clone's record")
+            && put.ends_with(
+                "ssm:PutParameter on arn:aws:ssm:us-east-1:ACCOUNT:parameter/cfclone/records/*"
+            ),
+        "{put}"
+    );
+    let unreachable = record("GetParametersByPath", ErrorKind::Transport).reason();
+    assert!(!unreachable.contains("needs"), "{unreachable}");
+}

@@ -110,8 +110,8 @@ fn wildcards_overlap_at_any_depth_either_way() {
 #[test]
 fn quotas_are_found_within_ten_percent_and_over() {
     let planned = test_support::reference();
-    assert!(quotas(10, &planned).is_empty());
-    let near = quotas(449, &planned);
+    assert!(quotas(Some(10), &planned).is_empty());
+    let near = quotas(Some(449), &planned);
     assert_eq!(
         near,
         vec![Finding::Quota {
@@ -121,7 +121,8 @@ fn quotas_are_found_within_ten_percent_and_over() {
         }]
     );
     assert!(!near[0].blocks());
-    let over = quotas(500, &planned);
+    let over = quotas(Some(500), &planned);
     assert!(over[0].blocks(), "{over:?}");
     assert!(over[0].text().contains("over it"), "{}", over[0].text());
+    assert!(quotas(None, &planned).is_empty(), "not listed: not checked");
 }

@@ -34,7 +34,7 @@ pub use crate::event::Owner;
 pub use budget::{Budget, MIN_SLEEP, POLL_ALLOWANCE, WaitDecision, reserve};
 pub use fleet::{CloneState, SyncDecision};
 pub use inputs::PlanInputs;
-pub use preflight::Preflight;
+pub use preflight::{Listing, Preflight};
 
 /// How often a conflicting concurrent change (`PreconditionFailed`) is retried.
 pub const MAX_CONFLICT_RETRIES: usize = 5;

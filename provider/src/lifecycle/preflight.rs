@@ -1,14 +1,18 @@
-//! The dry run's findings beyond the plan ([`crate::findings`]): the account's
-//! distributions are listed once (aliases in use here, the distribution quota), and other
-//! accounts' distributions and distribution tenants are asked about each alias through
-//! `ListDomainConflicts` — which CloudFront answers only through a distribution whose
-//! certificate covers the alias, so through the reference when it carries the certificate
-//! the clone gets. CloudFront's API Reference recommends it over `ListConflictingAliases`,
-//! which "only supports standard distributions"; when `ListDomainConflicts` is denied or
-//! the endpoint does not know it, the older operation is asked instead, and a finding
-//! says that tenants were not seen. Reads only; the listing runs alongside the plan's reads
-//! and those questions, so a dry run takes as many rounds of calls as the listing has
-//! pages (at least two when other accounts are asked).
+//! The dry run's findings beyond the plan ([`crate::findings`]): each alias is asked about
+//! through `ListDomainConflicts` — which CloudFront answers only through a distribution
+//! whose certificate covers the alias, so through the reference when it carries the
+//! certificate the clone gets — for the distributions and distribution tenants of every
+//! account that hold it, this one's among them. CloudFront's API Reference recommends it
+//! over `ListConflictingAliases`, which "only supports standard distributions"; when
+//! `ListDomainConflicts` is denied or the endpoint does not know it, the older operation is
+//! asked instead, and a finding says that tenants were not seen.
+//!
+//! The account's distributions are listed (a call per 100) only when that answers what
+//! CloudFront could not: when asked to ([`Listing::Always`]: the distributions quota), when
+//! an alias could not be asked about, and when a conflict was reported — CloudFront masks
+//! the ids it reports, and the listing tells which are this account's and names them. So a
+//! dry run with nothing in its way costs its floor, whatever the account holds: the plan's
+//! reads together, then a question per alias.
 
 use super::{Lifecycle, PlanInputs};
 use crate::aws::{AwsError, Conflict, ErrorKind, Listed};
@@ -24,49 +28,79 @@ pub struct Preflight {
     pub inputs: PlanInputs,
     pub planned: DistributionConfig,
     pub findings: Vec<Finding>,
+    /// How many distributions the account holds, when it was listed.
+    pub distributions: Option<usize>,
+}
+
+/// When a dry run lists the account's distributions.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Listing {
+    /// Only when CloudFront's answers leave a question open (see the module's comment).
+    #[default]
+    WhenNeeded,
+    /// Always: the distributions quota is checked too.
+    Always,
+}
+
+/// The plan and the answers about its aliases, before the listing.
+struct Planning {
+    inputs: PlanInputs,
+    planned: DistributionConfig,
+    /// Each alias: the conflicts CloudFront reported, or why it could not be asked.
+    asked: Vec<(String, Result<Vec<Conflict>, Finding>)>,
+    /// Tenants were not seen (`ListConflictingAliases` answered).
+    older: Option<Finding>,
+    /// The certificate a Create would request.
+    to_request: Option<Finding>,
 }
 
 impl Lifecycle<'_> {
     /// The dry run: the plan (its inputs read, then the other accounts asked about its
-    /// aliases) while the account's distributions are listed, page after page; then what
+    /// aliases), the account listed when `listing` or the answers call for it; then what
     /// stands in its way.
     pub async fn preflight(
         &self,
         properties: &Properties,
         caller_reference: &str,
+        listing: Listing,
     ) -> Result<Preflight, Error> {
-        let planning = async {
-            let (inputs, to_request) = match self.inputs(properties).await {
-                Err(Error::Certificate(_)) if properties.certificate_validation.is_some() => {
-                    let finding = self.certificate_to_request(properties).await?;
-                    let reference = self
-                        .aws
-                        .distributions
-                        .get_config(&properties.reference_distribution_id);
-                    let to_be_requested = async { Ok(Choice::ToBeRequested) };
-                    let inputs = self.inputs_from(properties, reference, to_be_requested);
-                    (inputs.await?, Some(finding))
-                }
-                other => (other?, None),
-            };
-            let planned = inputs.plan(properties, caller_reference)?;
-            let (asked, older) = self.other_accounts(properties, &inputs, &planned).await;
-            Ok::<_, Error>((inputs, planned, asked, older, to_request))
+        let always = listing == Listing::Always;
+        let listed = async {
+            match always {
+                true => self.aws.distributions.list().await.map(Some),
+                false => Ok(None),
+            }
         };
         let (planning, listed) =
-            futures_util::future::join(planning, self.aws.distributions.list()).await;
-        let (inputs, planned, asked, older, to_request) = planning?;
-        let listed = listed?;
-        let mut found = findings::in_account(
-            &crate::fields::aliases(&planned),
-            listed.iter().map(|l| (l.id.as_str(), l.aliases.as_slice())),
-        );
+            futures_util::future::join(self.planning(properties, caller_reference), listed).await;
+        let Planning {
+            inputs,
+            planned,
+            asked,
+            older,
+            to_request,
+        } = planning?;
+        let open = asked
+            .iter()
+            .any(|(_, answer)| answer.as_ref().map_or(true, |found| !found.is_empty()));
+        let listed = match listed? {
+            None if open => Some(self.aws.distributions.list().await?),
+            listed => listed,
+        };
+        let mut found = Vec::new();
+        if let Some(listed) = &listed {
+            found = findings::in_account(
+                &crate::fields::aliases(&planned),
+                listed.iter().map(|l| (l.id.as_str(), l.aliases.as_slice())),
+            );
+        }
+        let none: &[Listed] = &[];
         for (alias, answer) in asked {
             match answer {
                 Ok(conflicts) => found.extend(
                     conflicts
                         .into_iter()
-                        .filter(|c| !ours(c, &listed))
+                        .filter(|c| !ours(c, listed.as_deref().unwrap_or(none)))
                         .map(|c| elsewhere(&alias, c)),
                 ),
                 Err(not_checked) => found.push(not_checked),
@@ -74,11 +108,44 @@ impl Lifecycle<'_> {
         }
         found.extend(older);
         found.extend(to_request);
-        found.extend(findings::quotas(listed.len(), &planned));
+        let distributions = listed.as_ref().map(Vec::len);
+        found.extend(findings::quotas(distributions, &planned));
         Ok(Preflight {
             inputs,
             planned,
             findings: found,
+            distributions,
+        })
+    }
+
+    /// The plan's inputs read (or the certificate a Create would request, checked), the
+    /// configuration planned, and each alias asked about.
+    async fn planning(
+        &self,
+        properties: &Properties,
+        caller_reference: &str,
+    ) -> Result<Planning, Error> {
+        let (inputs, to_request) = match self.inputs(properties).await {
+            Err(Error::Certificate(_)) if properties.certificate_validation.is_some() => {
+                let finding = self.certificate_to_request(properties).await?;
+                let reference = self
+                    .aws
+                    .distributions
+                    .get_config(&properties.reference_distribution_id);
+                let to_be_requested = async { Ok(Choice::ToBeRequested) };
+                let inputs = self.inputs_from(properties, reference, to_be_requested);
+                (inputs.await?, Some(finding))
+            }
+            other => (other?, None),
+        };
+        let planned = inputs.plan(properties, caller_reference)?;
+        let (asked, older) = self.other_accounts(properties, &inputs, &planned).await;
+        Ok(Planning {
+            inputs,
+            planned,
+            asked,
+            older,
+            to_request,
         })
     }
 

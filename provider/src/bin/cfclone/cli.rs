@@ -106,10 +106,11 @@ pub enum Command {
     },
     /// A dry run: the configuration a clone would get, as the fields it changes against the
     /// reference, the certificate it would use, and what to check first: aliases other
-    /// distributions and distribution tenants hold (this account's, and other accounts'
-    /// through ListDomainConflicts when the reference carries the clone's certificate), quotas
-    /// within 10% or passed, permissions the reference needs, S3 buckets whose policy must
-    /// allow the clone. Writes nothing. Exit 1 when a finding blocks the clone.
+    /// distributions and distribution tenants hold, in this account or any other (asked
+    /// through ListDomainConflicts when the reference carries the clone's certificate, else
+    /// found by listing this account's distributions), quotas within 10% or passed,
+    /// permissions the reference needs, S3 buckets whose policy must allow the clone. Writes
+    /// nothing. Exit 1 when a finding blocks the clone.
     Plan {
         /// The resource's properties as JSON: an object of properties, or a template whose
         /// Custom::ClonedDistribution resource is used (see --resource).
@@ -130,6 +131,11 @@ pub enum Command {
         /// The stack's region, the default of SsmRegions.
         #[arg(long, value_name = "REGION", default_value = "us-east-1")]
         stack_region: String,
+        /// Also list the account's distributions (a call per 100) to check the distributions
+        /// quota. Without it they are listed only when CloudFront's answers need it: an
+        /// alias it could not be asked about, or a conflict to name.
+        #[arg(long)]
+        list_account: bool,
     },
     /// Show which ACM certificate (us-east-1) a clone with these aliases would get, and why
     /// each other certificate would not do (not issued, expired, key type, private CA,

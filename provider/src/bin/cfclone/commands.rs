@@ -43,6 +43,7 @@ pub async fn run(cli: Cli, out: &mut impl Write) -> ExitCode {
             aliases,
             origin_domain_name,
             stack_region,
+            list_account,
         } => {
             let declared = match preflight::declared(
                 properties.as_deref(),
@@ -54,7 +55,11 @@ pub async fn run(cli: Cli, out: &mut impl Write) -> ExitCode {
                 Ok(declared) => declared,
                 Err(message) => return fail(message),
             };
-            preflight::plan(&provider, &declared, &stack_region, output, out).await
+            let listing = match list_account {
+                true => cfclone::lifecycle::Listing::Always,
+                false => cfclone::lifecycle::Listing::WhenNeeded,
+            };
+            preflight::plan(&provider, &declared, &stack_region, listing, output, out).await
         }
         Command::Certificates { aliases } => {
             preflight::certificates(&provider, &aliases, output, out).await

@@ -4,7 +4,7 @@ use crate::cli::Output;
 use crate::fleet::reader;
 use crate::render::{fail, pretty, table};
 use cfclone::handler::Provider;
-use cfclone::lifecycle::Preflight;
+use cfclone::lifecycle::{Listing, Preflight};
 use serde_json::{Value, json};
 use std::io::Write;
 use std::process::ExitCode;
@@ -73,6 +73,7 @@ pub async fn plan(
     provider: &Provider,
     declared: &Value,
     stack_region: &str,
+    listing: Listing,
     output: Output,
     out: &mut impl Write,
 ) -> ExitCode {
@@ -81,7 +82,7 @@ pub async fn plan(
         Err(e) => return fail(format!("{}: {}", e.property, e.message)),
     };
     let preflight = match reader(provider)
-        .preflight(&properties, "cfclone-plan")
+        .preflight(&properties, "cfclone-plan", listing)
         .await
     {
         Ok(found) => found,
@@ -92,6 +93,7 @@ pub async fn plan(
         inputs,
         planned,
         findings,
+        distributions,
     } = preflight;
     let blocked = report["blocked"] == true;
     let changes = cfclone::fields::changes(&inputs.reference, &planned);
@@ -132,6 +134,11 @@ pub async fn plan(
                 text.push_str(&format!(
                     "  bucket {bucket} uses origin access control: its policy must allow the clone's ARN (AWS:SourceArn)\n"
                 ));
+            }
+            if distributions.is_none() {
+                text.push_str(
+                    "\nThe account's distributions were not listed: --list-account checks the distributions quota too.\n",
+                );
             }
             write!(out, "{text}")
         }

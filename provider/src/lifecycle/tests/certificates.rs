@@ -466,6 +466,7 @@ async fn the_dry_run_says_a_certificate_would_be_requested_and_requests_nothing(
         .preflight(
             &parsed(requesting(&["new.example.com"], &[ZONE])),
             "cfclone-plan",
+            Listing::WhenNeeded,
         )
         .await
         .unwrap();
@@ -492,6 +493,7 @@ async fn the_dry_run_says_a_certificate_would_be_requested_and_requests_nothing(
         .preflight(
             &parsed(requesting(&["new.example.org"], &[ZONE])),
             "cfclone-plan",
+            Listing::WhenNeeded,
         )
         .await
         .unwrap();

@@ -18,7 +18,7 @@ fn sharing(aliases: &[&str]) -> Properties {
 
 async fn findings(w: &World, aliases: &[&str]) -> Vec<Finding> {
     Lifecycle::for_reads(&w.aws, NOW_MS + 60_000, POLL)
-        .preflight(&sharing(aliases), "cfclone-plan")
+        .preflight(&sharing(aliases), "cfclone-plan", Listing::WhenNeeded)
         .await
         .unwrap()
         .findings
@@ -189,4 +189,63 @@ async fn the_older_check_denied_too_is_not_checked_naming_it() {
         text.contains("cloudfront:ListConflictingAliases on the reference was denied"),
         "{text}"
     );
+}
+
+async fn preflight(w: &World, aliases: &[&str], listing: Listing) -> Preflight {
+    Lifecycle::for_reads(&w.aws, NOW_MS + 60_000, POLL)
+        .preflight(&sharing(aliases), "cfclone-plan", listing)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_account_is_listed_only_when_an_answer_calls_for_it() {
+    let w = world();
+    // Nothing in the way: the plan's reads and one question, whatever the account holds.
+    let clear = preflight(&w, &["free.example.com"], Listing::WhenNeeded).await;
+    assert_eq!(w.cf.count("ListDistributions"), 0);
+    assert_eq!(clear.distributions, None);
+    assert!(clear.findings.is_empty(), "{:?}", clear.findings);
+
+    // A distribution of this account holds the alias: CloudFront reports it (masked, on
+    // AWS), and the listing names it as this account's.
+    let mut held = test_support::reference();
+    held.caller_reference = "held".into();
+    held.aliases = Some(
+        aws_sdk_cloudfront::types::Aliases::builder()
+            .quantity(1)
+            .items("taken.example.com")
+            .build()
+            .unwrap(),
+    );
+    w.cf.insert("EHELD", held, vec![]);
+    let taken = preflight(&w, &["taken.example.com"], Listing::WhenNeeded).await;
+    assert_eq!(w.cf.count("ListDistributions"), 1);
+    assert_eq!(
+        taken.findings,
+        [Finding::AliasInUse {
+            alias: "taken.example.com".into(),
+            id: "EHELD".into(),
+            account_id: None,
+            tenant: false,
+        }]
+    );
+
+    // Asked to: listed, and the distributions quota checked.
+    let listed = preflight(&w, &["free.example.com"], Listing::Always).await;
+    assert_eq!(w.cf.count("ListDistributions"), 2);
+    assert_eq!(listed.distributions, Some(2));
+}
+
+#[tokio::test]
+async fn an_alias_cloudfront_could_not_be_asked_about_is_looked_for_in_the_account() {
+    let w = world();
+    w.cf.fail_next_with(AwsError {
+        code: Some("EntityNotFound".into()),
+        ..AwsError::new("ListDomainConflicts", ErrorKind::Other, "not found")
+    });
+    let found = preflight(&w, &["free.example.com"], Listing::WhenNeeded).await;
+    assert_eq!(w.cf.count("ListDistributions"), 1, "{:?}", found.findings);
+    assert_eq!(found.distributions, Some(1));
+    assert_eq!(found.findings[0].kind(), "alias-not-checked");
 }
