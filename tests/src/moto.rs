@@ -212,6 +212,23 @@ impl Moto {
             .await;
     }
 
+    /// `service`'s calls (`operation`'s only, when given) answered `Throttling` beyond `rate`
+    /// a second: a token bucket holding `burst` calls, until cleared.
+    pub async fn throttle_rate(
+        &self,
+        service: &str,
+        operation: Option<&str>,
+        code: &str,
+        (rate, burst): (f64, f64),
+    ) {
+        let mut body = json!({"service": service, "code": code, "rate": rate, "burst": burst});
+        if let Some(operation) = operation {
+            body["operation"] = operation.into();
+        }
+        self.control(reqwest::Method::POST, "/_cfclone/faults", Some(body))
+            .await;
+    }
+
     /// Clears every fault still armed.
     pub async fn clear_faults(&self) {
         self.control(reqwest::Method::DELETE, "/_cfclone/faults", None)

@@ -286,6 +286,19 @@ pub struct Scale {
     pub latency_ms: u64,
     pub wave: usize,
     pub rows: Vec<ScaleRow>,
+    #[serde(default)]
+    pub sustained: Option<Sustained>,
+}
+
+/// A large fleet's sync while CloudFront answers at most `rate` calls a second.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Sustained {
+    pub clones: usize,
+    pub account: usize,
+    /// CloudFront's calls a second (every operation, one bucket) and the bucket's size.
+    pub rate: f64,
+    pub burst: f64,
+    pub sync: ScaleSync,
 }
 
 /// One fleet in its account.

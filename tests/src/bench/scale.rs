@@ -2,8 +2,10 @@
 //! clones of one reference. For each: `cfclone list --reference` through cfclone's index and
 //! with `--scan` (every distribution's tags: how clones were found before the index), then
 //! `cfclone sync --reference` after an edit of the reference, and again while CloudFront
-//! throttles a fifth of the updates and a tenth of the reads; every AWS call answered [`LATENCY_MS`] late. Calls are
-//! counted at the emulator, rounds read by the proxy, times from spawn to exit.
+//! throttles a fifth of the updates and a tenth of the reads; then the fleet grown to
+//! [`SUSTAINED`] clones is synced while CloudFront answers [`SUSTAINED_RATE`] calls a second
+//! and throttles the rest. Every AWS call answered [`LATENCY_MS`] late. Calls are counted at
+//! the emulator, rounds read by the proxy, times from spawn to exit.
 
 use super::faults::{arm, armed, cold_create_event, futures_join, take_calls, throttling};
 use super::fleet::{CREATE_TIMEOUT, LATENCY_MS, WAVE, cli};
@@ -19,6 +21,23 @@ pub const ACCOUNT: usize = 500;
 pub const SIZES: [usize; 2] = [10, 100];
 /// Creates at the same time while the fleet is made.
 const CREATE_BATCH: usize = 25;
+/// The fleet synced under sustained throttling, in clones.
+pub const SUSTAINED: usize = 500;
+/// CloudFront's calls a second during that sync (every operation, one token bucket of
+/// [`SUSTAINED_BURST`]): AWS publishes no rate, so this is the bench's choice, low enough
+/// that four calls in flight at 50 ms each (80 a second) meet it all the time.
+pub const SUSTAINED_RATE: f64 = 20.0;
+pub const SUSTAINED_BURST: f64 = 20.0;
+
+/// How CloudFront throttles a measured sync.
+enum Throttle {
+    None,
+    /// A fifth as many `UpdateDistribution` and a tenth as many `GetDistribution` throttles
+    /// as this many clones, first come first served.
+    Count(usize),
+    /// Every CloudFront call beyond (rate, burst) a second.
+    Rate(f64, f64),
+}
 
 pub async fn scale(bench: &Bench) -> Result<Scale, String> {
     let reference = reference(bench).await?;
@@ -28,6 +47,7 @@ pub async fn scale(bench: &Bench) -> Result<Scale, String> {
         latency_ms: LATENCY_MS,
         wave: WAVE,
         rows: Vec::new(),
+        sustained: None,
     };
     let mut clones = 0;
     for size in SIZES {
@@ -42,6 +62,27 @@ pub async fn scale(bench: &Bench) -> Result<Scale, String> {
         bench.moto.clear_faults().await;
         out.rows.push(row?);
     }
+    make_clones(bench, &reference, clones, SUSTAINED - clones).await?;
+    bench
+        .moto
+        .set_latency(Duration::from_millis(LATENCY_MS))
+        .await;
+    let throttle = Throttle::Rate(SUSTAINED_RATE, SUSTAINED_BURST);
+    let sustained = sync(bench, &reference, throttle, "sustained.html").await;
+    bench.moto.set_latency(Duration::ZERO).await;
+    bench.moto.clear_faults().await;
+    let sync = sustained?;
+    log(&format!(
+        "scale: {SUSTAINED} clones synced at {SUSTAINED_RATE} CloudFront calls a second in {:.1} s, {} updated, {} failed",
+        sync.seconds, sync.updated, sync.failed
+    ));
+    out.sustained = Some(super::results::Sustained {
+        clones: SUSTAINED,
+        account: bench.aws.distribution_ids().await.len(),
+        rate: SUSTAINED_RATE,
+        burst: SUSTAINED_BURST,
+        sync,
+    });
     Ok(out)
 }
 
@@ -112,8 +153,8 @@ async fn measure(bench: &Bench, reference: &str, size: usize) -> Result<ScaleRow
     )
     .await?;
     let scan = list_scan(bench, reference).await?;
-    let synced = sync(bench, reference, 0, "index.html").await?;
-    let throttled = sync(bench, reference, size, "home.html").await?;
+    let synced = sync(bench, reference, Throttle::None, "index.html").await?;
+    let throttled = sync(bench, reference, Throttle::Count(size), "home.html").await?;
     log(&format!(
         "scale: {size} clones in {account}: list {:.2} s, scan {:.2} s, sync {:.1} s, throttled sync {:.1} s",
         list.seconds, scan.seconds, synced.seconds, throttled.seconds
@@ -163,34 +204,40 @@ async fn list(bench: &Bench, args: &[&str]) -> Result<ScaleList, String> {
     })
 }
 
-/// An edit of the reference, then `cfclone sync --reference`; with `throttles` clones, a
-/// fifth as many `UpdateDistribution` and a tenth as many `GetDistribution` throttles armed.
+/// An edit of the reference, then `cfclone sync --reference` while CloudFront throttles as
+/// `throttle` says.
 async fn sync(
     bench: &Bench,
     reference: &str,
-    throttles: usize,
+    throttle: Throttle,
     root: &str,
 ) -> Result<ScaleSync, String> {
     bench
         .aws
         .edit(reference, |c| c.default_root_object = Some(root.into()))
         .await;
-    let faults = if throttles == 0 {
-        Vec::new()
-    } else {
+    let faults = match throttle {
         // As the fleet phase throttles its sync: a fifth of the clones' updates, a tenth of
-        // their reads. The emulator throttles by count, first come first served, not by
-        // rate: backing off does not spare a call here, as it does on AWS.
-        vec![
-            throttling("UpdateDistribution", (throttles / 5).max(1) as u32),
-            throttling("GetDistribution", (throttles / 10).max(1) as u32),
-        ]
+        // their reads. By count, first come first served, not by rate: backing off does
+        // not spare a call here, as it does on AWS.
+        Throttle::Count(clones) => vec![
+            throttling("UpdateDistribution", (clones / 5).max(1) as u32),
+            throttling("GetDistribution", (clones / 10).max(1) as u32),
+        ],
+        Throttle::None | Throttle::Rate(..) => Vec::new(),
     };
     let mut out = ScaleSync {
         armed: armed(&faults),
         ..ScaleSync::default()
     };
     arm(bench, faults).await;
+    if let Throttle::Rate(rate, burst) = throttle {
+        let bucket = (rate, burst);
+        bench
+            .moto
+            .throttle_rate("cloudfront", None, "Throttling", bucket)
+            .await;
+    }
     let wave = WAVE.to_string();
     let args = [
         "sync",

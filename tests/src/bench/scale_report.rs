@@ -85,4 +85,40 @@ pub fn section(r: &Results, out: &mut Vec<String>) {
         ));
     }
     out.push(String::new());
+    sustained(r, out);
+}
+
+/// The sustained-throttling sync: its time against the floor the rate sets (the CloudFront
+/// calls it needed, answered ones, over the rate), and how many answers were throttles.
+fn sustained(r: &Results, out: &mut Vec<String>) {
+    let Some(Some(s)) = r.scale.as_ref().map(|s| s.sustained.as_ref()) else {
+        return;
+    };
+    let cloudfront_answered: u32 = s
+        .sync
+        .calls
+        .iter()
+        .filter(|(op, _)| op.starts_with("CloudFront "))
+        .flat_map(|(_, statuses)| statuses.iter().filter(|(st, _)| **st < 400))
+        .map(|(_, n)| n)
+        .sum();
+    let floor = f64::from(cloudfront_answered) / s.rate;
+    let (all, throttled, _) = totals(&s.sync.calls);
+    out.push(format!("### Sustained throttling: {} clones\n", s.clones));
+    out.push(format!("The fleet grown to {} clones by more Creates ({} distributions in the account), then `cfclone sync --reference --wave 5` after an edit of the reference while the emulator lets through at most {} CloudFront calls a second, every operation drawing on one token bucket of {} (`POST /_cfclone/faults {{\"rate\": …}}`), and answers the rest `Throttling`; every call 50 ms late. AWS publishes no rate for CloudFront's control plane: this one is the bench's, chosen so that the sync's four calls in flight (80 a second at 50 ms) meet it all the time. The floor is the CloudFront calls the sync needed (those answered) over the rate.\n", s.clones, s.account, s.rate, s.burst));
+    out.push("| Clones | Updated | Failed | Time | Floor at the rate | Time / floor | Calls answered | Throttled answers | Throttled per answered CloudFront call |".into());
+    out.push("|---|---|---|---|---|---|---|---|---|".into());
+    out.push(format!(
+        "| {} | {} | {} (exit {}) | {:.1} s | {:.1} s ({cloudfront_answered} CloudFront calls) | {:.2} | {} | {throttled} | {:.2} |",
+        s.clones,
+        s.sync.updated,
+        s.sync.failed,
+        s.sync.exit_code,
+        s.sync.seconds,
+        floor,
+        s.sync.seconds / floor.max(f64::MIN_POSITIVE),
+        all - throttled,
+        f64::from(throttled) / f64::from(cloudfront_answered.max(1)),
+    ));
+    out.push(String::new());
 }
