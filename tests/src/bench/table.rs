@@ -272,11 +272,16 @@ pub fn summary(r: &Results, out: &mut Vec<String>) {
         let col = |rows: &[ColdRun], f: fn(&ColdRun) -> f64| {
             median(&rows.iter().map(f).collect::<Vec<_>>())
         };
-        let (p, b) = (col(&cold.provider, |x| x.total_s), col(&cold.baseline, |x| x.total_s));
+        let (p, b) = (
+            col(&cold.provider, |x| x.total_s),
+            col(&cold.baseline, |x| x.total_s),
+        );
         if p * 10.0 > b {
             let (event, cpu) = (
                 col(&cold.provider, |x| x.handler_s),
-                col(&cold.provider, |x| x.cpu_s.unwrap_or(0.0) - x.init_cpu_s.unwrap_or(0.0)),
+                col(&cold.provider, |x| {
+                    x.cpu_s.unwrap_or(0.0) - x.init_cpu_s.unwrap_or(0.0)
+                }),
             );
             out.push(format!(
                 "The cold Create misses 1/10 on the event, not the start-up (row 1a): of its {} event, cfclone spends {} of CPU; the rest is the emulator answering its four calls one round after another (the reads together, the create, the record), which no start-up work shortens. Its record (`PutParameter`), which the baseline does not keep, is one of those rounds.\n",
