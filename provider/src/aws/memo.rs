@@ -11,7 +11,8 @@
 //!   follows a clone's read plans on what was read, and sends it with that read's ETag. Had
 //!   the clone changed in between, CloudFront answers `PreconditionFailed`, which clears
 //!   what was kept, and the Update reads again.
-//! - `ListCertificates` (the usable ones) is read once.
+//! - `ListCertificates` (the usable ones) is read once, and `DescribeCertificate` of a
+//!   certificate once (asked only of a summary that lacks its names).
 //!
 //! Every other call goes through untouched. Use one bundle per operation, never longer: what
 //! it keeps is as old as the operation.
@@ -45,6 +46,7 @@ impl Memo {
             certificates: Arc::new(MemoCertificates {
                 inner: aws.certificates.clone(),
                 usable: Mutex::default(),
+                described: Mutex::default(),
             }),
             ..aws.clone()
         }
@@ -160,6 +162,7 @@ impl Distributions for MemoDistributions {
 struct MemoCertificates {
     inner: Arc<dyn Certificates>,
     usable: Mutex<Option<Read<Vec<Certificate>>>>,
+    described: Mutex<HashMap<String, Read<Certificate>>>,
 }
 
 #[async_trait]
@@ -183,7 +186,18 @@ impl Certificates for MemoCertificates {
     }
 
     async fn describe(&self, arn: &str) -> Result<Certificate, AwsError> {
-        self.inner.describe(arn).await
+        let shared = lock(&self.described)
+            .entry(arn.to_owned())
+            .or_insert_with(|| {
+                let (inner, arn) = (self.inner.clone(), arn.to_owned());
+                async move { inner.describe(&arn).await }.boxed().shared()
+            })
+            .clone();
+        let answer = shared.await;
+        if answer.is_err() {
+            lock(&self.described).remove(arn);
+        }
+        answer
     }
 
     async fn request(

@@ -95,3 +95,28 @@ async fn the_usable_certificates_are_listed_once() {
     c.list().await.unwrap();
     assert_eq!(f.acm.count("ListCertificates"), 1);
 }
+
+#[tokio::test]
+async fn a_certificate_is_described_once_and_a_failure_asked_again() {
+    let f = fixture();
+    let c = &f.aws.certificates;
+    assert!(c.describe("arn:missing").await.is_err());
+    assert!(c.describe("arn:missing").await.is_err());
+    assert_eq!(
+        f.acm.count("DescribeCertificate"),
+        2,
+        "a failure is not kept"
+    );
+    let known = "arn:aws:acm:us-east-1:123456789012:certificate/shop".to_owned();
+    let certificate = crate::certificates::Certificate::issued(
+        &known,
+        "shop.example.com",
+        &["shop.example.com"],
+        1_900_000_000_000,
+    );
+    f.acm.add(certificate, false);
+    let (a, b) = tokio::join!(c.describe(&known), c.describe(&known));
+    assert_eq!(a.unwrap(), b.unwrap());
+    c.describe(&known).await.unwrap();
+    assert_eq!(f.acm.count("DescribeCertificate"), 3);
+}
