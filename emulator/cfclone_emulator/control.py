@@ -59,6 +59,7 @@ from __future__ import annotations
 
 import http
 import json
+import math
 import threading
 import time
 from typing import Any, Callable, Iterable
@@ -92,9 +93,9 @@ class State:
         }
         if "rate" in spec:
             rate = float(spec["rate"])
-            burst = float(spec.get("burst") or max(rate, 1.0))
-            if rate <= 0 or burst < 1:
-                raise ValueError('"rate" is positive and "burst" at least 1')
+            burst = float(spec["burst"]) if spec.get("burst") is not None else max(rate, 1.0)
+            if not (math.isfinite(rate) and rate > 0 and math.isfinite(burst) and burst >= 1):
+                raise ValueError('"rate" is a positive number and "burst" at least 1')
             fault.update(count=-1, rate=rate, burst=burst, tokens=burst,
                          refilled=time.monotonic(), passed=0, refused=0)
         elif fault["count"] == 0 or fault["count"] < -1:

@@ -49,23 +49,25 @@ def test_cloudfront_fault_by_operation_and_count(emulator):
 def test_cloudfront_fault_by_rate_is_a_token_bucket(emulator):
     cf = emulator.client("cloudfront")
     dist_id = cf.create_distribution(DistributionConfig=distribution_config())["Distribution"]["Id"]
+    # One token back every 4 s: the three calls below take far less on any machine.
     emulator.control("POST", "faults", {"service": "cloudfront", "operation": "GetDistribution",
-                                        "code": "Throttling", "rate": 2, "burst": 2})
+                                        "code": "Throttling", "rate": 0.25, "burst": 2})
     cf.get_distribution(Id=dist_id)
     cf.get_distribution(Id=dist_id)  # the burst: two at once
     with pytest.raises(ClientError) as e:
         cf.get_distribution(Id=dist_id)
     assert error(e) == ("Throttling", 400, "Rate exceeded")
     cf.get_distribution_config(Id=dist_id)  # another operation: untouched
-    time.sleep(0.6)  # a token back at 2 a second
+    time.sleep(4.1)  # a token back
     cf.get_distribution(Id=dist_id)
     [fault] = emulator.control("GET", "faults")
     assert (fault["passed"], fault["refused"], fault["count"]) == (3, 1, -1)
     emulator.control("DELETE", "faults")
     cf.get_distribution(Id=dist_id)
-    with pytest.raises(AssertionError):
-        emulator.control("POST", "faults", {"service": "cloudfront", "code": "Throttling",
-                                            "rate": 0})
+    for bad in ({"rate": 0}, {"rate": 1, "burst": 0}, {"rate": "nan"}):
+        with pytest.raises(AssertionError):
+            emulator.control("POST", "faults", {"service": "cloudfront", "code": "Throttling",
+                                                **bad})
 
 
 def test_cloudfront_fault_wire_shape_and_service_wide(emulator):

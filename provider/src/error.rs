@@ -239,21 +239,28 @@ pub fn panic_detail(payload: Box<dyn std::any::Any + Send>) -> String {
         .unwrap_or_else(|| "panic".into())
 }
 
-/// A failure to keep, read or remove a clone's record (or, through `GetParametersByPath`,
-/// the records of them all), and the permission it needs when it was denied.
+/// A failure to keep, read or remove what cfclone keeps beside what it made — a clone's
+/// record, the records of them all (`GetParametersByPath`), a certificate ledger — and, when
+/// it was denied, the permission on that very parameter (or path).
 fn record_failure(name: &str, error: &AwsError) -> String {
-    use crate::record::RECORD_PREFIX;
-    let (doing, resource) = match error.operation {
-        "PutParameter" => ("keeping the clone's record", format!("{RECORD_PREFIX}/*")),
-        "DeleteParameters" => ("removing the clone's record", format!("{RECORD_PREFIX}/*")),
-        "GetParametersByPath" => ("reading the clones' records", RECORD_PREFIX.to_owned()),
-        _ => ("reading the clone's record", format!("{RECORD_PREFIX}/*")),
+    let what = if name.starts_with(crate::certificate_request::LEDGER_PREFIX) {
+        "the certificate ledger"
+    } else if error.operation == "GetParametersByPath" {
+        "the clones' records"
+    } else {
+        "the clone's record"
     };
-    let mut text = format!("{doing} {name} (us-east-1): {}", explain(error));
+    let doing = match error.operation {
+        "PutParameter" => "keeping",
+        "DeleteParameters" => "removing",
+        _ => "reading",
+    };
+    let mut text = format!("{doing} {what} {name} (us-east-1): {}", explain(error));
     if error.is(ErrorKind::AccessDenied) {
         text.push_str(&format!(
-            "; the provider's role needs ssm:{} on arn:aws:ssm:us-east-1:ACCOUNT:parameter{resource}",
-            error.operation
+            "; the caller (the provider's role, or the CLI's credentials) needs ssm:{} on arn:aws:ssm:us-east-1:ACCOUNT:parameter{}",
+            error.operation,
+            name.trim_end_matches('/')
         ));
     }
     text

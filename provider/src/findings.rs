@@ -67,6 +67,9 @@ pub enum Finding {
         names: Vec<String>,
         problem: Option<String>,
     },
+    /// The account's distributions were needed (an alias not asked about, a conflict to
+    /// name) and could not be listed: `why`.
+    AccountNotListed { why: String },
     /// A quota the clone would reach (`used` counts the clone).
     Quota {
         what: &'static str,
@@ -93,6 +96,7 @@ impl Finding {
             Self::NotCheckedAcrossAccounts { .. } => "alias-not-checked",
             Self::TenantsNotChecked { .. } => "alias-tenants-not-checked",
             Self::CertificateToRequest { .. } => "certificate-to-request",
+            Self::AccountNotListed { .. } => "account-not-listed",
             Self::Quota { .. } => "quota",
         }
     }
@@ -162,6 +166,9 @@ impl Finding {
             } => format!(
                 "no ISSUED certificate covers the aliases, and the one CertificateValidation would request for {} cannot be: {problem}",
                 names.join(", ")
+            ),
+            Self::AccountNotListed { why } => format!(
+                "this account's distributions could not be listed ({why}): an alias one of them holds is shown only as CloudFront masks it, and an alias CloudFront was not asked about was not looked for here; the caller needs cloudfront:ListDistributions (*)"
             ),
             Self::Quota { what, used, limit } => format!(
                 "{what}: {used} of the default quota of {limit}{}; the account's own value: aws service-quotas list-service-quotas --service-code cloudfront --region us-east-1",

@@ -54,7 +54,11 @@ pub enum Route {
     DiffClone {
         id: String,
     },
-    Plan,
+    /// The dry run; `list_account` lists the account's distributions (the quota) whatever
+    /// CloudFront answers.
+    Plan {
+        list_account: bool,
+    },
     CreateClone,
     UpdateClone {
         id: String,
@@ -306,13 +310,21 @@ fn route<'a>(
             let route = match method {
                 "POST" => Some(Route::SyncClone {
                     id: id(clone)?,
-                    force: force(query("force").as_deref())?,
+                    force: flag("force", query("force").as_deref())?,
                 }),
                 _ => None,
             };
             (route, &["POST"])
         }
-        ["plan"] => ((method == "POST").then_some(Route::Plan), &["POST"]),
+        ["plan"] => {
+            let route = match method {
+                "POST" => Some(Route::Plan {
+                    list_account: flag("listAccount", query("listAccount").as_deref())?,
+                }),
+                _ => None,
+            };
+            (route, &["POST"])
+        }
         _ => return Err(Problem::not_found(format!("there is no route {path}"))),
     };
     route.ok_or_else(|| Problem::method_not_allowed(method, path, allowed))
@@ -333,13 +345,14 @@ fn distribution_id(name: &str, value: &str) -> Result<String, Problem> {
     }
 }
 
-/// The sync's `force`: `true`, `false` or absent (false), or a 400 naming it.
-fn force(value: Option<&str>) -> Result<bool, Problem> {
+/// A flag of the query (`force`, `listAccount`): `true`, `false` or absent (false), or a 400
+/// naming it.
+fn flag(name: &str, value: Option<&str>) -> Result<bool, Problem> {
     match value {
         None | Some("false") => Ok(false),
         Some("true") => Ok(true),
         Some(other) => Err(Problem::property(
-            "force",
+            name,
             format!("true or false, not {other:?}"),
         )),
     }
@@ -392,7 +405,13 @@ pub async fn answer(
             200,
             report::clone_state(&reader.diff(id).await.map_err(failed)?, true),
         ),
-        Route::Plan => plan(&reader, call, context).await?,
+        Route::Plan { list_account } => {
+            let listing = match list_account {
+                true => Listing::Always,
+                false => Listing::WhenNeeded,
+            };
+            plan(&reader, call, context, listing).await?
+        }
         Route::DeleteClone { id } => {
             let (owner, record) = reader.owned(id, &context.owner).await.map_err(failed)?;
             let properties = owned::declared(record, context);
@@ -447,18 +466,20 @@ fn failed(error: Error) -> Problem {
     Problem::from_error(&error)
 }
 
-/// `POST /plan`: the dry run of the body's properties.
+/// `POST /plan`: the dry run of the body's properties (`?listAccount=true`: the account's
+/// distributions listed, the quota checked).
 async fn plan(
     reader: &Lifecycle<'_>,
     call: &Call,
     context: &Context,
+    listing: Listing,
 ) -> Result<(u16, Value), Problem> {
     let declared = object_body(call)?;
     let properties =
         Properties::parse(&declared, &context.region).map_err(|e| failed(Error::Property(e)))?;
     let caller_reference = format!("cfclone-api-plan-{}", call.request_id);
     let preflight = reader
-        .preflight(&properties, &caller_reference, Listing::WhenNeeded)
+        .preflight(&properties, &caller_reference, listing)
         .await
         .map_err(failed)?;
     Ok((200, report::plan(&properties, &preflight)))

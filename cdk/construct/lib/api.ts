@@ -94,8 +94,9 @@ export class ClonesApi extends Construct {
     super(scope, id);
     const provider = props.provider ?? ClonedDistributionProvider.getOrCreate(this);
     // What the API reads beyond a stack's clones (GET /clones reads cfclone's index, which
-    // every provider role reads): POST /plan lists the account's distributions (the quota;
-    // ListDistributions has no resource-level permissions) and asks CloudFront about each alias (ListDomainConflicts, and
+    // every provider role reads): POST /plan asks CloudFront about each alias, and lists the
+    // account's distributions when that leaves a question or with ?listAccount=true (the
+    // quota; ListDistributions has no resource-level permissions) (ListDomainConflicts, and
     // ListConflictingAliases when that is denied or unknown, on the reference named:
     // resource type distribution).
     provider.role.addToPrincipalPolicy(

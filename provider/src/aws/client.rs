@@ -117,8 +117,10 @@ impl ClassifyRetry for UnreachableIsFinal {
 
 /// Names the endpoint in a failure to reach it, as the AWS CLI does (`Could not connect to
 /// the endpoint URL: "…"`): hyper's connect error says only why. The connector error is
-/// wrapped, its kind kept, before the retry classifiers see it; [`unreachable`] still finds
-/// the cause among the wrapper's sources.
+/// replaced, before the retry classifiers see it, by one of the same kind whose source is an
+/// `EndpointUnreachable` holding the URL and the original's causes, said (the connector
+/// error cannot be moved out of the context); [`unreachable`] knows the wrapper. A connect
+/// timeout (an endpoint that drops packets) is not named: it is a timeout, not unreachable.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NamesTheEndpoint;
 

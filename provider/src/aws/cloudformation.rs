@@ -29,6 +29,7 @@ impl Stacks for SdkStacks {
         let region = crate::event::stack_region(stack_id).to_owned();
         let config = aws_sdk_cloudformation::config::Builder::from(&self.config)
             .region(Region::new(region))
+            .interceptor(super::client::NamesTheEndpoint)
             .build();
         let out = aws_sdk_cloudformation::Client::from_conf(config)
             .describe_stacks()

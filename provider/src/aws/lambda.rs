@@ -13,7 +13,11 @@ pub struct SdkSelfInvoke {
 impl SdkSelfInvoke {
     pub fn new(config: &SdkConfig) -> Self {
         Self {
-            client: aws_sdk_lambda::Client::new(config),
+            client: aws_sdk_lambda::Client::from_conf(
+                aws_sdk_lambda::config::Builder::from(config)
+                    .interceptor(super::client::NamesTheEndpoint)
+                    .build(),
+            ),
         }
     }
 }

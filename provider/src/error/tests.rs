@@ -92,11 +92,18 @@ fn every_reason_names_its_property_or_operation_first() {
 
 #[test]
 fn a_record_failure_says_what_was_done_and_names_the_permission_only_when_denied() {
-    let record = |operation, kind| Error::Record {
-        name: "/cfclone/records/".into(),
-        error: AwsError::new(operation, kind, "no"),
+    let failure = |name: &str, operation, kind| {
+        Error::Record {
+            name: name.into(),
+            error: AwsError::new(operation, kind, "no"),
+        }
+        .reason()
     };
-    let denied = record("GetParametersByPath", ErrorKind::AccessDenied).reason();
+    let denied = failure(
+        "/cfclone/records/",
+        "GetParametersByPath",
+        ErrorKind::AccessDenied,
+    );
     assert!(
         denied.starts_with("reading the clones' records /cfclone/records/ (us-east-1)")
             && denied.ends_with(
@@ -104,14 +111,30 @@ fn a_record_failure_says_what_was_done_and_names_the_permission_only_when_denied
             ),
         "{denied}"
     );
-    let put = record("PutParameter", ErrorKind::AccessDenied).reason();
+    let put = failure(
+        "/cfclone/records/E1",
+        "PutParameter",
+        ErrorKind::AccessDenied,
+    );
     assert!(
-        put.starts_with("keeping the clone's record")
-            && put.ends_with(
-                "ssm:PutParameter on arn:aws:ssm:us-east-1:ACCOUNT:parameter/cfclone/records/*"
-            ),
+        put.starts_with("keeping the clone's record /cfclone/records/E1")
+            && put.ends_with("ssm:PutParameter on arn:aws:ssm:us-east-1:ACCOUNT:parameter/cfclone/records/E1"),
         "{put}"
     );
-    let unreachable = record("GetParametersByPath", ErrorKind::Transport).reason();
+    let ledger = failure(
+        "/cfclone/certificates/stack/Shop",
+        "DeleteParameters",
+        ErrorKind::AccessDenied,
+    );
+    assert!(
+        ledger.starts_with("removing the certificate ledger /cfclone/certificates/stack/Shop")
+            && ledger.ends_with("parameter/cfclone/certificates/stack/Shop"),
+        "{ledger}"
+    );
+    let unreachable = failure(
+        "/cfclone/records/",
+        "GetParametersByPath",
+        ErrorKind::Transport,
+    );
     assert!(!unreachable.contains("needs"), "{unreachable}");
 }

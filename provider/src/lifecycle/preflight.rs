@@ -80,19 +80,27 @@ impl Lifecycle<'_> {
             older,
             to_request,
         } = planning?;
-        let open = asked
-            .iter()
-            .any(|(_, answer)| answer.as_ref().map_or(true, |found| !found.is_empty()));
+        // A tenant is never in the listing: a conflict only tenants hold leaves nothing to name.
+        let open = asked.iter().any(|(_, answer)| match answer {
+            Err(_) => true,
+            Ok(conflicts) => conflicts.iter().any(|c| !c.tenant),
+        });
+        let mut found = Vec::new();
         let listed = match listed? {
-            None if open => Some(self.aws.distributions.list().await?),
+            None if open => match self.aws.distributions.list().await {
+                Ok(listed) => Some(listed),
+                Err(e) => {
+                    found.push(Finding::AccountNotListed { why: e.to_string() });
+                    None
+                }
+            },
             listed => listed,
         };
-        let mut found = Vec::new();
         if let Some(listed) = &listed {
-            found = findings::in_account(
+            found.extend(findings::in_account(
                 &crate::fields::aliases(&planned),
                 listed.iter().map(|l| (l.id.as_str(), l.aliases.as_slice())),
-            );
+            ));
         }
         let none: &[Listed] = &[];
         for (alias, answer) in asked {

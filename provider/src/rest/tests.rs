@@ -208,6 +208,17 @@ async fn plans_a_clone_and_names_the_property_at_fault() {
         "{body}"
     );
 
+    // Nothing in the way: the account is not listed, unless asked to.
+    assert_eq!(body["accountDistributions"], Value::Null, "{body}");
+    let mut listing = event("POST", "/plan", READ, Some(plan));
+    listing["queryStringParameters"] = json!({"listAccount": "true"});
+    let (status, _, listed) = call(&api, listing.clone()).await;
+    assert_eq!(status, 200, "{listed}");
+    assert!(listed["accountDistributions"].as_u64().is_some(), "{listed}");
+    listing["queryStringParameters"] = json!({"listAccount": "yes"});
+    let (status, _, problem) = call(&api, listing).await;
+    assert_eq!((status, &problem["field"]), (400, &json!("listAccount")));
+
     let upper =
         r#"{"ReferenceDistributionId": "EREFERENCE12345", "Aliases": ["Blog.Example.com"]}"#;
     let (status, content_type, body) = call(&api, event("POST", "/plan", READ, Some(upper))).await;

@@ -276,7 +276,15 @@ pub fn summary(r: &Results, out: &mut Vec<String>) {
             col(&cold.provider, |x| x.total_s),
             col(&cold.baseline, |x| x.total_s),
         );
-        if p * 10.0 > b {
+        let start_up = (
+            col(&cold.provider, |x| x.init_s),
+            col(&cold.baseline, |x| x.init_s),
+        );
+        let measured_cpu = cold
+            .provider
+            .iter()
+            .all(|x| x.cpu_s.is_some() && x.init_cpu_s.is_some());
+        if p * 10.0 > b && start_up.0 * 10.0 <= start_up.1 && measured_cpu {
             let (event, cpu) = (
                 col(&cold.provider, |x| x.handler_s),
                 col(&cold.provider, |x| {

@@ -209,16 +209,7 @@ async fn the_account_is_listed_only_when_an_answer_calls_for_it() {
 
     // A distribution of this account holds the alias: CloudFront reports it (masked, on
     // AWS), and the listing names it as this account's.
-    let mut held = test_support::reference();
-    held.caller_reference = "held".into();
-    held.aliases = Some(
-        aws_sdk_cloudfront::types::Aliases::builder()
-            .quantity(1)
-            .items("taken.example.com")
-            .build()
-            .unwrap(),
-    );
-    w.cf.insert("EHELD", held, vec![]);
+    held_by(&w, "EHELD", "taken.example.com");
     let taken = preflight(&w, &["taken.example.com"], Listing::WhenNeeded).await;
     assert_eq!(w.cf.count("ListDistributions"), 1);
     assert_eq!(
@@ -237,15 +228,70 @@ async fn the_account_is_listed_only_when_an_answer_calls_for_it() {
     assert_eq!(listed.distributions, Some(2));
 }
 
+fn held_by(w: &World, id: &str, alias: &str) {
+    let mut held = test_support::reference();
+    held.caller_reference = id.into();
+    held.aliases = Some(
+        aws_sdk_cloudfront::types::Aliases::builder()
+            .quantity(1)
+            .items(alias)
+            .build()
+            .unwrap(),
+    );
+    w.cf.insert(id, held, vec![]);
+}
+
 #[tokio::test]
 async fn an_alias_cloudfront_could_not_be_asked_about_is_looked_for_in_the_account() {
     let w = world();
+    held_by(&w, "EHELD", "free.example.com");
     w.cf.fail_next_with(AwsError {
         code: Some("EntityNotFound".into()),
         ..AwsError::new("ListDomainConflicts", ErrorKind::Other, "not found")
     });
     let found = preflight(&w, &["free.example.com"], Listing::WhenNeeded).await;
     assert_eq!(w.cf.count("ListDistributions"), 1, "{:?}", found.findings);
-    assert_eq!(found.distributions, Some(1));
-    assert_eq!(found.findings[0].kind(), "alias-not-checked");
+    assert_eq!(found.distributions, Some(2));
+    let kinds: Vec<_> = found.findings.iter().map(Finding::kind).collect();
+    assert_eq!(kinds, ["alias-in-use", "alias-not-checked"], "{kinds:?}");
+    assert_eq!(
+        found.findings[0],
+        Finding::AliasInUse {
+            alias: "free.example.com".into(),
+            id: "EHELD".into(),
+            account_id: None,
+            tenant: false,
+        }
+    );
+}
+
+#[tokio::test]
+async fn a_conflict_only_a_tenant_holds_lists_nothing() {
+    let w = world();
+    tenant_holding(&w, "dt_shop", "shop.example.com");
+    let found = preflight(&w, &["shop.example.com"], Listing::WhenNeeded).await;
+    assert_eq!(w.cf.count("ListDistributions"), 0);
+    assert_eq!(found.findings.len(), 1, "{:?}", found.findings);
+}
+
+#[tokio::test]
+async fn a_listing_that_fails_when_needed_keeps_what_cloudfront_reported() {
+    let w = world();
+    held_by(&w, "EHELD", "taken.example.com");
+    w.cf.fail_next("ListDistributions", ErrorKind::AccessDenied, "denied");
+    let found = preflight(&w, &["taken.example.com"], Listing::WhenNeeded).await;
+    let kinds: Vec<_> = found.findings.iter().map(Finding::kind).collect();
+    assert_eq!(kinds, ["account-not-listed", "alias-in-use"], "{kinds:?}");
+    assert!(found.findings[1].blocks());
+    assert!(
+        found.findings[0].text().contains("cloudfront:ListDistributions"),
+        "{}",
+        found.findings[0].text()
+    );
+    // Asked to list, the failure is the plan's.
+    w.cf.fail_next("ListDistributions", ErrorKind::AccessDenied, "denied");
+    let asked = Lifecycle::for_reads(&w.aws, NOW_MS + 60_000, POLL)
+        .preflight(&sharing(&["free.example.com"]), "cfclone-plan", Listing::Always)
+        .await;
+    assert!(asked.is_err());
 }
