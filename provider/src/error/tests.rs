@@ -118,7 +118,9 @@ fn a_record_failure_says_what_was_done_and_names_the_permission_only_when_denied
     );
     assert!(
         put.starts_with("keeping the clone's record /cfclone/records/E1")
-            && put.ends_with("ssm:PutParameter on arn:aws:ssm:us-east-1:ACCOUNT:parameter/cfclone/records/E1"),
+            && put.ends_with(
+                "ssm:PutParameter on arn:aws:ssm:us-east-1:ACCOUNT:parameter/cfclone/records/E1"
+            ),
         "{put}"
     );
     let ledger = failure(

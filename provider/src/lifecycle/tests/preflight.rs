@@ -284,14 +284,20 @@ async fn a_listing_that_fails_when_needed_keeps_what_cloudfront_reported() {
     assert_eq!(kinds, ["account-not-listed", "alias-in-use"], "{kinds:?}");
     assert!(found.findings[1].blocks());
     assert!(
-        found.findings[0].text().contains("cloudfront:ListDistributions"),
+        found.findings[0]
+            .text()
+            .contains("cloudfront:ListDistributions"),
         "{}",
         found.findings[0].text()
     );
     // Asked to list, the failure is the plan's.
     w.cf.fail_next("ListDistributions", ErrorKind::AccessDenied, "denied");
     let asked = Lifecycle::for_reads(&w.aws, NOW_MS + 60_000, POLL)
-        .preflight(&sharing(&["free.example.com"]), "cfclone-plan", Listing::Always)
+        .preflight(
+            &sharing(&["free.example.com"]),
+            "cfclone-plan",
+            Listing::Always,
+        )
         .await;
     assert!(asked.is_err());
 }
