@@ -69,7 +69,7 @@ pub enum Finding {
     },
     /// The account's distributions were needed (an alias not asked about, a conflict to
     /// name) and could not be listed: `why`.
-    AccountNotListed { why: String },
+    AccountNotListed { why: String, denied: bool },
     /// A quota the clone would reach (`used` counts the clone).
     Quota {
         what: &'static str,
@@ -167,8 +167,13 @@ impl Finding {
                 "no ISSUED certificate covers the aliases, and the one CertificateValidation would request for {} cannot be: {problem}",
                 names.join(", ")
             ),
-            Self::AccountNotListed { why } => format!(
-                "this account's distributions could not be listed ({why}): an alias one of them holds is shown only as CloudFront masks it, and an alias CloudFront was not asked about was not looked for here; the caller needs cloudfront:ListDistributions (*)"
+            Self::AccountNotListed { why, denied } => format!(
+                "this account's distributions could not be listed ({why}): an alias one of them holds is shown only as CloudFront masks it, and an alias CloudFront was not asked about was not looked for here{}",
+                if *denied {
+                    "; the caller (the CLI's credentials, or the provider's role for the REST API) needs cloudfront:ListDistributions on *"
+                } else {
+                    ""
+                }
             ),
             Self::Quota { what, used, limit } => format!(
                 "{what}: {used} of the default quota of {limit}{}; the account's own value: aws service-quotas list-service-quotas --service-code cloudfront --region us-east-1",

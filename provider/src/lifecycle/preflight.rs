@@ -90,7 +90,15 @@ impl Lifecycle<'_> {
             None if open => match self.aws.distributions.list().await {
                 Ok(listed) => Some(listed),
                 Err(e) => {
-                    found.push(Finding::AccountNotListed { why: e.to_string() });
+                    let code = e
+                        .code
+                        .as_deref()
+                        .map(|c| format!(" ({c})"))
+                        .unwrap_or_default();
+                    found.push(Finding::AccountNotListed {
+                        why: format!("{} failed{code}: {}", e.operation, e.message),
+                        denied: e.is(ErrorKind::AccessDenied),
+                    });
                     None
                 }
             },

@@ -211,13 +211,33 @@ async fn plans_a_clone_and_names_the_property_at_fault() {
     // The reference does not carry the clone's certificate: the alias could not be asked
     // about, so the account was looked through (when to list: lifecycle's tests).
     assert_eq!(body["accountDistributions"], 2, "{body}");
+    // A listing only needed that is denied is a finding; one asked for fails the plan.
+    api.cf
+        .fail_next("ListDistributions", ErrorKind::AccessDenied, "denied");
+    let (status, _, unlisted) = call(&api, event("POST", "/plan", READ, Some(plan))).await;
+    assert_eq!(status, 200, "{unlisted}");
+    assert_eq!(unlisted["accountDistributions"], Value::Null, "{unlisted}");
+    assert_eq!(unlisted["blocked"], false, "{unlisted}");
+    assert!(
+        unlisted["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["kind"] == "account-not-listed"),
+        "{unlisted}"
+    );
+    api.cf
+        .fail_next("ListDistributions", ErrorKind::AccessDenied, "denied");
     let mut listing = event("POST", "/plan", READ, Some(plan));
     listing["queryStringParameters"] = json!({"listAccount": "true"});
-    let (status, _, listed) = call(&api, listing.clone()).await;
-    assert_eq!(status, 200, "{listed}");
+    let (status, _, problem) = call(&api, listing.clone()).await;
+    assert_ne!(status, 200, "{problem}");
     assert!(
-        listed["accountDistributions"].as_u64().is_some(),
-        "{listed}"
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("ListDistributions"),
+        "{problem}"
     );
     listing["queryStringParameters"] = json!({"listAccount": "yes"});
     let (status, _, problem) = call(&api, listing).await;
