@@ -264,6 +264,19 @@ impl Moto {
         serde_json::from_value(value).expect("a list of calls")
     }
 
+    /// The operations of every AWS call answered so far, sorted (calls made together
+    /// answer in any order).
+    pub async fn operations(&self) -> Vec<String> {
+        let mut operations: Vec<String> = self
+            .calls()
+            .await
+            .into_iter()
+            .map(|c| c.operation)
+            .collect();
+        operations.sort();
+        operations
+    }
+
     /// The HTTP statuses answered to `operation` so far, in order.
     pub async fn statuses(&self, operation: &str) -> Vec<u16> {
         self.calls()

@@ -192,16 +192,8 @@ async fn an_alias_in_use_in_another_account_is_found_through_the_reference() {
         ])
         .await;
     assert_eq!(free.code, 0, "{}\n{}", free.stdout, free.stderr);
-    let mut operations: Vec<String> = h
-        .moto
-        .calls()
-        .await
-        .into_iter()
-        .map(|c| c.operation)
-        .collect();
-    operations.sort();
     assert_eq!(
-        operations,
+        h.moto.operations().await,
         [
             "GetDistributionConfig",
             "ListCertificates",

@@ -67,6 +67,25 @@ impl MemoDistributions {
     }
 }
 
+/// The answer kept under `key`, or `read`'s, shared by every caller at the same time and
+/// later; a failed read is not kept: the next caller asks again. (`read` is dropped unpolled
+/// when an answer is kept.)
+async fn once<T: Clone + Send + Sync + 'static>(
+    kept: &Mutex<HashMap<String, Read<T>>>,
+    key: &str,
+    read: impl std::future::Future<Output = Result<T, AwsError>> + Send + 'static,
+) -> Result<T, AwsError> {
+    let shared = lock(kept)
+        .entry(key.to_owned())
+        .or_insert_with(|| read.boxed().shared())
+        .clone();
+    let answer = shared.await;
+    if answer.is_err() {
+        lock(kept).remove(key);
+    }
+    answer
+}
+
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
@@ -77,19 +96,13 @@ impl Distributions for MemoDistributions {
         if let Some(read) = lock(&self.read).remove(id) {
             return Ok(read);
         }
-        let shared = lock(&self.configs)
-            .entry(id.to_owned())
-            .or_insert_with(|| {
-                let (inner, id) = (self.inner.clone(), id.to_owned());
-                async move { inner.get_config(&id).await }.boxed().shared()
-            })
-            .clone();
-        let answer = shared.await;
-        if answer.is_err() {
-            // A failed read is not kept: the next caller asks again.
-            lock(&self.configs).remove(id);
-        }
-        answer
+        let (inner, owned) = (self.inner.clone(), id.to_owned());
+        once(
+            &self.configs,
+            id,
+            async move { inner.get_config(&owned).await },
+        )
+        .await
     }
 
     async fn get(&self, id: &str) -> Result<Distribution, AwsError> {
@@ -186,18 +199,13 @@ impl Certificates for MemoCertificates {
     }
 
     async fn describe(&self, arn: &str) -> Result<Certificate, AwsError> {
-        let shared = lock(&self.described)
-            .entry(arn.to_owned())
-            .or_insert_with(|| {
-                let (inner, arn) = (self.inner.clone(), arn.to_owned());
-                async move { inner.describe(&arn).await }.boxed().shared()
-            })
-            .clone();
-        let answer = shared.await;
-        if answer.is_err() {
-            lock(&self.described).remove(arn);
-        }
-        answer
+        let (inner, owned) = (self.inner.clone(), arn.to_owned());
+        once(
+            &self.described,
+            arn,
+            async move { inner.describe(&owned).await },
+        )
+        .await
     }
 
     async fn request(

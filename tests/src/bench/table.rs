@@ -11,13 +11,13 @@ pub fn summary(r: &Results, out: &mut Vec<String>) {
     out.push("|---|---|---|---|---|---|".into());
     let mut row = |cells: [String; 6]| out.push(format!("| {} |", cells.join(" | ")));
     if let Some(cold) = &r.cold {
-        let col = |rows: &[ColdRun], f: fn(&ColdRun) -> Option<f64>| {
-            median(&rows.iter().filter_map(f).collect::<Vec<_>>())
+        let pair = |f: fn(&ColdRun) -> Option<f64>| {
+            (
+                cold_median(&cold.provider, f),
+                cold_median(&cold.baseline, f),
+            )
         };
-        let (p, b) = (
-            col(&cold.provider, |x| Some(x.total_s)),
-            col(&cold.baseline, |x| Some(x.total_s)),
-        );
+        let (p, b) = pair(|x| Some(x.total_s));
         row([
             format!(
                 "1. Cold Create, process start → response delivered (median of {})",
@@ -29,10 +29,7 @@ pub fn summary(r: &Results, out: &mut Vec<String>) {
             "≤ 1/10".into(),
             verdict(p * 10.0 <= b).into(),
         ]);
-        let (p, b) = (
-            col(&cold.provider, |x| Some(x.init_s)),
-            col(&cold.baseline, |x| Some(x.init_s)),
-        );
+        let (p, b) = pair(|x| Some(x.init_s));
         row([
             "1a. … its start-up: to the first `/next` (baseline: module imported)".into(),
             ms(p),
@@ -41,10 +38,7 @@ pub fn summary(r: &Results, out: &mut Vec<String>) {
             "≤ 1/10".into(),
             verdict(p * 10.0 <= b).into(),
         ]);
-        let (p, b) = (
-            col(&cold.provider, |x| Some(x.handler_s)),
-            col(&cold.baseline, |x| Some(x.handler_s)),
-        );
+        let (p, b) = pair(|x| Some(x.handler_s));
         row([
             "1b. … the event itself: mostly the emulator answering (4 calls; the baseline 3)"
                 .into(),
@@ -54,10 +48,7 @@ pub fn summary(r: &Results, out: &mut Vec<String>) {
             "—".into(),
             String::new(),
         ]);
-        let (p, b) = (
-            col(&cold.provider, |x| x.peak_rss_kb),
-            col(&cold.baseline, |x| x.peak_rss_kb),
-        );
+        let (p, b) = pair(|x| x.peak_rss_kb);
         row([
             format!(
                 "2. Peak resident memory of that process (median of {})",
@@ -269,27 +260,22 @@ pub fn summary(r: &Results, out: &mut Vec<String>) {
     }
     out.push(String::new());
     if let Some(cold) = &r.cold {
-        let col = |rows: &[ColdRun], f: fn(&ColdRun) -> f64| {
-            median(&rows.iter().map(f).collect::<Vec<_>>())
+        let pair = |f: fn(&ColdRun) -> Option<f64>| {
+            (
+                cold_median(&cold.provider, f),
+                cold_median(&cold.baseline, f),
+            )
         };
-        let (p, b) = (
-            col(&cold.provider, |x| x.total_s),
-            col(&cold.baseline, |x| x.total_s),
-        );
-        let start_up = (
-            col(&cold.provider, |x| x.init_s),
-            col(&cold.baseline, |x| x.init_s),
-        );
+        let (p, b) = pair(|x| Some(x.total_s));
+        let start_up = pair(|x| Some(x.init_s));
         let measured_cpu = cold
             .provider
             .iter()
             .all(|x| x.cpu_s.is_some() && x.init_cpu_s.is_some());
         if p * 10.0 > b && start_up.0 * 10.0 <= start_up.1 && measured_cpu {
             let (event, cpu) = (
-                col(&cold.provider, |x| x.handler_s),
-                col(&cold.provider, |x| {
-                    x.cpu_s.unwrap_or(0.0) - x.init_cpu_s.unwrap_or(0.0)
-                }),
+                cold_median(&cold.provider, |x| Some(x.handler_s)),
+                cold_median(&cold.provider, |x| Some(x.cpu_s? - x.init_cpu_s?)),
             );
             out.push(format!(
                 "The cold Create misses 1/10 on the event, not the start-up (row 1a): of its {} event, cfclone spends {} of CPU; the rest is the emulator answering its four calls one round after another (the reads together, the create, the record), which no start-up work shortens. Its record (`PutParameter`), which the baseline does not keep, is one of those rounds.\n",
@@ -310,4 +296,9 @@ pub fn summary(r: &Results, out: &mut Vec<String>) {
             ));
         }
     }
+}
+
+/// The median of what `f` reads from each cold run that has it.
+fn cold_median(rows: &[ColdRun], f: fn(&ColdRun) -> Option<f64>) -> f64 {
+    median(&rows.iter().filter_map(f).collect::<Vec<_>>())
 }
